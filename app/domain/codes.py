@@ -49,7 +49,9 @@ class PostKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return {PostKind.SIGNED: "需签收的邮件（挂号信、EMS 等）", PostKind.ORDINARY: "平常信函（无需签收）"}[self]
+        return {PostKind.SIGNED: "需签收的邮件（挂号信、EMS 等）", PostKind.ORDINARY: "平常信函（无需签收）"}[
+            self
+        ]
 
 
 class ApplicantKind(StrEnum):
@@ -248,7 +250,16 @@ class Outcome(StrEnum):
 def _normalise_label(text: str) -> str:
     """Fold the punctuation variants a spreadsheet brings in (half-width brackets, dashes, spaces)."""
     t = text.strip().replace(" ", "").replace("\u3000", "")
-    for a, b in (("(", "（"), (")", "）"), (",", "，"), ("－", "-"), ("—", "-"), ("–", "-"), ("．", "."), ('"', "“")):
+    for a, b in (
+        ("(", "（"),
+        (")", "）"),
+        (",", "，"),
+        ("－", "-"),
+        ("—", "-"),
+        ("–", "-"),
+        ("．", "."),
+        ('"', "“"),
+    ):
         t = t.replace(a, b)
     return t.replace("本单位", "本机关")
 
@@ -258,12 +269,22 @@ def _o(code: str, short: str, row: str, official: str, basis: str) -> OutcomeInf
 
 
 OUTCOMES: dict[Outcome, OutcomeInfo] = {
-    Outcome.DISCLOSED: _o("disclosed", "予以公开", "三(一)", "（一）予以公开", "第三十六条第（一）、（二）项"),
+    Outcome.DISCLOSED: _o(
+        "disclosed", "予以公开", "三(一)", "（一）予以公开", "第三十六条第（一）、（二）项"
+    ),
     Outcome.PARTIAL: _o(
-        "partial", "部分公开", "三(二)", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "第三十七条"
+        "partial",
+        "部分公开",
+        "三(二)",
+        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+        "第三十七条",
     ),
     Outcome.WITHHELD_STATE_SECRET: _o(
-        "withheld_state_secret", "不予公开-国家秘密", "三(三)1", "1.属于国家秘密", "第十四条、第三十六条第（三）项"
+        "withheld_state_secret",
+        "不予公开-国家秘密",
+        "三(三)1",
+        "1.属于国家秘密",
+        "第十四条、第三十六条第（三）项",
     ),
     Outcome.WITHHELD_LAW_PROHIBITS: _o(
         "withheld_law_prohibits",
@@ -287,10 +308,18 @@ OUTCOMES: dict[Outcome, OutcomeInfo] = {
         "第十五条、第三十二条、第三十六条第（三）项",
     ),
     Outcome.WITHHELD_INTERNAL: _o(
-        "withheld_internal", "不予公开-内部事务信息", "三(三)5", "5.属于三类内部事务信息", "第十六条第一款、第三十六条第（三）项"
+        "withheld_internal",
+        "不予公开-内部事务信息",
+        "三(三)5",
+        "5.属于三类内部事务信息",
+        "第十六条第一款、第三十六条第（三）项",
     ),
     Outcome.WITHHELD_PROCESS: _o(
-        "withheld_process", "不予公开-过程性信息", "三(三)6", "6.属于四类过程性信息", "第十六条第二款、第三十六条第（三）项"
+        "withheld_process",
+        "不予公开-过程性信息",
+        "三(三)6",
+        "6.属于四类过程性信息",
+        "第十六条第二款、第三十六条第（三）项",
     ),
     Outcome.WITHHELD_ENFORCEMENT_FILE: _o(
         "withheld_enforcement_file",
@@ -300,25 +329,49 @@ OUTCOMES: dict[Outcome, OutcomeInfo] = {
         "第十六条第二款、第三十六条第（三）项",
     ),
     Outcome.WITHHELD_ADMIN_QUERY: _o(
-        "withheld_admin_query", "不予公开-行政查询事项", "三(三)8", "8.属于行政查询事项", "第三十六条第（七）项"
+        "withheld_admin_query",
+        "不予公开-行政查询事项",
+        "三(三)8",
+        "8.属于行政查询事项",
+        "第三十六条第（七）项",
     ),
     Outcome.UNAVAILABLE_NOT_HELD: _o(
-        "unavailable_not_held", "无法提供-本机关不掌握", "三(四)1", "1.本机关不掌握相关政府信息", "第三十六条第（四）、（五）项"
+        "unavailable_not_held",
+        "无法提供-本机关不掌握",
+        "三(四)1",
+        "1.本机关不掌握相关政府信息",
+        "第三十六条第（四）、（五）项",
     ),
     Outcome.UNAVAILABLE_NEEDS_CREATION: _o(
-        "unavailable_needs_creation", "无法提供-需另行制作", "三(四)2", "2.没有现成信息需要另行制作", "第三十八条"
+        "unavailable_needs_creation",
+        "无法提供-需另行制作",
+        "三(四)2",
+        "2.没有现成信息需要另行制作",
+        "第三十八条",
     ),
     Outcome.UNAVAILABLE_STILL_UNCLEAR: _o(
-        "unavailable_still_unclear", "无法提供-补正后仍不明确", "三(四)3", "3.补正后申请内容仍不明确", "第三十条"
+        "unavailable_still_unclear",
+        "无法提供-补正后仍不明确",
+        "三(四)3",
+        "3.补正后申请内容仍不明确",
+        "第三十条",
     ),
     Outcome.NOT_PROCESSED_PETITION: _o(
-        "not_processed_petition", "不予处理-信访举报投诉", "三(五)1", "1.信访举报投诉类申请", "第三十九条第一款"
+        "not_processed_petition",
+        "不予处理-信访举报投诉",
+        "三(五)1",
+        "1.信访举报投诉类申请",
+        "第三十九条第一款",
     ),
     Outcome.NOT_PROCESSED_REPEAT: _o(
         "not_processed_repeat", "不予处理-重复申请", "三(五)2", "2.重复申请", "第三十六条第（六）项"
     ),
     Outcome.NOT_PROCESSED_PUBLICATION: _o(
-        "not_processed_publication", "不予处理-公开出版物", "三(五)3", "3.要求提供公开出版物", "第三十九条第二款"
+        "not_processed_publication",
+        "不予处理-公开出版物",
+        "三(五)3",
+        "3.要求提供公开出版物",
+        "第三十九条第二款",
     ),
     Outcome.NOT_PROCESSED_MASS: _o(
         "not_processed_mass", "不予处理-大量反复申请", "三(五)4", "4.无正当理由大量反复申请", "第三十五条"

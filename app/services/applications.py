@@ -1,0 +1,587 @@
+"""Use cases on one application: register it, confirm its receipt, record what happens, read it back.
+
+Each function opens one session (one user action), returns plain dataclasses and never hands ORM objects
+to the caller. Status and deadlines are recomputed from the timeline after every change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from app.domain.agency import format_number
+from app.domain.codes import (
+    ApplicantKind,
+    Channel,
+    Delivery,
+    EventKind,
+    IdDocType,
+    Outcome,
+    PostKind,
+    RequestedForm,
+    Status,
+    VerificationMethod,
+)
+from app.domain.deadlines import Deadlines, compute_deadlines, explain
+from app.domain.identity import IdCheck, check_identity
+from app.domain.receipt import ReceiptError, determine_receipt
+from app.domain.timeline import Projection, TimelineError, TimelineEvent, derive_status, project
+from app.domain.workcalendar import WorkCalendar
+from app.services.context import ServiceContext
+from app.services.errors import NotFound, ValidationError
+from app.services.profile import get_profile
+from app.store.events import append_event
+from app.store.models import AgencyProfile, Applicant, Application, Event, IdentityCheck, NumberSequence
+
+REGISTRATION_SEQUENCE = "registration"
+
+
+@dataclass
+class ApplicantInput:
+    kind: ApplicantKind
+    name: str
+    id_doc_type: IdDocType | None = None
+    id_number: str = ""
+    legal_representative: str = ""
+    contact_person: str = ""
+    phone: str = ""
+    address: str = ""
+    postcode: str = ""
+    email: str = ""
+
+
+@dataclass
+class AgentInput:
+    name: str
+    id_doc_type: IdDocType | None = None
+    id_number: str = ""
+    authorisation: str = ""  # what the letter of authorisation says / how it was checked
+
+
+@dataclass
+class RegistrationInput:
+    channel: Channel
+    arrived_at: datetime
+    applicant: ApplicantInput
+    content: str
+    post_kind: PostKind | None = None
+    handed_in_on: date | None = None
+    signed_on: date | None = None
+    confirmed_at: datetime | None = None
+    confirmed_with: str = ""
+    agent: AgentInput | None = None
+    verification: VerificationMethod = VerificationMethod.ORIGINAL_SEEN
+    id_override_reason: str = ""
+    document_titles: str = ""
+    purpose: str = ""
+    requested_form: RequestedForm | None = None
+    delivery: Delivery | None = None
+    fee_waiver_requested: bool = False
+    filled_by_clerk: bool = False
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class RegistrationResult:
+    id: int
+    reg_number: str
+    receipt_date: date | None
+    receipt_basis: str
+    status: Status
+    reply_due: date | None
+    correction_notice_due: date | None
+    provisional: bool
+    explanation: str
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EventView:
+    id: int
+    kind: EventKind
+    label: str
+    day: date
+    recorded_at: datetime
+    actor: str
+    data: dict[str, Any]
+    note: str
+
+
+@dataclass(frozen=True)
+class IdentityCheckView:
+    subject: str
+    doc_type: str
+    doc_number: str
+    valid: bool
+    problems: str
+    override_reason: str
+    method: str
+    checked_by: str
+    checked_at: datetime
+
+
+@dataclass(frozen=True)
+class ApplicationDetail:
+    id: int
+    reg_number: str
+    channel: Channel
+    post_kind: PostKind | None
+    arrived_at: datetime
+    receipt_date: date | None
+    receipt_basis: str
+    confirmed_at: datetime | None
+    confirmed_with: str
+    applicant_kind: ApplicantKind
+    applicant_name: str
+    id_doc_type: IdDocType | None
+    id_number: str
+    legal_representative: str
+    contact_person: str
+    phone: str
+    address: str
+    postcode: str
+    email: str
+    agent_name: str
+    agent_id_doc_type: IdDocType | None
+    agent_id_number: str
+    agent_authorisation: str
+    content: str
+    document_titles: str
+    purpose: str
+    requested_form: RequestedForm | None
+    delivery: Delivery | None
+    fee_waiver_requested: bool
+    filled_by_clerk: bool
+    notes: str
+    status: Status
+    outcome: Outcome | None
+    closed_on: date | None
+    registered_by: str
+    created_at: datetime
+    deadlines: Deadlines | None
+    explanation: str
+    days_left: int | None
+    identity_checks: tuple[IdentityCheckView, ...]
+    events: tuple[EventView, ...] = field(default_factory=tuple)
+
+
+def _clean(text: str | None) -> str:
+    return (text or "").strip()
+
+
+def _identity_check(doc_type: IdDocType | None, number: str, today: date) -> IdCheck | None:
+    if doc_type is None or not number.strip():
+        return None
+    return check_identity(doc_type, number, today=today)
+
+
+def validate_registration(ctx: ServiceContext, data: RegistrationInput) -> list[str]:
+    """Every reason the form cannot be saved (empty list = can be saved). Identity failures need a reason."""
+    problems: list[str] = []
+    a = data.applicant
+    if not _clean(a.name):
+        problems.append("请填写申请人姓名或名称（第二十九条第二款第（一）项）")
+    if not _clean(data.content):
+        problems.append("请填写申请公开的政府信息的内容描述（第二十九条第二款第（二）项）")
+    if not (_clean(a.phone) or _clean(a.address) or _clean(a.email)):
+        problems.append("请至少填写一种联系方式（电话、通讯地址或电子邮箱）")
+    if data.arrived_at > ctx.now():
+        problems.append("到达时间不能晚于当前时间")
+    try:
+        _receipt(data)
+    except ReceiptError as exc:
+        problems.append(str(exc))
+    today = ctx.today()
+    for who, check in (("申请人", _identity_check(a.id_doc_type, a.id_number, today)),) + (
+        (("代理人", _identity_check(data.agent.id_doc_type, data.agent.id_number, today)),)
+        if data.agent
+        else ()
+    ):
+        if check is not None and not check.ok and not _clean(data.id_override_reason):
+            problems.append(f"{who}证件号码未通过校验（{'；'.join(check.problems)}），如仍予登记请填写理由")
+    if data.agent is not None and not _clean(data.agent.name):
+        problems.append("已勾选委托代理，请填写代理人姓名")
+    return problems
+
+
+def _receipt(data: RegistrationInput):  # -> ReceiptDecision
+    return determine_receipt(
+        data.channel,
+        data.arrived_at.date(),
+        post_kind=data.post_kind,
+        handed_in_on=data.handed_in_on,
+        signed_on=data.signed_on,
+        confirmed_on=data.confirmed_at.date() if data.confirmed_at else None,
+    )
+
+
+def next_number(session: Session, kind: str, year: int) -> int:
+    """Take the next number of a per-year sequence inside the caller's transaction."""
+    row = session.get(NumberSequence, (kind, year))
+    if row is None:
+        row = NumberSequence(kind=kind, year=year, last=0)
+        session.add(row)
+    row.last += 1
+    session.flush()
+    return row.last
+
+
+def _find_or_create_applicant(session: Session, a: ApplicantInput, now: datetime) -> Applicant:
+    existing = None
+    if a.id_doc_type is not None and _clean(a.id_number):
+        existing = session.scalars(
+            select(Applicant)
+            .where(
+                Applicant.id_doc_type == a.id_doc_type.value,
+                Applicant.id_number == _clean(a.id_number).upper(),
+            )
+            .order_by(Applicant.id)
+            .limit(1)
+        ).first()
+    if existing is None:
+        existing = Applicant(created_at=now)
+        session.add(existing)
+    existing.kind = a.kind.value
+    existing.name = _clean(a.name)
+    existing.id_doc_type = a.id_doc_type.value if a.id_doc_type else None
+    existing.id_number = _clean(a.id_number).upper() or None
+    existing.legal_representative = _clean(a.legal_representative) or None
+    existing.contact_person = _clean(a.contact_person) or None
+    existing.phone = _clean(a.phone) or None
+    existing.address = _clean(a.address) or None
+    existing.postcode = _clean(a.postcode) or None
+    existing.email = _clean(a.email) or None
+    session.flush()
+    return existing
+
+
+def timeline_of(session: Session, application_id: int) -> list[TimelineEvent]:
+    rows = session.execute(
+        select(Event.kind, Event.event_date, Event.data)
+        .where(Event.application_id == application_id)
+        .order_by(Event.event_date, Event.id)
+    ).all()
+    return [TimelineEvent(EventKind(k), d, data or {}) for k, d, data in rows]
+
+
+def evaluate(
+    receipt_date: date | None, timeline: list[TimelineEvent], cal: WorkCalendar, fee_days: int = 20
+) -> tuple[Projection, Deadlines, Status]:
+    proj = project(receipt_date, timeline, fee_payment_days=fee_days)
+    dl = compute_deadlines(proj.clock, cal)
+    return proj, dl, derive_status(proj, dl)
+
+
+def refresh_derived(
+    ctx: ServiceContext, session: Session, app: Application
+) -> tuple[Projection, Deadlines, Status]:
+    """Recompute status, reply due date, outcome and closing date of *app* from its timeline."""
+    proj, dl, status = evaluate(
+        app.receipt_date,
+        timeline_of(session, app.id),
+        ctx.calendar(),
+        int(ctx.setting("fee_payment_days") or 20),
+    )
+    app.status = status.value
+    app.reply_due = dl.reply_due
+    app.closed_on = proj.closed_on
+    app.outcome = proj.outcome.value if proj.outcome else None
+    app.updated_at = ctx.now()
+    return proj, dl, status
+
+
+def register_application(ctx: ServiceContext, data: RegistrationInput) -> RegistrationResult:
+    """Register an application the moment it arrives (Art. 29–31): number, receipt date, identity, clock."""
+    problems = validate_registration(ctx, data)
+    if problems:
+        raise ValidationError(problems)
+    receipt = _receipt(data)
+    now = ctx.now()
+    clerk = ctx.clerk()
+    profile = get_profile(ctx)
+    today = ctx.today()
+    warnings: list[str] = []
+    with ctx.db.session_scope() as s:
+        applicant = _find_or_create_applicant(s, data.applicant, now)
+        year = data.arrived_at.year
+        seq = next_number(s, REGISTRATION_SEQUENCE, year)
+        reg_number = format_number(profile.registration_pattern, year, seq)
+        a = data.applicant
+        app = Application(
+            year=year,
+            seq=seq,
+            reg_number=reg_number,
+            channel=data.channel.value,
+            post_kind=data.post_kind.value if data.channel is Channel.LETTER and data.post_kind else None,
+            arrived_at=data.arrived_at.replace(microsecond=0),
+            receipt_date=receipt.receipt_date,
+            receipt_basis=receipt.basis,
+            confirmed_at=data.confirmed_at,
+            confirmed_with=_clean(data.confirmed_with) or None,
+            applicant_id=applicant.id,
+            applicant_kind=a.kind.value,
+            applicant_name=_clean(a.name),
+            applicant_id_number=_clean(a.id_number).upper() or None,
+            agent_name=_clean(data.agent.name) if data.agent else None,
+            agent_id_doc_type=data.agent.id_doc_type.value if data.agent and data.agent.id_doc_type else None,
+            agent_id_number=_clean(data.agent.id_number).upper() or None if data.agent else None,
+            agent_authorisation=_clean(data.agent.authorisation) or None if data.agent else None,
+            content=_clean(data.content),
+            document_titles=_clean(data.document_titles) or None,
+            purpose=_clean(data.purpose) or None,
+            requested_form=data.requested_form.value if data.requested_form else None,
+            delivery=data.delivery.value if data.delivery else None,
+            fee_waiver_requested=data.fee_waiver_requested,
+            filled_by_clerk=data.filled_by_clerk,
+            notes=_clean(data.notes) or None,
+            status=Status.IN_PROGRESS.value,
+            registered_by=clerk,
+            created_at=now,
+            updated_at=now,
+        )
+        s.add(app)
+        s.flush()
+        subjects: list[tuple[str, IdDocType | None, str]] = [("applicant", a.id_doc_type, a.id_number)]
+        if data.agent:
+            subjects.append(("agent", data.agent.id_doc_type, data.agent.id_number))
+        for subject, doc_type, number in subjects:
+            check = _identity_check(doc_type, number, today)
+            if check is None or doc_type is None:
+                continue
+            if not check.ok:
+                who = "申请人" if subject == "applicant" else "代理人"
+                warnings.append(f"{who}证件号码未通过校验：{'；'.join(check.problems)}（已记录理由）")
+            s.add(
+                IdentityCheck(
+                    application_id=app.id,
+                    subject=subject,
+                    doc_type=doc_type.value,
+                    doc_number=check.number,
+                    valid=check.ok,
+                    problems="；".join(check.problems),
+                    override_reason=_clean(data.id_override_reason) or None if not check.ok else None,
+                    method=data.verification.value,
+                    checked_by=clerk,
+                    checked_at=now,
+                )
+            )
+        append_event(
+            s,
+            app.id,
+            EventKind.REGISTERED.value,
+            data.arrived_at.date(),
+            actor=clerk,
+            recorded_at=now,
+            data={
+                "reg_number": reg_number,
+                "channel": data.channel.value,
+                "receipt_date": receipt.receipt_date.isoformat() if receipt.receipt_date else None,
+                "receipt_basis": receipt.basis,
+                "filled_by_clerk": data.filled_by_clerk,
+            },
+        )
+        if any(c[1] is not None and _clean(c[2]) for c in subjects):
+            append_event(
+                s,
+                app.id,
+                EventKind.IDENTITY_CHECKED.value,
+                data.arrived_at.date(),
+                actor=clerk,
+                recorded_at=now,
+                data={"method": data.verification.value, "warnings": warnings},
+            )
+        _proj, dl, status = refresh_derived(ctx, s, app)
+        app_id = app.id
+    return RegistrationResult(
+        id=app_id,
+        reg_number=reg_number,
+        receipt_date=receipt.receipt_date,
+        receipt_basis=receipt.basis,
+        status=status,
+        reply_due=dl.reply_due,
+        correction_notice_due=dl.correction_notice_due,
+        provisional=dl.provisional,
+        explanation=explain(dl),
+        warnings=tuple(warnings),
+    )
+
+
+def confirm_receipt(ctx: ServiceContext, application_id: int, confirmed_at: datetime, with_whom: str) -> date:
+    """Record the confirmation that starts the clock of an ordinary letter or electronic application."""
+    with ctx.db.session_scope() as s:
+        app = s.get(Application, application_id)
+        if app is None:
+            raise NotFound("找不到该申请")
+        if app.receipt_date is not None:
+            raise ValidationError([f"该申请已于 {app.receipt_date} 确认收到，无需再次确认"])
+        if confirmed_at.date() < app.arrived_at.date():
+            raise ValidationError(["确认日期不能早于申请到达日期"])
+        if confirmed_at > ctx.now():
+            raise ValidationError(["确认时间不能晚于当前时间"])
+        decision = determine_receipt(
+            Channel(app.channel),
+            app.arrived_at.date(),
+            post_kind=PostKind(app.post_kind) if app.post_kind else None,
+            confirmed_on=confirmed_at.date(),
+        )
+        old = app.receipt_date
+        app.receipt_date = decision.receipt_date
+        app.receipt_basis = decision.basis
+        app.confirmed_at = confirmed_at
+        app.confirmed_with = _clean(with_whom) or None
+        append_event(
+            s,
+            app.id,
+            EventKind.RECEIPT_CONFIRMED.value,
+            confirmed_at.date(),
+            actor=ctx.clerk(),
+            recorded_at=ctx.now(),
+            data={"old": old, "new": confirmed_at.date().isoformat(), "with": _clean(with_whom)},
+        )
+        refresh_derived(ctx, s, app)
+        assert decision.receipt_date is not None
+        return decision.receipt_date
+
+
+def record_event(
+    ctx: ServiceContext,
+    application_id: int,
+    kind: EventKind,
+    day: date,
+    data: dict[str, Any] | None = None,
+    note: str = "",
+) -> Status:
+    """Add a timeline event after checking it fits the timeline; returns the new status."""
+    if day > ctx.today():
+        raise ValidationError(["事件日期不能晚于今天"])
+    with ctx.db.session_scope() as s:
+        app = s.get(Application, application_id)
+        if app is None:
+            raise NotFound("找不到该申请")
+        if app.receipt_date is not None and day < app.receipt_date and kind is not EventKind.NOTE:
+            raise ValidationError([f"事件日期不能早于收到申请之日 {app.receipt_date}"])
+        trial = [*timeline_of(s, app.id), TimelineEvent(kind, day, data or {})]
+        try:
+            project(app.receipt_date, trial)
+        except TimelineError as exc:
+            raise ValidationError([str(exc)]) from exc
+        append_event(
+            s,
+            app.id,
+            kind.value,
+            day,
+            actor=ctx.clerk(),
+            recorded_at=ctx.now(),
+            data=data or {},
+            note=_clean(note),
+        )
+        _p, _d, status = refresh_derived(ctx, s, app)
+        return status
+
+
+def get_application(ctx: ServiceContext, application_id: int) -> ApplicationDetail:
+    """Everything recorded about one application, its timeline and its running clocks explained."""
+    cal = ctx.calendar()
+    with ctx.db.session_scope() as s:
+        app = s.get(Application, application_id)
+        if app is None:
+            raise NotFound("找不到该申请")
+        applicant = app.applicant
+        _proj, dl, status = evaluate(
+            app.receipt_date, timeline_of(s, app.id), cal, int(ctx.setting("fee_payment_days") or 20)
+        )
+        events = tuple(
+            EventView(
+                id=e.id,
+                kind=EventKind(e.kind),
+                label=EventKind(e.kind).label,
+                day=e.event_date,
+                recorded_at=e.recorded_at,
+                actor=e.actor,
+                data=dict(e.data or {}),
+                note=e.note or "",
+            )
+            for e in s.scalars(
+                select(Event).where(Event.application_id == app.id).order_by(Event.event_date, Event.id)
+            )
+        )
+        checks = tuple(
+            IdentityCheckView(
+                subject="申请人" if c.subject == "applicant" else "代理人",
+                doc_type=IdDocType(c.doc_type).label,
+                doc_number=c.doc_number,
+                valid=c.valid,
+                problems=c.problems,
+                override_reason=c.override_reason or "",
+                method=VerificationMethod(c.method).label,
+                checked_by=c.checked_by,
+                checked_at=c.checked_at,
+            )
+            for c in app.identity_checks
+        )
+        return ApplicationDetail(
+            id=app.id,
+            reg_number=app.reg_number,
+            channel=Channel(app.channel),
+            post_kind=PostKind(app.post_kind) if app.post_kind else None,
+            arrived_at=app.arrived_at,
+            receipt_date=app.receipt_date,
+            receipt_basis=app.receipt_basis,
+            confirmed_at=app.confirmed_at,
+            confirmed_with=app.confirmed_with or "",
+            applicant_kind=ApplicantKind(app.applicant_kind),
+            applicant_name=app.applicant_name,
+            id_doc_type=IdDocType(applicant.id_doc_type) if applicant.id_doc_type else None,
+            id_number=app.applicant_id_number or "",
+            legal_representative=applicant.legal_representative or "",
+            contact_person=applicant.contact_person or "",
+            phone=applicant.phone or "",
+            address=applicant.address or "",
+            postcode=applicant.postcode or "",
+            email=applicant.email or "",
+            agent_name=app.agent_name or "",
+            agent_id_doc_type=IdDocType(app.agent_id_doc_type) if app.agent_id_doc_type else None,
+            agent_id_number=app.agent_id_number or "",
+            agent_authorisation=app.agent_authorisation or "",
+            content=app.content,
+            document_titles=app.document_titles or "",
+            purpose=app.purpose or "",
+            requested_form=RequestedForm(app.requested_form) if app.requested_form else None,
+            delivery=Delivery(app.delivery) if app.delivery else None,
+            fee_waiver_requested=app.fee_waiver_requested,
+            filled_by_clerk=app.filled_by_clerk,
+            notes=app.notes or "",
+            status=status,
+            outcome=Outcome(app.outcome) if app.outcome else None,
+            closed_on=app.closed_on,
+            registered_by=app.registered_by,
+            created_at=app.created_at,
+            deadlines=dl,
+            explanation=explain(dl),
+            days_left=dl.working_days_left(ctx.today(), cal) if status is not Status.CLOSED else None,
+            identity_checks=checks,
+            events=events,
+        )
+
+
+def recompute_open(ctx: ServiceContext) -> list[tuple[int, str, date | None, date | None]]:
+    """Recompute every open application (after a calendar change); return (id, number, old, new) that moved."""
+    moved: list[tuple[int, str, date | None, date | None]] = []
+    with ctx.db.session_scope() as s:
+        ids = s.scalars(select(Application.id).where(Application.status != Status.CLOSED.value)).all()
+        for app_id in ids:
+            app = s.get(Application, app_id)
+            assert app is not None
+            old = app.reply_due
+            refresh_derived(ctx, s, app)
+            if app.reply_due != old:
+                moved.append((app.id, app.reg_number, old, app.reply_due))
+    return moved
+
+
+def touch_profile_timestamp(session: Session, now: datetime) -> None:  # used by tests of migrations
+    session.execute(update(AgencyProfile).values(updated_at=now))

@@ -1,0 +1,277 @@
+"""Opening the office's SQLite database safely: checks first, then migrations, then the engine.
+
+Before anything writes to an existing file the opener checks, on a read-only connection, that it is a
+SQLite database at all, that it is not damaged, that it is not locked by another program, that it is
+writable, and that its schema is not newer than this program. Any failure raises
+:class:`DatabaseOpenError` with a Chinese message and leaves the file untouched. A non-empty database is
+copied aside (SQLite online backup) before any migration.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from platformdirs import user_data_dir
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+APP_DIR_NAME = "ogi-desk"
+DB_FILE_NAME = "ogi.sqlite"
+SQLITE_HEADER = b"SQLite format 3\x00"
+QUICK_CHECK_MAX_BYTES = 64 * 1024 * 1024
+
+
+class DatabaseOpenError(Exception):
+    """The database cannot be used; ``str(err)`` is a Chinese message for the clerk."""
+
+    def __init__(self, message: str, *, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind  # locked | readonly | corrupt | newer | foreign | missing_dir | io
+
+
+def default_db_path() -> Path:
+    """The database file in the user's data folder (platformdirs), e.g. %LOCALAPPDATA%\\ogi-desk."""
+    return Path(user_data_dir(APP_DIR_NAME, appauthor=False)) / DB_FILE_NAME
+
+
+def _resource_root() -> Path:
+    import sys
+
+    frozen = getattr(sys, "_MEIPASS", None)
+    return Path(frozen) if frozen else Path(__file__).resolve().parents[2]
+
+
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(_resource_root() / "db"))
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def known_revisions() -> set[str]:
+    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
+@dataclass
+class Database:
+    """An opened database: its path, engine and a session factory."""
+
+    path: Path
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    backup_before_migration: Path | None = None
+
+    @contextlib.contextmanager
+    def session_scope(self) -> Iterator[Session]:
+        """One session per user action: commit on success, roll back on any error."""
+        session = self.session_factory()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _classify(exc: sqlite3.Error, path: Path) -> DatabaseOpenError:
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return DatabaseOpenError(
+            f"数据库文件正被其他程序占用（可能本程序已在另一窗口打开，或正在备份）：\n{path}\n"
+            "请关闭其他程序后重试。文件未作任何改动。",
+            kind="locked",
+        )
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return DatabaseOpenError(
+            f"无法写入数据库文件（文件或所在文件夹为只读，或没有权限）：\n{path}\n"
+            "请检查文件权限，或用 --db 指定其他位置。文件未作任何改动。",
+            kind="readonly",
+        )
+    if "disk" in text and "full" in text:
+        return DatabaseOpenError(f"磁盘空间已满，无法写入数据库：\n{path}\n请清理磁盘后重试。", kind="io")
+    return DatabaseOpenError(
+        f"数据库文件已损坏或不是本程序的数据库：\n{path}\n（{exc}）\n"
+        "文件未作任何改动。请从备份恢复（设置 → 备份与恢复，或命令 python -m app restore 备份文件）。",
+        kind="corrupt",
+    )
+
+
+def inspect_existing(path: Path) -> str | None:
+    """Check an existing file without changing it; return its schema revision (None if empty).
+
+    Raises DatabaseOpenError for a foreign, corrupt, locked, read-only or newer-schema file.
+    """
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(16)
+    except PermissionError as exc:
+        raise DatabaseOpenError(f"没有读取数据库文件的权限：\n{path}", kind="readonly") from exc
+    if not header:
+        return None
+    if header != SQLITE_HEADER:
+        raise DatabaseOpenError(
+            f"该文件不是 SQLite 数据库，或已严重损坏：\n{path}\n文件未作任何改动。请从备份恢复。",
+            kind="corrupt",
+        )
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        raise DatabaseOpenError(
+            f"数据库文件或其所在文件夹为只读，无法保存登记：\n{path}\n"
+            "请检查文件权限（或将文件复制到可写位置后用 --db 打开）。文件未作任何改动。",
+            kind="readonly",
+        )
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=1.0)
+    except sqlite3.Error as exc:
+        raise _classify(exc, path) from exc
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if path.stat().st_size <= QUICK_CHECK_MAX_BYTES:
+            result = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+            if result != "ok":
+                raise DatabaseOpenError(
+                    f"数据库文件已损坏（完整性检查：{result}）：\n{path}\n文件未作任何改动。请从备份恢复。",
+                    kind="corrupt",
+                )
+        if not tables:
+            return None
+        if "alembic_version" not in tables:
+            raise DatabaseOpenError(
+                f"该 SQLite 文件不是本程序的数据库（缺少版本信息）：\n{path}\n文件未作任何改动。",
+                kind="foreign",
+            )
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        revision = row[0] if row else None
+        if revision is not None and revision not in known_revisions():
+            raise DatabaseOpenError(
+                f"该数据库由更新版本的程序创建（数据库版本 {revision}），本程序无法安全使用：\n{path}\n"
+                "请安装最新版本的程序。文件未作任何改动。",
+                kind="newer",
+            )
+        _probe_write_lock(path)
+        return revision
+    except sqlite3.Error as exc:
+        raise _classify(exc, path) from exc
+    finally:
+        conn.close()
+
+
+def _probe_write_lock(path: Path) -> None:
+    """Fail with "locked" if another process holds the write lock (an import, a restore …).
+
+    BEGIN IMMEDIATE followed by ROLLBACK takes and releases the lock without writing anything.
+    """
+    probe = sqlite3.connect(path, timeout=1.0, isolation_level=None)
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+        probe.execute("ROLLBACK")
+    finally:
+        probe.close()
+
+
+def _set_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    # Let SQLAlchemy control transactions (pysqlite's own BEGIN handling breaks SAVEPOINTs).
+    dbapi_connection.isolation_level = None
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def _begin(conn: object) -> None:
+    conn.exec_driver_sql("BEGIN")  # type: ignore[attr-defined]
+
+
+def make_engine(path: Path | str) -> Engine:
+    """An engine on a SQLite file with WAL, foreign keys and a busy timeout on every connection."""
+    engine = create_engine(f"sqlite:///{path}", future=True)
+    event.listen(engine, "connect", _set_pragmas)
+    event.listen(engine, "begin", _begin)
+    return engine
+
+
+def copy_database(src: Path, dest: Path) -> None:
+    """Consistent copy of a live database with SQLite's online backup API."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(dest.name + ".part")
+    source = sqlite3.connect(f"{src.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        target = sqlite3.connect(tmp)
+        try:
+            source.backup(target)
+        finally:
+            target.close()
+    finally:
+        source.close()
+    os.replace(tmp, dest)
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest revision (Alembic migrations in db/)."""
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def open_database(path: Path | str | None = None) -> Database:
+    """Check, back up if needed, migrate and open the database at *path* (default: user data dir)."""
+    db_path = Path(path) if path is not None else default_db_path()
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseOpenError(
+            f"无法创建数据库所在的文件夹：\n{db_path.parent}\n（{exc}）", kind="missing_dir"
+        ) from exc
+    revision = inspect_existing(db_path) if db_path.exists() else None
+    backup_path: Path | None = None
+    if db_path.exists() and db_path.stat().st_size > 0 and revision != head_revision():
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        backup_path = db_path.with_name(
+            f"{db_path.stem}.迁移前备份-{revision or '空'}-{stamp}{db_path.suffix}"
+        )
+        try:
+            copy_database(db_path, backup_path)
+        except (OSError, sqlite3.Error) as exc:
+            raise DatabaseOpenError(
+                f"升级数据库前无法备份，已停止（未作任何改动）：\n{backup_path}\n（{exc}）", kind="io"
+            ) from exc
+    engine = make_engine(db_path)
+    try:
+        if revision != head_revision():
+            migrate(engine)
+    except Exception as exc:
+        engine.dispose()
+        inner = getattr(exc, "orig", exc)
+        if isinstance(inner, sqlite3.Error):
+            raise _classify(inner, db_path) from exc
+        raise
+    factory = sessionmaker(engine, expire_on_commit=False)
+    return Database(db_path, engine, factory, backup_path)
