@@ -368,7 +368,9 @@ def estimated_schedule(year: int) -> YearSchedule:
         else:
             unnamed.append(d)
     for d in unnamed:
-        if named:
+        if d.month == 12 and d.day >= 25:
+            named[d] = "元旦"  # a substitute day off next to the next New Year
+        elif named:
             nearest = min(named, key=lambda x: (abs((x - d).days), x))
             named[d] = named[nearest]
         else:
@@ -426,6 +428,7 @@ class WorkCalendar:
         candidates = [self.schedule(d.year)]
         if d.month == 12:
             candidates.append(self.schedule(d.year + 1))
+            candidates.sort(key=lambda s: not s.confirmed)  # an official notice beats an estimate
         for sched in candidates:
             name = sched.holidays.get(d)
             if name is not None:
