@@ -1,0 +1,35 @@
+"""Composition root: ``python -m app [--db PATH]`` starts the counter desk; sub-commands run the CLI.
+
+Builds the database, the service context and the main window, and passes them in. Nothing global.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _parse_gui_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m app", description="政府信息公开申请办理台账")
+    parser.add_argument("--db", type=Path, default=None, help="数据库文件路径（默认在用户数据目录）")
+    parser.add_argument("--no-backup", action="store_true", help="启动时不做每日自动备份")
+    return parser.parse_known_args(argv)[0]
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        from app import cli
+    except ImportError:  # the command line ships with the data tools
+        cli = None  # type: ignore[assignment]
+    if cli is not None and cli.is_cli_command(argv):
+        return cli.main(argv)
+    args = _parse_gui_args(argv)
+    from app.ui.application import run_gui
+
+    return run_gui(args.db, auto_backup=not args.no_backup)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

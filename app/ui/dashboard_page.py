@@ -1,0 +1,158 @@
+"""工作台: what needs the clerk's attention today — overdue, due soon, paused, awaiting confirmation."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.dates import cn_date_weekday
+from app.services import register
+from app.services.context import ServiceContext
+from app.services.register import StatusFilter
+from app.ui.register_model import AMBER, GREY, RED, traffic_light
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("DashboardPage", text)
+
+
+class Tile(QPushButton):
+    def __init__(self, caption: str, tone: str) -> None:
+        super().__init__()
+        self.setObjectName("tile")
+        self.setProperty("tone", tone)
+        self.caption = caption
+        self.setMinimumHeight(84)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+
+    def set_count(self, n: int) -> None:
+        self.setText(f"{n}\n{self.caption}")
+
+
+class DashboardPage(QWidget):
+    open_application = Signal(int)
+    show_register = Signal(str)
+
+    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._stale = True
+        layout = QVBoxLayout(self)
+        self.title = QLabel()
+        self.title.setObjectName("pageTitle")
+        layout.addWidget(self.title)
+        grid = QGridLayout()
+        self.tiles: dict[StatusFilter, Tile] = {}
+        specs = [
+            (StatusFilter.OVERDUE, tr("已超期"), "red"),
+            (StatusFilter.DUE_SOON, tr("3个工作日内到期"), "amber"),
+            (StatusFilter.OPEN, tr("办理中（未办结）"), "blue"),
+            (StatusFilter.PAUSED, tr("暂停计时"), "grey"),
+            (StatusFilter.AWAITING, tr("待确认收到"), "grey"),
+            (StatusFilter.CORRECTION, tr("待补正"), "grey"),
+        ]
+        for i, (key, caption, tone) in enumerate(specs):
+            tile = Tile(caption, tone)
+            tile.clicked.connect(lambda _=False, k=key: self.show_register.emit(k.value))
+            self.tiles[key] = tile
+            grid.addWidget(tile, 0, i)
+        layout.addLayout(grid)
+        self.year_line = QLabel()
+        self.year_line.setObjectName("yearLine")
+        layout.addWidget(self.year_line)
+        caption = QLabel(tr("最近到期与待处理"))
+        caption.setObjectName("sectionTitle")
+        layout.addWidget(caption)
+        self.table = QTableWidget(0, 6)
+        self.table.setObjectName("upcomingTable")
+        self.table.setHorizontalHeaderLabels(
+            [tr("登记编号"), tr("申请人"), tr("申请内容"), tr("状态"), tr("答复期限"), tr("剩余工作日")]
+        )
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        for col, w in ((0, 130), (1, 160), (3, 110), (4, 170), (5, 110)):
+            self.table.setColumnWidth(col, w)
+        self.table.cellDoubleClicked.connect(self._open)
+        layout.addWidget(self.table, 1)
+        self.empty_hint = QLabel(tr("目前没有待办的申请。新申请请在“申请登记”中登记。"))
+        self.empty_hint.setObjectName("emptyHint")
+        layout.addWidget(self.empty_hint)
+
+    def mark_stale(self) -> None:
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def refresh(self) -> None:
+        d = register.dashboard(self.ctx)
+        today = self.ctx.today()
+        self.title.setText(tr("工作台　{today}").format(today=cn_date_weekday(today)))
+        values = {
+            StatusFilter.OVERDUE: d.overdue,
+            StatusFilter.DUE_SOON: d.due_soon,
+            StatusFilter.OPEN: d.open,
+            StatusFilter.PAUSED: d.paused,
+            StatusFilter.AWAITING: d.awaiting,
+            StatusFilter.CORRECTION: d.correction,
+        }
+        for key, tile in self.tiles.items():
+            tile.set_count(values[key])
+        self.year_line.setText(
+            tr("{y}年已收到申请 {r} 件，已办结 {c} 件。").format(
+                y=today.year, r=d.received_this_year, c=d.closed_this_year
+            )
+        )
+        due_soon = int(self.ctx.setting("due_soon_days") or 3)
+        self.table.setRowCount(len(d.upcoming))
+        for r, row in enumerate(d.upcoming):
+            if row.status.value == "paused":
+                due = tr("计时暂停")
+            elif row.reply_due:
+                due = cn_date_weekday(row.reply_due)
+            else:
+                due = row.status.label
+            if row.days_left is None:
+                left = "—"
+            elif row.days_left < 0:
+                left = tr("超期 {n} 个工作日").format(n=-row.days_left)
+            else:
+                left = str(row.days_left)
+            values_row = [
+                row.reg_number,
+                row.applicant_name,
+                " ".join(row.content.split()),
+                row.status.label,
+                due,
+                left,
+            ]
+            color = {"red": RED, "amber": AMBER, "grey": GREY}.get(traffic_light(row, due_soon))
+            for c, text in enumerate(values_row):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, row.id)
+                if color is not None and c >= 3:
+                    item.setBackground(color)
+                self.table.setItem(r, c, item)
+        self.empty_hint.setVisible(not d.upcoming)
+        self._stale = False
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.refresh()
+
+    def _open(self, row: int, _col: int) -> None:
+        item = self.table.item(row, 0)
+        if item is not None:
+            self.open_application.emit(int(item.data(Qt.ItemDataRole.UserRole)))
+            self.refresh()

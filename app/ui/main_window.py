@@ -1,0 +1,116 @@
+"""The main window: navigation on the left (工作台, 申请登记, 申请台账, 年度报告, 设置), pages on the right."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services.context import ServiceContext
+from app.services.profile import get_profile
+from app.ui.dashboard_page import DashboardPage
+from app.ui.register_page import RegisterPage
+from app.ui.registration_page import RegistrationPage
+from app.ui.settings_page import SettingsPage
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("MainWindow", text)
+
+
+class ReportPlaceholder(QWidget):
+    """年度报告 page until the report generator is delivered."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        title = QLabel(tr("年度报告"))
+        title.setObjectName("pageTitle")
+        layout.addWidget(title)
+        text = QLabel(
+            tr(
+                "政府信息公开工作年度报告（国办公开办函〔2021〕30号格式）的统计与生成功能尚在开发中。\n"
+                "现在登记的每一件申请都会按申请人类型和办理结果计入将来的年度报告表三、表四。"
+            )
+        )
+        text.setWordWrap(True)
+        layout.addWidget(text)
+        layout.addStretch(1)
+
+
+class MainWindow(QMainWindow):
+    PAGES = ("工作台", "申请登记", "申请台账", "年度报告", "设置")
+
+    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        profile = get_profile(ctx)
+        self.setWindowTitle(tr("政府信息公开申请办理 — {office}").format(office=profile.office_name))
+        self.resize(1360, 860)
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(150)
+        for name in self.PAGES:
+            item = QListWidgetItem(tr(name))
+            self.nav.addItem(item)
+
+        self.stack = QStackedWidget()
+        self.dashboard = DashboardPage(ctx)
+        self.registration = RegistrationPage(ctx)
+        self.register = RegisterPage(ctx)
+        self.report = ReportPlaceholder()
+        self.settings = SettingsPage(ctx)
+        for page in (self.dashboard, self.registration, self.register, self.report, self.settings):
+            self.stack.addWidget(page)
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.nav.currentRowChanged.connect(self._show_page)
+        self.registration.registered.connect(self._after_registration)
+        self.dashboard.open_application.connect(self.register.open_detail)
+        self.dashboard.show_register.connect(self._show_register_filtered)
+        self.settings.data_changed.connect(self._refresh_all)
+        self.register.data_changed.connect(self.dashboard.refresh)
+        self.nav.setCurrentRow(0)
+        self.statusBar().showMessage(tr("数据库：{path}").format(path=str(ctx.db.path)))
+
+    def _show_page(self, row: int) -> None:
+        self.stack.setCurrentIndex(row)
+        page = self.stack.currentWidget()
+        if page is self.dashboard:
+            self.dashboard.refresh()
+        elif page is self.register:
+            self.register.refresh()
+
+    def go_to(self, name: str) -> None:
+        self.nav.setCurrentRow(self.PAGES.index(name))
+
+    def _after_registration(self, _application_id: int) -> None:
+        self.register.mark_stale()
+        self.dashboard.mark_stale()
+
+    def _show_register_filtered(self, status: str) -> None:
+        self.register.set_status_filter(status)
+        self.go_to("申请台账")
+
+    def _refresh_all(self) -> None:
+        self.register.mark_stale()
+        self.dashboard.refresh()
+        profile = get_profile(self.ctx)
+        self.setWindowTitle(tr("政府信息公开申请办理 — {office}").format(office=profile.office_name))
+        self.statusBar().showMessage(tr("设置已保存"), 5000)

@@ -1,0 +1,236 @@
+"""The register's table model: ids first, rows fetched in blocks on demand (100,000 rows stay fluid)."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from app.domain.codes import Status
+from app.services import register
+from app.services.context import ServiceContext
+from app.services.register import RegisterFilter, RegisterRow, SortKey
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("RegisterModel", text)
+
+
+(
+    COL_NUMBER,
+    COL_RECEIPT,
+    COL_CHANNEL,
+    COL_APPLICANT,
+    COL_ID,
+    COL_KIND,
+    COL_CONTENT,
+    COL_STATUS,
+    COL_DUE,
+    COL_LEFT,
+) = range(10)
+HEADERS = (
+    "登记编号",
+    "收到日期",
+    "申请方式",
+    "申请人",
+    "证件号码",
+    "申请人类型",
+    "申请内容",
+    "状态",
+    "答复期限",
+    "剩余工作日",
+)
+SORT_KEYS: dict[int, SortKey] = {
+    COL_NUMBER: SortKey.NUMBER,
+    COL_RECEIPT: SortKey.RECEIPT,
+    COL_CHANNEL: SortKey.CHANNEL,
+    COL_APPLICANT: SortKey.APPLICANT,
+    COL_KIND: SortKey.KIND,
+    COL_CONTENT: SortKey.CONTENT,
+    COL_STATUS: SortKey.STATUS,
+    COL_DUE: SortKey.DUE,
+    COL_LEFT: SortKey.DUE,
+}
+
+BLOCK = 200
+CACHE_ROWS = 5000
+
+RED = QColor("#f9d7d5")
+AMBER = QColor("#fdebc8")
+GREY = QColor("#e6e6e6")
+GREEN = QColor("#dcefdc")
+RED_TEXT = QColor("#a1170f")
+
+
+def short_date(d: date | None) -> str:
+    return d.isoformat() if d else ""
+
+
+def traffic_light(row: RegisterRow, due_soon_days: int) -> str:
+    """'red' overdue, 'amber' ≤ N working days left, 'grey' paused/awaiting, 'green' closed, '' otherwise."""
+    if row.status is Status.CLOSED:
+        return "green"
+    if row.status in (Status.PAUSED, Status.AWAITING_CONFIRMATION, Status.AWAITING_CORRECTION):
+        return "grey"
+    if row.days_left is None:
+        return ""
+    if row.days_left < 0:
+        return "red"
+    if row.days_left <= due_soon_days:
+        return "amber"
+    return ""
+
+
+class RegisterTableModel(QAbstractTableModel):
+    def __init__(self, ctx: ServiceContext, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._ids: list[int] = []
+        self._cache: OrderedDict[int, RegisterRow] = OrderedDict()
+        self._filter = RegisterFilter()
+        self._sort = SortKey.NUMBER
+        self._descending = True
+        self._due_soon = 3
+
+    # ----- loading -------------------------------------------------------------------------------
+    def set_filter(self, f: RegisterFilter) -> None:
+        self._filter = f
+        self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._due_soon = int(self.ctx.setting("due_soon_days") or 3)
+        self._ids = register.query_ids(self.ctx, self._filter, self._sort, self._descending)
+        self._cache.clear()
+        self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = SORT_KEYS.get(column)
+        if key is None:
+            return
+        self._sort = key
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        self.layoutAboutToBeChanged.emit()
+        self._ids = register.query_ids(self.ctx, self._filter, self._sort, self._descending)
+        self._cache.clear()
+        self.layoutChanged.emit()
+
+    def row_at(self, row: int) -> RegisterRow | None:
+        if not 0 <= row < len(self._ids):
+            return None
+        app_id = self._ids[row]
+        cached = self._cache.get(app_id)
+        if cached is not None:
+            return cached
+        start = (row // BLOCK) * BLOCK
+        block = self._ids[start : start + BLOCK]
+        fetched = register.fetch_rows(self.ctx, block)
+        for i in block:
+            if i in fetched:
+                self._cache[i] = fetched[i]
+        while len(self._cache) > CACHE_ROWS:
+            self._cache.popitem(last=False)
+        return self._cache.get(app_id)
+
+    def id_at(self, row: int) -> int | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_of(self, application_id: int) -> int:
+        try:
+            return self._ids.index(application_id)
+        except ValueError:
+            return -1
+
+    # ----- Qt model API --------------------------------------------------------------------------
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return tr(HEADERS[section]) if 0 <= section < len(HEADERS) else None
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return section + 1
+        return None
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if not index.isValid():
+            return None
+        row = self.row_at(index.row())
+        if row is None:
+            return None
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, col)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == COL_CONTENT:
+                return row.content
+            if col in (COL_DUE, COL_LEFT) and row.provisional:
+                return tr("答复期限所在年度的放假安排尚未确认，此日期为预估")
+            return None
+        if role == Qt.ItemDataRole.BackgroundRole and col in (COL_STATUS, COL_DUE, COL_LEFT):
+            light = traffic_light(row, self._due_soon)
+            color = {"red": RED, "amber": AMBER, "grey": GREY, "green": GREEN}.get(light)
+            return QBrush(color) if color is not None else None
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and col == COL_LEFT
+            and row.days_left is not None
+            and row.days_left < 0
+        ):
+            return QBrush(RED_TEXT)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_RECEIPT, COL_DUE, COL_LEFT, COL_CHANNEL):
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.UserRole:
+            return row.id
+        return None
+
+    def _display(self, row: RegisterRow, col: int) -> str:
+        if col == COL_NUMBER:
+            return row.reg_number
+        if col == COL_RECEIPT:
+            return short_date(row.receipt_date) or tr("待确认")
+        if col == COL_CHANNEL:
+            return row.channel.label
+        if col == COL_APPLICANT:
+            return row.applicant_name
+        if col == COL_ID:
+            return row.masked_id
+        if col == COL_KIND:
+            return row.applicant_kind.label
+        if col == COL_CONTENT:
+            text = " ".join(row.content.split())
+            return text if len(text) <= 40 else text[:40] + "…"
+        if col == COL_STATUS:
+            if row.status is Status.CLOSED and row.outcome is not None:
+                return f"{row.status.label}（{row.outcome.label}）"
+            return row.status.label
+        if col == COL_DUE:
+            if row.status is Status.PAUSED:
+                return tr("计时暂停")
+            if row.status is Status.AWAITING_CONFIRMATION:
+                return tr("未起算")
+            if row.status is Status.AWAITING_CORRECTION:
+                return tr("待补正")
+            text = short_date(row.reply_due)
+            return text + (tr("（预估）") if text and row.provisional else "")
+        if col == COL_LEFT:
+            if row.status is Status.CLOSED:
+                return tr("已办结 {d}").format(d=short_date(row.closed_on))
+            if row.days_left is None:
+                return "—"
+            if row.days_left < 0:
+                return tr("超期 {n} 个工作日").format(n=-row.days_left)
+            if row.days_left == 0:
+                return tr("今天到期")
+            return str(row.days_left)
+        return ""

@@ -1,0 +1,172 @@
+"""申请台账: the whole register, searchable and filterable, with the detail of one application."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.codes import ApplicantKind
+from app.services import register
+from app.services.context import ServiceContext
+from app.services.register import RegisterFilter, StatusFilter
+from app.ui.detail_dialog import DetailDialog
+from app.ui.register_model import COL_CONTENT, COL_NUMBER, RegisterTableModel
+from app.ui.widgets import ValueCombo
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("RegisterPage", text)
+
+
+class RegisterPage(QWidget):
+    data_changed = Signal()
+
+    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._stale = True
+        layout = QVBoxLayout(self)
+        title = QLabel(tr("申请台账"))
+        title.setObjectName("pageTitle")
+        layout.addWidget(title)
+
+        bar = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText(tr("搜索登记编号、申请人、证件号码或申请内容（空格分隔多个词）"))
+        self.search.setClearButtonEnabled(True)
+        self.year = ValueCombo(name="yearFilter")
+        self.status = ValueCombo([(s.label, s) for s in StatusFilter], "statusFilter")
+        self.kind = ValueCombo([(tr("全部类型"), None)] + [(k.label, k) for k in ApplicantKind], "kindFilter")
+        self.open_button = QPushButton(tr("查看详情"))
+        self.open_button.setObjectName("openButton")
+        bar.addWidget(self.search, 3)
+        bar.addWidget(self.year)
+        bar.addWidget(self.status)
+        bar.addWidget(self.kind)
+        bar.addWidget(self.open_button)
+        layout.addLayout(bar)
+
+        self.model = RegisterTableModel(ctx, self)
+        self.table = QTableView()
+        self.table.setObjectName("registerTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(COL_NUMBER, Qt.SortOrder.DescendingOrder)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(28)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        for col, width in enumerate((130, 92, 72, 150, 160, 96, 300, 150, 118, 130)):
+            self.table.setColumnWidth(col, width)
+        header.setSectionResizeMode(COL_CONTENT, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.table, 1)
+
+        footer = QHBoxLayout()
+        self.count_label = QLabel()
+        self.count_label.setObjectName("countLabel")
+        legend = QLabel(
+            tr(
+                "<span style='background:#f9d7d5'>&nbsp;已超期&nbsp;</span> "
+                "<span style='background:#fdebc8'>&nbsp;3个工作日内到期&nbsp;</span> "
+                "<span style='background:#e6e6e6'>&nbsp;暂停计时/待确认/待补正&nbsp;</span> "
+                "<span style='background:#dcefdc'>&nbsp;已办结&nbsp;</span>"
+            )
+        )
+        footer.addWidget(self.count_label, 1)
+        footer.addWidget(legend)
+        layout.addLayout(footer)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(250)
+        self._debounce.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(self._debounce.start)
+        for box in (self.year, self.status, self.kind):
+            box.currentIndexChanged.connect(self.apply_filter)
+        self.table.doubleClicked.connect(self._open_index)
+        self.open_button.clicked.connect(self._open_current)
+        self._fill_years()
+
+    def _fill_years(self) -> None:
+        current = self.year.value()
+        was = self.year.blockSignals(True)
+        self.year.set_items(
+            [(tr("全部年度"), None)] + [(tr("{y}年").format(y=y), y) for y in register.years(self.ctx)]
+        )
+        if not self.year.set_value(current):
+            self.year.setCurrentIndex(0)
+        self.year.blockSignals(was)
+
+    def current_filter(self) -> RegisterFilter:
+        return RegisterFilter(
+            text=self.search.text().strip(),
+            year=self.year.value(),
+            status=self.status.value(),
+            kind=self.kind.value(),
+        )
+
+    def apply_filter(self) -> None:
+        started = time.perf_counter()
+        self.model.set_filter(self.current_filter())
+        elapsed = (time.perf_counter() - started) * 1000
+        self.count_label.setText(
+            tr("共 {n} 件（查询用时 {ms:.0f} 毫秒）").format(n=self.model.rowCount(), ms=elapsed)
+        )
+        self._stale = False
+
+    def set_status_filter(self, value: str) -> None:
+        self.search.clear()
+        self.kind.setCurrentIndex(0)
+        self.year.setCurrentIndex(0)
+        self.status.set_value(StatusFilter(value))
+        self.apply_filter()
+
+    def mark_stale(self) -> None:
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def refresh(self) -> None:
+        if self._stale:
+            self._fill_years()
+            self.apply_filter()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.refresh()
+
+    def _open_index(self, index: QModelIndex) -> None:
+        app_id = self.model.id_at(index.row())
+        if app_id is not None:
+            self.open_detail(app_id)
+
+    def _open_current(self) -> None:
+        index = self.table.currentIndex()
+        if index.isValid():
+            self._open_index(index)
+
+    def open_detail(self, application_id: int) -> None:
+        dialog = DetailDialog(self.ctx, application_id, self)
+        dialog.exec()
+        if dialog.changed:
+            self._stale = True
+            self.refresh()
+            self.data_changed.emit()

@@ -1,0 +1,592 @@
+"""申请登记: one form that adapts to the channel (Art. 31) and shows the legal dates as the clerk types."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from PySide6.QtCore import QCoreApplication, QDate, QDateTime, Qt, QTime, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateEdit,
+    QDateTimeEdit,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.codes import (
+    ORGANISATION_DOC_TYPES,
+    PERSON_DOC_TYPES,
+    ApplicantKind,
+    Channel,
+    Delivery,
+    IdDocType,
+    PostKind,
+    RequestedForm,
+    VerificationMethod,
+)
+from app.domain.dates import cn_date, cn_date_weekday
+from app.domain.deadlines import ClockInput, compute_deadlines
+from app.domain.identity import check_identity
+from app.domain.receipt import ReceiptError, determine_receipt
+from app.services.applications import (
+    AgentInput,
+    ApplicantInput,
+    RegistrationInput,
+    RegistrationResult,
+    register_application,
+)
+from app.services.context import ServiceContext
+from app.services.errors import ValidationError
+from app.ui import msgbox
+from app.ui.widgets import ValueCombo
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("RegistrationPage", text)
+
+
+def _qdate(d: date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+def _pydate(q: QDate) -> date:
+    return date(q.year(), q.month(), q.day())
+
+
+def _pydatetime(q: QDateTime) -> datetime:
+    d, t = q.date(), q.time()
+    return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute())
+
+
+def _qdatetime(dt: datetime) -> QDateTime:
+    return QDateTime(_qdate(dt.date()), QTime(dt.hour, dt.minute))
+
+
+def _combo(items: list[tuple[str, object]], name: str) -> ValueCombo:
+    return ValueCombo(items, name)
+
+
+def _date_edit(name: str) -> QDateEdit:
+    edit = QDateEdit()
+    edit.setObjectName(name)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy年M月d日")
+    return edit
+
+
+class IdNumberField(QWidget):
+    """Document type + number with live validation (a failed check warns, never blocks)."""
+
+    changed = Signal()
+
+    def __init__(self, name: str, doc_types: tuple[IdDocType, ...], ctx: ServiceContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        layout = QGridLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.doc_type = _combo([(t.label, t) for t in doc_types], f"{name}DocType")
+        self.number = QLineEdit()
+        self.number.setObjectName(f"{name}IdNumber")
+        self.number.setPlaceholderText(tr("证件号码"))
+        self.verdict = QLabel()
+        self.verdict.setObjectName(f"{name}IdVerdict")
+        self.verdict.setWordWrap(True)
+        layout.addWidget(self.doc_type, 0, 0)
+        layout.addWidget(self.number, 0, 1)
+        layout.setColumnStretch(1, 1)
+        layout.addWidget(self.verdict, 1, 0, 1, 2)
+        self.doc_type.currentIndexChanged.connect(self._check)
+        self.number.textChanged.connect(self._check)
+        self.last_check = None
+        self._check()
+
+    def set_doc_types(self, doc_types: tuple[IdDocType, ...]) -> None:
+        self.doc_type.set_items([(t.label, t) for t in doc_types])
+        self._check()
+
+    def current_type(self) -> IdDocType:
+        return self.doc_type.value()
+
+    def _check(self) -> None:
+        text = self.number.text().strip()
+        if not text:
+            self.last_check = None
+            self.verdict.setText("")
+            self.verdict.setProperty("state", "")
+        else:
+            check = check_identity(self.current_type(), text, today=self.ctx.today())
+            self.last_check = check
+            if check.ok:
+                self.verdict.setText(
+                    "✔ " + tr("校验通过") + ("　" + "，".join(check.notes) if check.notes else "")
+                )
+                self.verdict.setProperty("state", "ok")
+            else:
+                self.verdict.setText("✘ " + "；".join(check.problems) + tr("（可继续登记，需填写理由）"))
+                self.verdict.setProperty("state", "bad")
+        self.verdict.style().unpolish(self.verdict)
+        self.verdict.style().polish(self.verdict)
+        self.changed.emit()
+
+    def failed(self) -> bool:
+        return self.last_check is not None and not self.last_check.ok
+
+
+class RegistrationPage(QWidget):
+    registered = Signal(int)
+
+    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        outer = QVBoxLayout(self)
+        title = QLabel(tr("申请登记"))
+        title.setObjectName("pageTitle")
+        outer.addWidget(title)
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget()
+        columns = QHBoxLayout(body)
+        left = QVBoxLayout()
+        right = QVBoxLayout()
+        columns.addLayout(left, 1)
+        columns.addLayout(right, 1)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
+
+        left.addWidget(self._build_receipt_group())
+        left.addWidget(self._build_applicant_group())
+        left.addWidget(self._build_agent_group())
+        left.addStretch(1)
+        right.addWidget(self._build_content_group())
+        right.addWidget(self._build_clock_group())
+        right.addStretch(1)
+
+        buttons = QHBoxLayout()
+        self.save_button = QPushButton(tr("登记并生成编号"))
+        self.save_button.setObjectName("saveButton")
+        self.save_button.setDefault(True)
+        self.clear_button = QPushButton(tr("清空表单"))
+        buttons.addStretch(1)
+        buttons.addWidget(self.clear_button)
+        buttons.addWidget(self.save_button)
+        outer.addLayout(buttons)
+
+        self.save_button.clicked.connect(self.save)
+        self.clear_button.clicked.connect(self.reset)
+        self.reset()
+
+    # ----- building -------------------------------------------------------------------------------
+    def _build_receipt_group(self) -> QGroupBox:
+        group = QGroupBox(tr("收件信息（第三十一条）"))
+        form = QFormLayout(group)
+        self.channel = _combo([(c.label, c) for c in Channel], "channel")
+        self.post_kind = _combo([(k.label, k) for k in PostKind], "postKind")
+        self.arrived_at = QDateTimeEdit()
+        self.arrived_at.setObjectName("arrivedAt")
+        self.arrived_at.setCalendarPopup(True)
+        self.arrived_at.setDisplayFormat("yyyy年M月d日 HH:mm")
+        self.handed_in_on = _date_edit("handedInOn")
+        self.signed_on = _date_edit("signedOn")
+        self.confirmed = QCheckBox(tr("已与申请人确认收到"))
+        self.confirmed.setObjectName("confirmed")
+        self.confirmed_at = QDateTimeEdit()
+        self.confirmed_at.setObjectName("confirmedAt")
+        self.confirmed_at.setCalendarPopup(True)
+        self.confirmed_at.setDisplayFormat("yyyy年M月d日 HH:mm")
+        self.confirmed_with = QLineEdit()
+        self.confirmed_with.setObjectName("confirmedWith")
+        self.confirmed_with.setPlaceholderText(tr("与谁、以何种方式确认，如：电话联系申请人本人"))
+        self.receipt_hint = QLabel()
+        self.receipt_hint.setObjectName("receiptHint")
+        self.receipt_hint.setWordWrap(True)
+        form.addRow(tr("申请方式"), self.channel)
+        form.addRow(tr("邮件类型"), self.post_kind)
+        form.addRow(tr("到达时间"), self.arrived_at)
+        form.addRow(tr("提交日期"), self.handed_in_on)
+        form.addRow(tr("签收日期"), self.signed_on)
+        form.addRow("", self.confirmed)
+        form.addRow(tr("确认时间"), self.confirmed_at)
+        form.addRow(tr("确认情况"), self.confirmed_with)
+        form.addRow(self.receipt_hint)
+        self.receipt_form = form
+        for w in (self.channel, self.post_kind):
+            w.currentIndexChanged.connect(self._adapt_to_channel)
+        self.confirmed.toggled.connect(self._adapt_to_channel)
+        for sig in (
+            self.arrived_at.dateTimeChanged,
+            self.handed_in_on.dateChanged,
+            self.signed_on.dateChanged,
+            self.confirmed_at.dateTimeChanged,
+        ):
+            sig.connect(self._update_clock)
+        return group
+
+    def _build_applicant_group(self) -> QGroupBox:
+        group = QGroupBox(tr("申请人（第二十九条）"))
+        form = QFormLayout(group)
+        self.kind = _combo([(k.label, k) for k in ApplicantKind], "applicantKind")
+        self.name = QLineEdit()
+        self.name.setObjectName("applicantName")
+        self.id_field = IdNumberField("applicant", PERSON_DOC_TYPES, self.ctx)
+        self.kind_suggestion = QPushButton()
+        self.kind_suggestion.setObjectName("kindSuggestion")
+        self.kind_suggestion.setVisible(False)
+        self.legal_rep = QLineEdit()
+        self.legal_rep.setObjectName("legalRepresentative")
+        self.contact_person = QLineEdit()
+        self.contact_person.setObjectName("contactPerson")
+        self.phone = QLineEdit()
+        self.phone.setObjectName("phone")
+        self.address = QLineEdit()
+        self.address.setObjectName("address")
+        self.postcode = QLineEdit()
+        self.postcode.setObjectName("postcode")
+        self.postcode.setMaxLength(6)
+        self.email = QLineEdit()
+        self.email.setObjectName("email")
+        self.verification = _combo([(m.label, m) for m in VerificationMethod], "verification")
+        self.override_reason = QLineEdit()
+        self.override_reason.setObjectName("overrideReason")
+        self.override_reason.setPlaceholderText(
+            tr("证件号码未通过校验仍予登记的理由，如：已核对原件，号码为早期赋码")
+        )
+        form.addRow(tr("申请人类型"), self.kind)
+        self.name_label = QLabel(tr("姓名"))
+        form.addRow(self.name_label, self.name)
+        self.id_label = QLabel(tr("身份证件"))
+        form.addRow(self.id_label, self.id_field)
+        form.addRow("", self.kind_suggestion)
+        form.addRow(tr("法定代表人"), self.legal_rep)
+        form.addRow(tr("联系人"), self.contact_person)
+        form.addRow(tr("联系电话"), self.phone)
+        form.addRow(tr("通讯地址"), self.address)
+        form.addRow(tr("邮政编码"), self.postcode)
+        form.addRow(tr("电子邮箱"), self.email)
+        form.addRow(tr("身份核验方式"), self.verification)
+        form.addRow(tr("未通过校验的理由"), self.override_reason)
+        self.applicant_form = form
+        self.kind.currentIndexChanged.connect(self._adapt_to_kind)
+        self.id_field.changed.connect(self._identity_changed)
+        self.kind_suggestion.clicked.connect(self._accept_kind_suggestion)
+        return group
+
+    def _build_agent_group(self) -> QGroupBox:
+        group = QGroupBox(tr("委托代理"))
+        form = QFormLayout(group)
+        self.has_agent = QCheckBox(tr("由委托代理人代为提交（须核验授权委托书）"))
+        self.has_agent.setObjectName("hasAgent")
+        self.agent_name = QLineEdit()
+        self.agent_name.setObjectName("agentName")
+        self.agent_id = IdNumberField("agent", PERSON_DOC_TYPES, self.ctx)
+        self.agent_authorisation = QLineEdit()
+        self.agent_authorisation.setObjectName("agentAuthorisation")
+        self.agent_authorisation.setPlaceholderText(
+            tr("授权委托书情况，如：授权委托书原件一份，委托权限为代为提交申请")
+        )
+        form.addRow(self.has_agent)
+        form.addRow(tr("代理人姓名"), self.agent_name)
+        form.addRow(tr("代理人证件"), self.agent_id)
+        form.addRow(tr("授权委托书"), self.agent_authorisation)
+        self.agent_form = form
+        self.has_agent.toggled.connect(self._adapt_agent)
+        self.agent_id.changed.connect(self._identity_changed)
+        return group
+
+    def _build_content_group(self) -> QGroupBox:
+        group = QGroupBox(tr("申请内容"))
+        form = QFormLayout(group)
+        self.content = QPlainTextEdit()
+        self.content.setObjectName("content")
+        self.content.setPlaceholderText(tr("所需政府信息的名称、文号或者便于查询的其他特征性描述"))
+        self.content.setMinimumHeight(110)
+        self.document_titles = QLineEdit()
+        self.document_titles.setObjectName("documentTitles")
+        self.document_titles.setPlaceholderText(tr("如知道：文件标题、文号、发布时间"))
+        self.purpose = QLineEdit()
+        self.purpose.setObjectName("purpose")
+        self.requested_form = _combo([(f.label, f) for f in RequestedForm], "requestedForm")
+        self.delivery = _combo([(d.label, d) for d in Delivery], "delivery")
+        self.fee_waiver = QCheckBox(tr("申请减免信息处理费"))
+        self.fee_waiver.setObjectName("feeWaiver")
+        self.filled_by_clerk = QCheckBox(
+            tr("申请人书写确有困难，由工作人员代为填写，经申请人确认（第二十九条第一款）")
+        )
+        self.filled_by_clerk.setObjectName("filledByClerk")
+        self.notes = QLineEdit()
+        self.notes.setObjectName("notes")
+        form.addRow(tr("所需信息"), self.content)
+        form.addRow(tr("文件名称/文号"), self.document_titles)
+        form.addRow(tr("用途（选填）"), self.purpose)
+        form.addRow(tr("载体形式"), self.requested_form)
+        form.addRow(tr("获取方式"), self.delivery)
+        form.addRow("", self.fee_waiver)
+        form.addRow("", self.filled_by_clerk)
+        form.addRow(tr("备注"), self.notes)
+        return group
+
+    def _build_clock_group(self) -> QGroupBox:
+        group = QGroupBox(tr("法定期限（保存前预览）"))
+        layout = QVBoxLayout(group)
+        self.clock_summary = QLabel()
+        self.clock_summary.setObjectName("clockSummary")
+        self.clock_summary.setWordWrap(True)
+        self.clock_summary.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.clock_summary)
+        return group
+
+    # ----- behaviour ------------------------------------------------------------------------------
+    def reset(self) -> None:
+        now = self.ctx.now()
+        self.channel.setCurrentIndex(0)
+        self.post_kind.setCurrentIndex(0)
+        self.arrived_at.setDateTime(_qdatetime(now))
+        self.arrived_at.setMaximumDateTime(_qdatetime(now.replace(hour=23, minute=59)))
+        for edit in (self.handed_in_on, self.signed_on):
+            edit.setDate(_qdate(now.date()))
+            edit.setMaximumDate(_qdate(now.date()))
+        self.confirmed.setChecked(False)
+        self.confirmed_at.setDateTime(_qdatetime(now))
+        for w in (
+            self.name,
+            self.legal_rep,
+            self.contact_person,
+            self.phone,
+            self.address,
+            self.postcode,
+            self.email,
+            self.override_reason,
+            self.agent_name,
+            self.agent_authorisation,
+            self.confirmed_with,
+            self.document_titles,
+            self.purpose,
+            self.notes,
+        ):
+            w.clear()
+        self.id_field.number.clear()
+        self.agent_id.number.clear()
+        self.content.clear()
+        self.kind.setCurrentIndex(0)
+        self.verification.setCurrentIndex(0)
+        self.requested_form.setCurrentIndex(0)
+        self.delivery.setCurrentIndex(0)
+        for box in (self.fee_waiver, self.filled_by_clerk, self.has_agent):
+            box.setChecked(False)
+        self._adapt_to_channel()
+        self._adapt_to_kind()
+        self._adapt_agent()
+
+    def _set_row_visible(self, form: QFormLayout, field: QWidget, visible: bool) -> None:
+        form.setRowVisible(field, visible)
+
+    def _adapt_to_channel(self) -> None:
+        channel: Channel = self.channel.value()
+        letter = channel is Channel.LETTER
+        post: PostKind = self.post_kind.value()
+        needs_confirmation = channel in (Channel.EMAIL, Channel.ONLINE, Channel.FAX) or (
+            letter and post is PostKind.ORDINARY
+        )
+        f = self.receipt_form
+        self._set_row_visible(f, self.post_kind, letter)
+        self._set_row_visible(f, self.handed_in_on, channel is Channel.IN_PERSON)
+        self._set_row_visible(f, self.signed_on, letter and post is PostKind.SIGNED)
+        self._set_row_visible(f, self.confirmed, needs_confirmation)
+        confirmed = needs_confirmation and self.confirmed.isChecked()
+        self._set_row_visible(f, self.confirmed_at, confirmed)
+        self._set_row_visible(f, self.confirmed_with, confirmed)
+        hints = {
+            Channel.IN_PERSON: tr("当面提交：以提交之日为收到申请之日。"),
+            Channel.EMAIL: tr("电子邮件：以双方确认之日为收到申请之日；未确认前不起算期限（待确认）。"),
+            Channel.ONLINE: tr("网上申请平台：以双方确认之日为收到申请之日；未确认前不起算期限（待确认）。"),
+            Channel.FAX: tr("传真：以双方确认之日为收到申请之日；未确认前不起算期限（待确认）。"),
+        }
+        if letter:
+            hint = (
+                tr("需签收的邮件：以签收之日为收到申请之日。")
+                if post is PostKind.SIGNED
+                else tr(
+                    "平常信函：以与申请人确认之日为收到申请之日，应于到达当日尝试确认；无法确认时登记为“待确认”，不起算期限。"
+                )
+            )
+        else:
+            hint = hints[channel]
+        self.receipt_hint.setText(hint)
+        if channel is not Channel.IN_PERSON and self.verification.value() is VerificationMethod.ORIGINAL_SEEN:
+            self.verification.set_value(VerificationMethod.COPY_KEPT)
+        self._update_clock()
+
+    def _adapt_to_kind(self) -> None:
+        kind: ApplicantKind = self.kind.value()
+        org = kind.is_organisation
+        self.name_label.setText(tr("单位名称") if org else tr("姓名"))
+        self.id_label.setText(tr("统一社会信用代码") if org else tr("身份证件"))
+        current = self.id_field.current_type()
+        wanted = ORGANISATION_DOC_TYPES if org else PERSON_DOC_TYPES
+        if current not in wanted or self.id_field.doc_type.count() != len(wanted):
+            self.id_field.set_doc_types(wanted)
+        f = self.applicant_form
+        self._set_row_visible(f, self.legal_rep, org)
+        self._set_row_visible(f, self.contact_person, org)
+        self._identity_changed()
+
+    def _adapt_agent(self) -> None:
+        on = self.has_agent.isChecked()
+        for w in (self.agent_name, self.agent_id, self.agent_authorisation):
+            self.agent_form.setRowVisible(w, on)
+        self._identity_changed()
+
+    def _identity_changed(self) -> None:
+        failed = self.id_field.failed() or (self.has_agent.isChecked() and self.agent_id.failed())
+        self.applicant_form.setRowVisible(self.override_reason, failed)
+        check = self.id_field.last_check
+        suggestion = check.suggested_kind if check is not None else None
+        show = suggestion is not None and suggestion is not self.kind.value()
+        if show:
+            self.kind_suggestion.setText(
+                tr("按信用代码建议申请人类型为“{k}”，点击采用").format(k=suggestion.label)
+            )
+            self.kind_suggestion.setProperty("kind", suggestion.value)
+        self.applicant_form.setRowVisible(self.kind_suggestion, show)
+
+    def _accept_kind_suggestion(self) -> None:
+        value = self.kind_suggestion.property("kind")
+        if value:
+            self.kind.set_value(ApplicantKind(value))
+
+    def _receipt_preview(self):  # -> ReceiptDecision
+        channel: Channel = self.channel.value()
+        arrived = _pydatetime(self.arrived_at.dateTime())
+        confirmed_on = (
+            _pydatetime(self.confirmed_at.dateTime()).date() if self.confirmed.isChecked() else None
+        )
+        return determine_receipt(
+            channel,
+            arrived.date(),
+            post_kind=self.post_kind.value() if channel is Channel.LETTER else None,
+            handed_in_on=_pydate(self.handed_in_on.date()) if channel is Channel.IN_PERSON else None,
+            signed_on=_pydate(self.signed_on.date()),
+            confirmed_on=confirmed_on,
+        )
+
+    def _update_clock(self) -> None:
+        try:
+            decision = self._receipt_preview()
+        except ReceiptError as exc:
+            self.clock_summary.setText(f"<span style='color:#b3261e'>{exc}</span>")
+            return
+        if decision.receipt_date is None:
+            self.clock_summary.setText(
+                tr("<b>待确认</b>：{basis}<br>确认收到后，在台账中记录确认时间即开始计算答复期限。").format(
+                    basis=decision.basis
+                )
+            )
+            return
+        cal = self.ctx.calendar()
+        dl = compute_deadlines(ClockInput(receipt_date=decision.receipt_date), cal)
+        provisional = tr("（所涉年度放假安排尚未确认，为预估日期）") if dl.provisional else ""
+        self.clock_summary.setText(
+            tr(
+                "收到申请之日：<b>{receipt}</b><br>"
+                "补正告知最迟：{correction}（7个工作日，第三十条）<br>"
+                "答复期限：<b style='font-size:14pt'>{due}</b>{prov}<br>"
+                "<span style='color:#555'>20个工作日，不含收到当日，节假日不计、调休上班日计入（第三十三条）</span>"
+            ).format(
+                receipt=cn_date(decision.receipt_date),
+                correction=cn_date_weekday(dl.correction_notice_due) if dl.correction_notice_due else "—",
+                due=cn_date_weekday(dl.reply_due) if dl.reply_due else "—",
+                prov=provisional,
+            )
+        )
+
+    def collect(self) -> RegistrationInput:
+        """The form's content as a service input (no validation here; the service validates)."""
+        channel: Channel = self.channel.value()
+        kind: ApplicantKind = self.kind.value()
+        needs_confirmation = self.confirmed.isVisibleTo(self) or channel in (
+            Channel.EMAIL,
+            Channel.ONLINE,
+            Channel.FAX,
+        )
+        agent = None
+        if self.has_agent.isChecked():
+            agent = AgentInput(
+                name=self.agent_name.text(),
+                id_doc_type=self.agent_id.current_type(),
+                id_number=self.agent_id.number.text(),
+                authorisation=self.agent_authorisation.text(),
+            )
+        return RegistrationInput(
+            channel=channel,
+            post_kind=self.post_kind.value() if channel is Channel.LETTER else None,
+            arrived_at=_pydatetime(self.arrived_at.dateTime()),
+            handed_in_on=_pydate(self.handed_in_on.date()) if channel is Channel.IN_PERSON else None,
+            signed_on=_pydate(self.signed_on.date()) if channel is Channel.LETTER else None,
+            confirmed_at=_pydatetime(self.confirmed_at.dateTime())
+            if needs_confirmation and self.confirmed.isChecked()
+            else None,
+            confirmed_with=self.confirmed_with.text(),
+            applicant=ApplicantInput(
+                kind=kind,
+                name=self.name.text(),
+                id_doc_type=self.id_field.current_type(),
+                id_number=self.id_field.number.text(),
+                legal_representative=self.legal_rep.text() if kind.is_organisation else "",
+                contact_person=self.contact_person.text() if kind.is_organisation else "",
+                phone=self.phone.text(),
+                address=self.address.text(),
+                postcode=self.postcode.text(),
+                email=self.email.text(),
+            ),
+            agent=agent,
+            verification=self.verification.value(),
+            id_override_reason=self.override_reason.text(),
+            content=self.content.toPlainText(),
+            document_titles=self.document_titles.text(),
+            purpose=self.purpose.text(),
+            requested_form=self.requested_form.value(),
+            delivery=self.delivery.value(),
+            fee_waiver_requested=self.fee_waiver.isChecked(),
+            filled_by_clerk=self.filled_by_clerk.isChecked(),
+            notes=self.notes.text(),
+        )
+
+    def save(self) -> RegistrationResult | None:
+        try:
+            result = register_application(self.ctx, self.collect())
+        except ValidationError as exc:
+            msgbox.warning(self, tr("无法登记"), tr("请先补全或更正以下内容："), "\n".join(exc.problems))
+            msgbox_text = "\n".join(f"• {p}" for p in exc.problems)
+            self.clock_summary.setText(
+                f"<span style='color:#b3261e'>{msgbox_text.replace(chr(10), '<br>')}</span>"
+            )
+            return None
+        except Exception as exc:  # database locked, disk full …: tell the clerk, keep the form
+            msgbox.error(self, tr("登记未保存"), tr("保存时出错，表单内容已保留，请稍后重试。"), str(exc))
+            return None
+        if result.reply_due is not None:
+            due = cn_date_weekday(result.reply_due) + (tr("（预估）") if result.provisional else "")
+            text = tr("已登记，编号 {number}\n收到申请之日：{receipt}\n答复期限：{due}").format(
+                number=result.reg_number, receipt=cn_date(result.receipt_date), due=due
+            )
+        else:
+            text = tr("已登记，编号 {number}\n状态：待确认收到（{basis}）").format(
+                number=result.reg_number, basis=result.receipt_basis
+            )
+        if result.warnings:
+            text += "\n\n" + "\n".join(result.warnings)
+        msgbox.information(self, tr("登记成功"), text, result.explanation)
+        self.registered.emit(result.id)
+        self.reset()
+        return result

@@ -1,0 +1,162 @@
+"""设置: the agency profile (letterhead, remedy clause bodies, number patterns) and working settings."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.agency import AGENCY_FIELD_LABELS, AgencyProfileData, format_number
+from app.services.context import ServiceContext
+from app.services.errors import ValidationError
+from app.services.profile import get_profile, update_profile
+from app.ui import msgbox
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("SettingsPage", text)
+
+
+class ProfileForm(QWidget):
+    saved = Signal()
+
+    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.edits: dict[str, QLineEdit] = {}
+        for f in fields(AgencyProfileData):
+            edit = QLineEdit()
+            edit.setObjectName(f"profile_{f.name}")
+            self.edits[f.name] = edit
+            form.addRow(tr(AGENCY_FIELD_LABELS[f.name]), edit)
+        self.preview = QLabel()
+        self.preview.setObjectName("patternPreview")
+        form.addRow(tr("编号示例"), self.preview)
+        layout.addLayout(form)
+        hint = QLabel(tr("编号格式中 {年} 代表年份，{号} 代表当年序号（{号:03} 可补足三位）。"))
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.save_button = QPushButton(tr("保存机关信息"))
+        self.save_button.setObjectName("saveProfile")
+        row.addWidget(self.save_button)
+        layout.addLayout(row)
+        layout.addStretch(1)
+        self.save_button.clicked.connect(self.save)
+        for name in ("registration_pattern", "document_pattern"):
+            self.edits[name].textChanged.connect(self._preview)
+        self.load()
+
+    def load(self) -> None:
+        profile = get_profile(self.ctx)
+        for name, edit in self.edits.items():
+            edit.setText(getattr(profile, name))
+        self._preview()
+
+    def _preview(self) -> None:
+        year = self.ctx.today().year
+        parts = []
+        for name, label in (("registration_pattern", "登记编号"), ("document_pattern", "文书文号")):
+            try:
+                parts.append(f"{label}：{format_number(self.edits[name].text(), year, 1)}")
+            except ValueError as exc:
+                parts.append(f"{label}：<span style='color:#a1170f'>{exc}</span>")
+        self.preview.setText("　".join(parts))
+
+    def save(self) -> bool:
+        data = AgencyProfileData(**{name: edit.text() for name, edit in self.edits.items()})
+        try:
+            update_profile(self.ctx, data)
+        except ValidationError as exc:
+            msgbox.warning(self, tr("无法保存"), "\n".join(exc.problems))
+            return False
+        self.load()
+        self.saved.emit()
+        return True
+
+
+class WorkSettingsForm(QWidget):
+    saved = Signal()
+
+    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.clerk = QLineEdit()
+        self.clerk.setObjectName("clerkName")
+        self.due_soon = QSpinBox()
+        self.due_soon.setRange(1, 10)
+        self.due_soon.setSuffix(tr(" 个工作日"))
+        self.fee_days = QSpinBox()
+        self.fee_days.setRange(1, 60)
+        self.fee_days.setSuffix(tr(" 个工作日"))
+        form.addRow(tr("经办人（记入办理记录）"), self.clerk)
+        form.addRow(tr("临近到期提醒"), self.due_soon)
+        form.addRow(tr("缴费期限（收费通知书）"), self.fee_days)
+        layout.addLayout(form)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        save = QPushButton(tr("保存工作参数"))
+        save.setObjectName("saveWorkSettings")
+        row.addWidget(save)
+        layout.addLayout(row)
+        layout.addStretch(1)
+        save.clicked.connect(self.save)
+        self.load()
+
+    def load(self) -> None:
+        self.clerk.setText(self.ctx.clerk())
+        self.due_soon.setValue(int(self.ctx.setting("due_soon_days") or 3))
+        self.fee_days.setValue(int(self.ctx.setting("fee_payment_days") or 20))
+
+    def save(self) -> None:
+        name = self.clerk.text().strip()
+        if not name:
+            msgbox.warning(self, tr("无法保存"), tr("请填写经办人姓名"))
+            return
+        self.ctx.set_setting("clerk_name", name)
+        self.ctx.set_setting("due_soon_days", self.due_soon.value())
+        self.ctx.set_setting("fee_payment_days", self.fee_days.value())
+        self.saved.emit()
+
+
+class SettingsPage(QWidget):
+    data_changed = Signal()
+
+    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        title = QLabel(tr("设置"))
+        title.setObjectName("pageTitle")
+        layout.addWidget(title)
+        self.tabs = QTabWidget()
+        self.profile = ProfileForm(ctx)
+        self.work = WorkSettingsForm(ctx)
+        self.tabs.addTab(self.profile, tr("机关信息"))
+        self.tabs.addTab(self.work, tr("工作参数"))
+        self.profile.saved.connect(self.data_changed)
+        self.work.saved.connect(self.data_changed)
+        try:
+            from app.ui.data_page import DataPage
+        except ImportError:
+            DataPage = None
+        if DataPage is not None:
+            self.data_page = DataPage(ctx)
+            self.tabs.addTab(self.data_page, tr("数据与备份"))
+            self.data_page.data_changed.connect(self.data_changed)
+        layout.addWidget(self.tabs, 1)
