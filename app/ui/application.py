@@ -37,9 +37,7 @@ def install_translations(app: QApplication) -> list[QTranslator]:
 
 def apply_style(app: QApplication) -> None:
     font = QFont()
-    font.setFamilies(
-        ["Microsoft YaHei UI", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Zen Hei", "SimSun"]
-    )
+    font.setFamilies(["Microsoft YaHei UI", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Zen Hei", "SimSun"])
     font.setPointSize(10)
     app.setFont(font)
     qss = RESOURCES / "style.qss"
@@ -57,7 +55,7 @@ def create_qapplication() -> QApplication:
     return app
 
 
-def run_gui(db_path: Path | None, *, auto_backup: bool = True) -> int:
+def run_gui(db_path: Path | None, *, auto_backup: bool = True, page: str = "工作台") -> int:
     app = create_qapplication()
     try:
         db = open_database(db_path)
@@ -71,6 +69,8 @@ def run_gui(db_path: Path | None, *, auto_backup: bool = True) -> int:
     from app.ui.main_window import MainWindow
 
     window = MainWindow(ctx)
+    if page in MainWindow.PAGES:
+        window.go_to(page)
     window.show()
     code = app.exec()
     db.dispose()

@@ -103,7 +103,8 @@ def render_detail_html(d: ApplicationDetail, days_left_text: str) -> str:
 <style>
  h2 {{ margin: 0 0 4px 0; }} h3 {{ margin: 14px 0 4px 0; color: #1f4e79; }}
  table {{ border-collapse: collapse; }} th {{ text-align: left; color: #555; padding: 2px 14px 2px 0;
- font-weight: normal; white-space: nowrap; vertical-align: top; }} td {{ padding: 2px 10px 2px 0; vertical-align: top; }}
+ font-weight: normal; white-space: nowrap; vertical-align: top; }}
+ td {{ padding: 2px 10px 2px 0; vertical-align: top; }}
  .bad {{ color: #a1170f; }}
 </style>
 <h2>{escape(d.reg_number)}　<span style="font-weight:normal">{escape(d.status.label)}</span></h2>
@@ -159,9 +160,7 @@ class ConfirmReceiptDialog(QDialog):
         self.with_whom.setPlaceholderText(tr("如：电话联系申请人本人确认"))
         form.addRow(tr("确认时间"), self.when)
         form.addRow(tr("确认情况"), self.with_whom)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)

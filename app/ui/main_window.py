@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setFixedWidth(150)
+        self.nav.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         for name in self.PAGES:
             item = QListWidgetItem(tr(name))
             self.nav.addItem(item)

@@ -70,11 +70,12 @@ class RegisterPage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().setDefaultSectionSize(28)
+        self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        for col, width in enumerate((130, 92, 72, 150, 160, 96, 300, 150, 118, 130)):
+        for col, width in enumerate((122, 90, 66, 112, 142, 86, 300, 104, 100, 92)):
             self.table.setColumnWidth(col, width)
         header.setSectionResizeMode(COL_CONTENT, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
@@ -108,9 +109,7 @@ class RegisterPage(QWidget):
     def _fill_years(self) -> None:
         current = self.year.value()
         was = self.year.blockSignals(True)
-        self.year.set_items(
-            [(tr("全部年度"), None)] + [(tr("{y}年").format(y=y), y) for y in register.years(self.ctx)]
-        )
+        self.year.set_items([(tr("全部年度"), None)] + [(tr("{y}年").format(y=y), y) for y in register.years(self.ctx)])
         if not self.year.set_value(current):
             self.year.setCurrentIndex(0)
         self.year.blockSignals(was)
@@ -127,9 +126,7 @@ class RegisterPage(QWidget):
         started = time.perf_counter()
         self.model.set_filter(self.current_filter())
         elapsed = (time.perf_counter() - started) * 1000
-        self.count_label.setText(
-            tr("共 {n} 件（查询用时 {ms:.0f} 毫秒）").format(n=self.model.rowCount(), ms=elapsed)
-        )
+        self.count_label.setText(tr("共 {n} 件（查询用时 {ms:.0f} 毫秒）").format(n=self.model.rowCount(), ms=elapsed))
         self._stale = False
 
     def set_status_filter(self, value: str) -> None:

@@ -127,9 +127,7 @@ class IdNumberField(QWidget):
             check = check_identity(self.current_type(), text, today=self.ctx.today())
             self.last_check = check
             if check.ok:
-                self.verdict.setText(
-                    "✔ " + tr("校验通过") + ("　" + "，".join(check.notes) if check.notes else "")
-                )
+                self.verdict.setText("✔ " + tr("校验通过") + ("　" + "，".join(check.notes) if check.notes else ""))
                 self.verdict.setProperty("state", "ok")
             else:
                 self.verdict.setText("✘ " + "；".join(check.problems) + tr("（可继续登记，需填写理由）"))
@@ -190,7 +188,9 @@ class RegistrationPage(QWidget):
     # ----- building -------------------------------------------------------------------------------
     def _build_receipt_group(self) -> QGroupBox:
         group = QGroupBox(tr("收件信息（第三十一条）"))
-        form = QFormLayout(group)
+        box = QVBoxLayout(group)
+        form = QFormLayout()
+        box.addLayout(form)
         self.channel = _combo([(c.label, c) for c in Channel], "channel")
         self.post_kind = _combo([(k.label, k) for k in PostKind], "postKind")
         self.arrived_at = QDateTimeEdit()
@@ -219,7 +219,7 @@ class RegistrationPage(QWidget):
         form.addRow("", self.confirmed)
         form.addRow(tr("确认时间"), self.confirmed_at)
         form.addRow(tr("确认情况"), self.confirmed_with)
-        form.addRow(self.receipt_hint)
+        box.addWidget(self.receipt_hint)
         self.receipt_form = form
         for w in (self.channel, self.post_kind):
             w.currentIndexChanged.connect(self._adapt_to_channel)
@@ -259,9 +259,7 @@ class RegistrationPage(QWidget):
         self.verification = _combo([(m.label, m) for m in VerificationMethod], "verification")
         self.override_reason = QLineEdit()
         self.override_reason.setObjectName("overrideReason")
-        self.override_reason.setPlaceholderText(
-            tr("证件号码未通过校验仍予登记的理由，如：已核对原件，号码为早期赋码")
-        )
+        self.override_reason.setPlaceholderText(tr("证件号码未通过校验仍予登记的理由，如：已核对原件，号码为早期赋码"))
         form.addRow(tr("申请人类型"), self.kind)
         self.name_label = QLabel(tr("姓名"))
         form.addRow(self.name_label, self.name)
@@ -320,9 +318,7 @@ class RegistrationPage(QWidget):
         self.delivery = _combo([(d.label, d) for d in Delivery], "delivery")
         self.fee_waiver = QCheckBox(tr("申请减免信息处理费"))
         self.fee_waiver.setObjectName("feeWaiver")
-        self.filled_by_clerk = QCheckBox(
-            tr("申请人书写确有困难，由工作人员代为填写，经申请人确认（第二十九条第一款）")
-        )
+        self.filled_by_clerk = QCheckBox(tr("申请人书写确有困难，由工作人员代为填写，经申请人确认（第二十九条第一款）"))
         self.filled_by_clerk.setObjectName("filledByClerk")
         self.notes = QLineEdit()
         self.notes.setObjectName("notes")
@@ -343,6 +339,8 @@ class RegistrationPage(QWidget):
         self.clock_summary.setObjectName("clockSummary")
         self.clock_summary.setWordWrap(True)
         self.clock_summary.setTextFormat(Qt.TextFormat.RichText)
+        self.clock_summary.setMinimumHeight(120)
+        self.clock_summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.clock_summary)
         return group
 
@@ -454,9 +452,7 @@ class RegistrationPage(QWidget):
         suggestion = check.suggested_kind if check is not None else None
         show = suggestion is not None and suggestion is not self.kind.value()
         if show:
-            self.kind_suggestion.setText(
-                tr("按信用代码建议申请人类型为“{k}”，点击采用").format(k=suggestion.label)
-            )
+            self.kind_suggestion.setText(tr("按信用代码建议申请人类型为“{k}”，点击采用").format(k=suggestion.label))
             self.kind_suggestion.setProperty("kind", suggestion.value)
         self.applicant_form.setRowVisible(self.kind_suggestion, show)
 
@@ -468,9 +464,7 @@ class RegistrationPage(QWidget):
     def _receipt_preview(self):  # -> ReceiptDecision
         channel: Channel = self.channel.value()
         arrived = _pydatetime(self.arrived_at.dateTime())
-        confirmed_on = (
-            _pydatetime(self.confirmed_at.dateTime()).date() if self.confirmed.isChecked() else None
-        )
+        confirmed_on = _pydatetime(self.confirmed_at.dateTime()).date() if self.confirmed.isChecked() else None
         return determine_receipt(
             channel,
             arrived.date(),
@@ -568,9 +562,7 @@ class RegistrationPage(QWidget):
         except ValidationError as exc:
             msgbox.warning(self, tr("无法登记"), tr("请先补全或更正以下内容："), "\n".join(exc.problems))
             msgbox_text = "\n".join(f"• {p}" for p in exc.problems)
-            self.clock_summary.setText(
-                f"<span style='color:#b3261e'>{msgbox_text.replace(chr(10), '<br>')}</span>"
-            )
+            self.clock_summary.setText(f"<span style='color:#b3261e'>{msgbox_text.replace(chr(10), '<br>')}</span>")
             return None
         except Exception as exc:  # database locked, disk full …: tell the clerk, keep the form
             msgbox.error(self, tr("登记未保存"), tr("保存时出错，表单内容已保留，请稍后重试。"), str(exc))

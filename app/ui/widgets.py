@@ -11,9 +11,7 @@ from PySide6.QtWidgets import QComboBox, QWidget
 class ValueCombo(QComboBox):
     """A combo box holding Python values (enums keep their type; Qt would hand back plain str)."""
 
-    def __init__(
-        self, items: Iterable[tuple[str, Any]] = (), name: str = "", parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, items: Iterable[tuple[str, Any]] = (), name: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._values: list[Any] = []
         if name:

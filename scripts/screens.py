@@ -1,0 +1,86 @@
+"""Render the main screens to PNG files (for review and the documentation), on any QPA platform.
+
+QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screens.py OUTDIR [--db PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from app.domain.codes import ApplicantKind, Channel, PostKind
+from app.services.context import ServiceContext
+from app.services.profile import ensure_defaults
+from app.store.database import open_database
+from app.ui.application import create_qapplication
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--db", type=Path, default=Path("/tmp/screens.sqlite"))
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    app = create_qapplication()
+    db = open_database(args.db)
+    ctx = ServiceContext(db, now=lambda: datetime(2026, 2, 13, 10, 12))
+    ensure_defaults(ctx)
+    from app.ui.main_window import MainWindow
+
+    w = MainWindow(ctx)
+    w.resize(1400, 900)
+    w.show()
+    w.go_to("申请登记")
+    page = w.registration
+    page.name.setText("张三")
+    page.id_field.number.setText("11010519491231002X")
+    page.phone.setText("13800000000")
+    page.content.setPlainText("2025年度市行政审批服务局作出的危险化学品经营许可决定及附件")
+    states = [
+        ("in_person", Channel.IN_PERSON, None, False),
+        ("letter_signed", Channel.LETTER, PostKind.SIGNED, False),
+        ("letter_ordinary", Channel.LETTER, PostKind.ORDINARY, False),
+        ("email_confirmed", Channel.EMAIL, None, True),
+        ("online_unconfirmed", Channel.ONLINE, None, False),
+    ]
+    for name, channel, post, confirmed in states:
+        page.channel.set_value(channel)
+        if post:
+            page.post_kind.set_value(post)
+        page.confirmed.setChecked(confirmed)
+        app.processEvents()
+        w.grab().save(str(args.out / f"registration_{name}.png"))
+    page.channel.set_value(Channel.IN_PERSON)
+    page.kind.set_value(ApplicantKind.OTHER)
+    page.name.setText("福建某某有限公司")
+    page.id_field.number.setText("91350100M000100Y43")
+    app.processEvents()
+    w.grab().save(str(args.out / "registration_org_suggestion.png"))
+    page.kind.set_value(ApplicantKind.NATURAL_PERSON)
+    page.id_field.number.setText("110105199002290011")
+    page.has_agent.setChecked(True)
+    app.processEvents()
+    w.grab().save(str(args.out / "registration_bad_id_agent.png"))
+    for name in ("工作台", "申请台账", "设置"):
+        w.go_to(name)
+        app.processEvents()
+        w.grab().save(str(args.out / f"page_{name}.png"))
+    ids = w.register.model._ids
+    if ids:
+        from app.ui.detail_dialog import DetailDialog
+
+        d = DetailDialog(ctx, ids[0], w)
+        d.explain_toggle.setChecked(True)
+        d.show()
+        app.processEvents()
+        d.grab().save(str(args.out / "detail.png"))
+    db.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
