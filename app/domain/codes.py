@@ -49,9 +49,7 @@ class PostKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return {PostKind.SIGNED: "需签收的邮件（挂号信、EMS 等）", PostKind.ORDINARY: "平常信函（无需签收）"}[
-            self
-        ]
+        return {PostKind.SIGNED: "需签收的邮件（挂号信、EMS 等）", PostKind.ORDINARY: "平常信函（无需签收）"}[self]
 
 
 class ApplicantKind(StrEnum):
@@ -269,9 +267,7 @@ def _o(code: str, short: str, row: str, official: str, basis: str) -> OutcomeInf
 
 
 OUTCOMES: dict[Outcome, OutcomeInfo] = {
-    Outcome.DISCLOSED: _o(
-        "disclosed", "予以公开", "三(一)", "（一）予以公开", "第三十六条第（一）、（二）项"
-    ),
+    Outcome.DISCLOSED: _o("disclosed", "予以公开", "三(一)", "（一）予以公开", "第三十六条第（一）、（二）项"),
     Outcome.PARTIAL: _o(
         "partial",
         "部分公开",
