@@ -1,0 +1,789 @@
+"""The office's ledger (台账) as a spreadsheet: the columns, how each cell is read, and what makes a row wrong.
+
+Offices that adopt the program bring years of applications kept in Excel; the annual report's 上年结转
+depends on them (domain.md §6). A ledger row becomes one application with its timeline:
+
+- 收到日期 is the legal date of receipt (第三十一条) recorded in the ledger;
+- 补正通知日期 / 补正收到日期 become the correction events (第三十条);
+- 征求意见开始 / 征求意见结束 a third-party consultation pause (第三十二条、第三十三条第三款);
+- 收费通知日期 / 缴费日期 a fee pause (国办函〔2020〕109号);
+- 延期工作日 an extension of 0–20 working days (第三十三条第二款);
+- 答复日期 + 办理结果 the decision (one row of annual-report table 三);
+- 行政复议 / 行政诉讼 columns the remedy cases of table 四.
+
+Import is all or nothing: :func:`validate_ledger` checks every row and returns every problem with its row
+number as Excel shows it (the header is row 1) and the column name. Suspicious but legal rows (identity
+number failing its check, correction notice later than 7 working days, reply later than its due date) are
+listed as warnings. Pure Python: no Qt, no database.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from app.domain.codes import ApplicantKind, Channel, EventKind, IdDocType, Outcome
+from app.domain.deadlines import compute_deadlines
+from app.domain.identity import check_identity, normalise_number
+from app.domain.timeline import MAX_EXTENSION_DAYS, TimelineError, TimelineEvent, project
+from app.domain.workcalendar import DayKind, WorkCalendar, YearSchedule
+
+__all__ = [
+    "COMPUTED_COLUMNS",
+    "EXPORT_COLUMNS",
+    "IMPORT_COLUMNS",
+    "LITIGATION_KIND_LABELS",
+    "REMEDY_RESULT_LABELS",
+    "REQUIRED_COLUMNS",
+    "LedgerEvent",
+    "LedgerProblem",
+    "LedgerRow",
+    "LedgerValidation",
+    "memo_calendar",
+    "parse_date",
+    "row_events",
+    "template_rows",
+    "validate_ledger",
+]
+
+# ------------------------------------------------------------------------------------------------ columns
+
+C_NUMBER = "登记编号"
+C_RECEIPT = "收到日期"
+C_CHANNEL = "申请方式"
+C_KIND = "申请人类型"
+C_NAME = "申请人"
+C_DOC_TYPE = "证件类型"
+C_DOC_NUMBER = "证件号码"
+C_PHONE = "联系电话"
+C_ADDRESS = "通讯地址"
+C_EMAIL = "电子邮箱"
+C_CONTENT = "申请内容"
+C_CORR_NOTICE = "补正通知日期"
+C_CORR_RECEIVED = "补正收到日期"
+C_CONSULT_START = "征求意见开始"
+C_CONSULT_END = "征求意见结束"
+C_EXTENSION = "延期工作日"
+C_FEE_NOTICE = "收费通知日期"
+C_FEE_PAID = "缴费日期"
+C_REPLY = "答复日期"
+C_OUTCOME = "办理结果"
+C_RECON_DATE = "行政复议日期"
+C_RECON_RESULT = "行政复议结果"
+C_LIT_DATE = "行政诉讼日期"
+C_LIT_KIND = "行政诉讼类型"
+C_LIT_RESULT = "行政诉讼结果"
+
+IMPORT_COLUMNS: tuple[str, ...] = (
+    C_NUMBER,
+    C_RECEIPT,
+    C_CHANNEL,
+    C_KIND,
+    C_NAME,
+    C_DOC_TYPE,
+    C_DOC_NUMBER,
+    C_PHONE,
+    C_ADDRESS,
+    C_EMAIL,
+    C_CONTENT,
+    C_CORR_NOTICE,
+    C_CORR_RECEIVED,
+    C_CONSULT_START,
+    C_CONSULT_END,
+    C_EXTENSION,
+    C_FEE_NOTICE,
+    C_FEE_PAID,
+    C_REPLY,
+    C_OUTCOME,
+    C_RECON_DATE,
+    C_RECON_RESULT,
+    C_LIT_DATE,
+    C_LIT_KIND,
+    C_LIT_RESULT,
+)
+REQUIRED_COLUMNS: tuple[str, ...] = (C_RECEIPT, C_KIND, C_NAME, C_CONTENT)
+
+C_REPLY_DUE = "答复期限"
+C_CORR_DUE = "补正告知期限"
+C_STATUS = "状态"
+C_OVERDUE = "是否超期"
+COMPUTED_COLUMNS: tuple[str, ...] = (C_REPLY_DUE, C_CORR_DUE, C_STATUS, C_OVERDUE)
+EXPORT_COLUMNS: tuple[str, ...] = IMPORT_COLUMNS + COMPUTED_COLUMNS
+
+DATE_COLUMNS: frozenset[str] = frozenset(
+    {
+        C_RECEIPT,
+        C_CORR_NOTICE,
+        C_CORR_RECEIVED,
+        C_CONSULT_START,
+        C_CONSULT_END,
+        C_FEE_NOTICE,
+        C_FEE_PAID,
+        C_REPLY,
+        C_RECON_DATE,
+        C_LIT_DATE,
+        C_REPLY_DUE,
+        C_CORR_DUE,
+    }
+)
+
+# 行政复议 / 行政诉讼 results as table 四 of the annual report counts them; empty = 尚未审结.
+REMEDY_RESULT_LABELS: dict[str, str] = {"upheld": "维持", "corrected": "纠正", "other": "其他"}
+_REMEDY_RESULT_ALIASES: dict[str, str | None] = {
+    "维持": "upheld",
+    "纠正": "corrected",
+    "其他": "other",
+    "其他结果": "other",
+    "尚未审结": None,
+    "未审结": None,
+    "审理中": None,
+    "upheld": "upheld",
+    "corrected": "corrected",
+    "other": "other",
+}
+RECONSIDERATION = "reconsideration"
+LITIGATION_DIRECT = "litigation_direct"
+LITIGATION_AFTER = "litigation_after"
+LITIGATION_KIND_LABELS: dict[str, str] = {LITIGATION_DIRECT: "直接起诉", LITIGATION_AFTER: "复议后起诉"}
+_LITIGATION_KIND_ALIASES: dict[str, str] = {
+    "直接起诉": LITIGATION_DIRECT,
+    "未经复议直接起诉": LITIGATION_DIRECT,
+    "复议后起诉": LITIGATION_AFTER,
+    LITIGATION_DIRECT: LITIGATION_DIRECT,
+    LITIGATION_AFTER: LITIGATION_AFTER,
+}
+
+# The 条例 took effect on 2008-05-01 (2007 version); no ledger row can be older.
+EARLIEST_DATE = date(2008, 5, 1)
+_EXCEL_EPOCH = date(1899, 12, 30)
+
+# ------------------------------------------------------------------------------------------------ speed
+
+
+class MemoCalendar(WorkCalendar):
+    """A working-day calendar that remembers each day's kind: a ledger of 10,000 rows asks about the same
+    few thousand days millions of times. Same answers as the calendar it wraps (domain.md §4)."""
+
+    def __init__(self, base: WorkCalendar) -> None:
+        super().__init__(base.schedules)
+        self._base = base
+        self._kinds: dict[date, DayKind] = {}
+        self._names: dict[date, str | None] = {}
+
+    def schedule(self, year: int) -> YearSchedule:
+        return self._base.schedule(year)
+
+    def day_kind(self, d: date) -> DayKind:
+        kind = self._kinds.get(d)
+        if kind is None:
+            kind = self._kinds[d] = self._base.day_kind(d)
+        return kind
+
+    def holiday_name(self, d: date) -> str | None:
+        if d not in self._names:
+            self._names[d] = self._base.holiday_name(d)
+        return self._names[d]
+
+
+def memo_calendar(cal: WorkCalendar) -> WorkCalendar:
+    """Wrap ``cal`` in a :class:`MemoCalendar` (once)."""
+    return cal if isinstance(cal, MemoCalendar) else MemoCalendar(cal)
+
+
+_outcome_from_label = functools.lru_cache(maxsize=512)(Outcome.from_label)
+
+
+# ------------------------------------------------------------------------------------------------ results
+
+
+@dataclass(frozen=True)
+class LedgerProblem:
+    """One problem of the file: ``row`` as Excel shows it (header = 1; 0 = the file as a whole)."""
+
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"第 {self.row} 行" if self.row else "文件"
+        if self.column:
+            where += f"“{self.column}”列"
+        return f"{where}：{self.message}"
+
+
+@dataclass(frozen=True)
+class LedgerEvent:
+    """A timeline event an imported row produces (dates in ``data`` are ISO strings, JSON-safe)."""
+
+    kind: EventKind
+    day: date
+    data: dict[str, Any] = field(default_factory=dict)
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    """One valid ledger row, typed. ``reg_number`` empty = a new number is given on import."""
+
+    row: int
+    reg_number: str
+    receipt_date: date
+    channel: Channel
+    applicant_kind: ApplicantKind
+    applicant_name: str
+    content: str
+    id_doc_type: IdDocType | None = None
+    id_number: str = ""
+    phone: str = ""
+    address: str = ""
+    email: str = ""
+    correction_notice: date | None = None
+    correction_received: date | None = None
+    consultation_start: date | None = None
+    consultation_end: date | None = None
+    extension_days: int = 0
+    extension_on: date | None = None  # set by validation: when the extension is taken as notified
+    fee_notice: date | None = None
+    fee_paid: date | None = None
+    reply_date: date | None = None
+    outcome: Outcome | None = None
+    reconsideration_date: date | None = None
+    reconsideration_result: str | None = None
+    litigation_date: date | None = None
+    litigation_kind: str | None = None
+    litigation_result: str | None = None
+
+    def remedies(self) -> list[tuple[str, date, str | None]]:
+        """(kind, filed_on, result) of the remedy cases: reconsideration, litigation_direct/after."""
+        out: list[tuple[str, date, str | None]] = []
+        if self.reconsideration_date is not None:
+            out.append((RECONSIDERATION, self.reconsideration_date, self.reconsideration_result))
+        if self.litigation_date is not None and self.litigation_kind is not None:
+            out.append((self.litigation_kind, self.litigation_date, self.litigation_result))
+        return out
+
+
+@dataclass
+class LedgerValidation:
+    """The outcome of checking a whole file: importable only when ``problems`` is empty."""
+
+    rows: list[LedgerRow]
+    problems: list[LedgerProblem]
+    warnings: list[LedgerProblem]
+    total_rows: int = 0
+    ignored_columns: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+# ------------------------------------------------------------------------------------------------ cells
+
+
+def _text(value: object) -> str:
+    """A cell as trimmed text; integral floats (Excel numbers) lose their ".0"."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip().strip("\u3000").strip()
+
+
+_DATE_RE = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:[\sT]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
+_COMPACT_DATE_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+
+
+def parse_date(value: object) -> date:
+    """Read a ledger date: 2026-03-05, 2026/3/5, 2026年3月5日, 20260305, an Excel date cell or serial number.
+
+    Raises ValueError with a Chinese message.
+    """
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        serial = int(value)
+        if 1 <= serial <= 2958465:
+            return _EXCEL_EPOCH + timedelta(days=serial)
+        raise ValueError(f"无法识别的日期“{_text(value)}”")
+    text = unicodedata.normalize("NFKC", _text(value)).strip()
+    m = _DATE_RE.match(text) or _COMPACT_DATE_RE.match(text)
+    if m is None:
+        if text.isdigit() and 20000 <= int(text) <= 80000:  # an Excel serial saved as text
+            return _EXCEL_EPOCH + timedelta(days=int(text))
+        raise ValueError(f"无法识别的日期“{text}”（请写成 2026-03-05、2026/3/5 或 2026年3月5日）")
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError as exc:
+        raise ValueError(f"日期“{text}”不存在") from exc
+
+
+def _normalise_header(text: object) -> str:
+    t = unicodedata.normalize("NFKC", _text(text))
+    t = "".join(t.split()).strip("*＊")
+    for suffix in ("(必填)", "（必填）"):
+        t = t.removesuffix(suffix)
+    return t
+
+
+# ------------------------------------------------------------------------------------------------ rows
+
+
+class _RowReader:
+    """Reads the cells of one row, collecting every problem with its column."""
+
+    def __init__(self, row: int, cells: Mapping[str, object], today: date) -> None:
+        self.row = row
+        self.cells = cells
+        self.today = today
+        self.problems: list[LedgerProblem] = []
+        self.warnings: list[LedgerProblem] = []
+        self.parsed: LedgerRow | None = None
+
+    def problem(self, column: str, message: str) -> None:
+        self.problems.append(LedgerProblem(self.row, column, message))
+
+    def warn(self, column: str, message: str) -> None:
+        self.warnings.append(LedgerProblem(self.row, column, message))
+
+    def text(self, column: str, *, required: bool = False) -> str:
+        value = _text(self.cells.get(column))
+        if required and not value:
+            self.problem(column, "必填项为空")
+        return value
+
+    def date(self, column: str, *, required: bool = False) -> date | None:
+        raw = self.cells.get(column)
+        if raw is None or _text(raw) == "":
+            if required:
+                self.problem(column, "必填项为空")
+            return None
+        try:
+            d = parse_date(raw)
+        except ValueError as exc:
+            self.problem(column, str(exc))
+            return None
+        if d > self.today:
+            self.problem(column, f"日期 {d.isoformat()} 晚于今天（{self.today.isoformat()}）")
+            return None
+        if d < EARLIEST_DATE:
+            self.problem(column, f"日期 {d.isoformat()} 早于《政府信息公开条例》施行日期（2008年5月1日）")
+            return None
+        return d
+
+    def after(self, column: str, value: date | None, earlier_column: str, earlier: date | None) -> None:
+        if value is not None and earlier is not None and value < earlier:
+            self.problem(column, f"{column} {value.isoformat()} 早于{earlier_column} {earlier.isoformat()}")
+
+
+def _read_row(row: int, cells: Mapping[str, object], today: date) -> _RowReader:
+    r = _RowReader(row, cells, today)
+    reg_number = r.text(C_NUMBER)
+    receipt = r.date(C_RECEIPT, required=True)
+
+    channel_text = r.text(C_CHANNEL)
+    channel: Channel | None = Channel.IN_PERSON
+    if channel_text:
+        try:
+            channel = Channel.from_label(channel_text)
+        except ValueError:
+            channel = None
+            r.problem(C_CHANNEL, f"未知的申请方式“{channel_text}”（可填：当面、信函、电子邮件、网上申请、传真）")
+
+    kind_text = r.text(C_KIND, required=True)
+    kind: ApplicantKind | None = None
+    if kind_text:
+        try:
+            kind = ApplicantKind.from_label(kind_text)
+        except ValueError:
+            r.problem(
+                C_KIND,
+                f"未知的申请人类型“{kind_text}”（可填：自然人、商业企业、科研机构、社会公益组织、法律服务机构、其他）",
+            )
+    name = r.text(C_NAME, required=True)
+    content = r.text(C_CONTENT, required=True)
+
+    doc_text = r.text(C_DOC_TYPE)
+    id_number = normalise_number(r.text(C_DOC_NUMBER))
+    doc_type: IdDocType | None = None
+    if doc_text:
+        try:
+            doc_type = IdDocType.from_label(doc_text)
+        except ValueError:
+            r.problem(C_DOC_TYPE, f"未知的证件类型“{doc_text}”")
+    elif id_number and kind is not None:
+        # 台账常只记号码：自然人按居民身份证、组织按统一社会信用代码校验（domain.md §9）
+        doc_type = IdDocType.CREDIT_CODE if kind.is_organisation else IdDocType.RESIDENT_ID
+    if doc_type is not None and id_number:
+        check = check_identity(doc_type, id_number, today=today)
+        if not check.ok:
+            r.warn(C_DOC_NUMBER, f"{doc_type.label}号码未通过校验：{'；'.join(check.problems)}")
+    elif doc_type is not None and doc_text and not id_number:
+        doc_type = None  # a type without a number says nothing
+
+    corr_notice = r.date(C_CORR_NOTICE)
+    corr_received = r.date(C_CORR_RECEIVED)
+    consult_start = r.date(C_CONSULT_START)
+    consult_end = r.date(C_CONSULT_END)
+    fee_notice = r.date(C_FEE_NOTICE)
+    fee_paid = r.date(C_FEE_PAID)
+    reply = r.date(C_REPLY)
+    recon_date = r.date(C_RECON_DATE)
+    lit_date = r.date(C_LIT_DATE)
+
+    for column, value in (
+        (C_CORR_NOTICE, corr_notice),
+        (C_CONSULT_START, consult_start),
+        (C_FEE_NOTICE, fee_notice),
+        (C_REPLY, reply),
+        (C_RECON_DATE, recon_date),
+        (C_LIT_DATE, lit_date),
+    ):
+        r.after(column, value, C_RECEIPT, receipt)
+    for end_col, end, start_col, start in (
+        (C_CORR_RECEIVED, corr_received, C_CORR_NOTICE, corr_notice),
+        (C_CONSULT_END, consult_end, C_CONSULT_START, consult_start),
+        (C_FEE_PAID, fee_paid, C_FEE_NOTICE, fee_notice),
+    ):
+        if end is not None and start is None and _text(cells.get(start_col)) == "":
+            r.problem(end_col, f"填写了{end_col}，但没有{start_col}")
+        r.after(end_col, end, start_col, start)
+    if reply is not None:
+        for column, value in (
+            (C_CORR_NOTICE, corr_notice),
+            (C_CORR_RECEIVED, corr_received),
+            (C_CONSULT_START, consult_start),
+            (C_CONSULT_END, consult_end),
+            (C_FEE_NOTICE, fee_notice),
+            (C_FEE_PAID, fee_paid),
+        ):
+            if value is not None and value > reply:
+                r.problem(column, f"{column} {value.isoformat()} 晚于答复日期 {reply.isoformat()}（答复即办结）")
+
+    extension = 0
+    ext_text = r.text(C_EXTENSION)
+    if ext_text:
+        try:
+            number = float(unicodedata.normalize("NFKC", ext_text).removesuffix("个工作日").removesuffix("天"))
+            if not number.is_integer():
+                raise ValueError
+            extension = int(number)
+            if not 0 <= extension <= MAX_EXTENSION_DAYS:
+                r.problem(
+                    C_EXTENSION,
+                    f"延期工作日应在 0 至 {MAX_EXTENSION_DAYS} 之间（第三十三条第二款），实为 {extension}",
+                )
+                extension = 0
+        except ValueError:
+            r.problem(C_EXTENSION, f"延期工作日应为 0 至 {MAX_EXTENSION_DAYS} 的整数，实为“{ext_text}”")
+
+    outcome_text = r.text(C_OUTCOME)
+    outcome: Outcome | None = None
+    if outcome_text:
+        try:
+            outcome = _outcome_from_label(outcome_text)
+        except ValueError:
+            r.problem(
+                C_OUTCOME,
+                f"未知的办理结果“{outcome_text}”（请用年报表三的行名，如 予以公开、不予公开-内部事务信息）",
+            )
+    if outcome_text and _text(cells.get(C_REPLY)) == "":
+        r.problem(C_REPLY, "填写了办理结果，但没有答复日期")
+    if _text(cells.get(C_REPLY)) and not outcome_text:
+        r.problem(C_OUTCOME, "填写了答复日期，但没有办理结果（须为年报表三的一行）")
+
+    recon_result = _remedy_result(r, C_RECON_RESULT)
+    if r.text(C_RECON_RESULT) and _text(cells.get(C_RECON_DATE)) == "":
+        r.problem(C_RECON_DATE, "填写了行政复议结果，但没有行政复议日期")
+    lit_result = _remedy_result(r, C_LIT_RESULT)
+    lit_kind_text = r.text(C_LIT_KIND)
+    lit_kind: str | None = None
+    if lit_kind_text:
+        lit_kind = _LITIGATION_KIND_ALIASES.get(lit_kind_text.replace(" ", ""))
+        if lit_kind is None:
+            r.problem(C_LIT_KIND, f"未知的行政诉讼类型“{lit_kind_text}”（可填：直接起诉、复议后起诉）")
+    has_lit_date = _text(cells.get(C_LIT_DATE)) != ""
+    if (lit_kind_text or r.text(C_LIT_RESULT)) and not has_lit_date:
+        r.problem(C_LIT_DATE, "填写了行政诉讼类型或结果，但没有行政诉讼日期")
+    if has_lit_date and not lit_kind_text:
+        r.problem(C_LIT_KIND, "填写了行政诉讼日期，但没有行政诉讼类型（直接起诉 / 复议后起诉）")
+    if lit_kind == LITIGATION_AFTER:
+        if recon_date is not None:
+            r.after(C_LIT_DATE, lit_date, C_RECON_DATE, recon_date)
+        elif _text(cells.get(C_RECON_DATE)) == "":
+            r.warn(C_RECON_DATE, "行政诉讼类型为复议后起诉，但没有行政复议日期")
+
+    if r.problems or receipt is None or kind is None or channel is None:
+        return r
+    r.parsed = LedgerRow(
+        row=row,
+        reg_number=reg_number,
+        receipt_date=receipt,
+        channel=channel,
+        applicant_kind=kind,
+        applicant_name=name,
+        content=content,
+        id_doc_type=doc_type,
+        id_number=id_number,
+        phone=r.text(C_PHONE),
+        address=r.text(C_ADDRESS),
+        email=r.text(C_EMAIL),
+        correction_notice=corr_notice,
+        correction_received=corr_received,
+        consultation_start=consult_start,
+        consultation_end=consult_end,
+        extension_days=extension,
+        fee_notice=fee_notice,
+        fee_paid=fee_paid,
+        reply_date=reply,
+        outcome=outcome,
+        reconsideration_date=recon_date,
+        reconsideration_result=recon_result,
+        litigation_date=lit_date,
+        litigation_kind=lit_kind,
+        litigation_result=lit_result,
+    )
+    return r
+
+
+def _remedy_result(r: _RowReader, column: str) -> str | None:
+    text = r.text(column)
+    if not text:
+        return None
+    if text.replace(" ", "") not in _REMEDY_RESULT_ALIASES:
+        r.problem(column, f"未知的结果“{text}”（可填：维持、纠正、其他；尚未审结的留空）")
+        return None
+    return _REMEDY_RESULT_ALIASES[text.replace(" ", "")]
+
+
+# ------------------------------------------------------------------------------------------------ timeline
+
+
+def row_events(row: LedgerRow) -> list[LedgerEvent]:
+    """The timeline events of an imported row, in date order (registration itself not included).
+
+    征求意见 becomes a third-party consultation (第三十二条); its working days do not count towards the
+    reply period (第三十三条第三款), nor do those between a fee notice and payment (国办函〔2020〕109号).
+    """
+    src = "由台账导入"
+    out: list[tuple[int, LedgerEvent]] = []
+
+    def add(order: int, kind: EventKind, day: date | None, data: dict[str, Any] | None = None, note: str = ""):
+        if day is not None:
+            out.append((order, LedgerEvent(kind, day, {"source": "ledger", **(data or {})}, note or src)))
+
+    add(1, EventKind.CORRECTION_REQUESTED, row.correction_notice)
+    add(2, EventKind.CORRECTION_RECEIVED, row.correction_received)
+    add(3, EventKind.THIRD_PARTY_CONSULTATION_STARTED, row.consultation_start)
+    add(4, EventKind.THIRD_PARTY_CONSULTATION_ENDED, row.consultation_end)
+    add(5, EventKind.FEE_NOTICE_SENT, row.fee_notice)
+    add(6, EventKind.FEE_PAID, row.fee_paid)
+    if row.extension_days:
+        add(
+            7,
+            EventKind.EXTENSION,
+            row.extension_on or row.receipt_date,
+            {"days": row.extension_days},
+            "由台账导入；台账未载明延期告知日期，以未延期时的答复期限（或答复日）记载",
+        )
+    if row.outcome is not None:
+        add(8, EventKind.DECIDED, row.reply_date, {"outcome": row.outcome.value})
+    for kind, filed_on, result in row.remedies():
+        event = EventKind.RECONSIDERATION_FILED if kind == RECONSIDERATION else EventKind.LITIGATION_FILED
+        add(9, event, filed_on, {"remedy_kind": kind, "result": result})
+    out.sort(key=lambda pair: (pair[1].day, pair[0]))
+    return [e for _, e in out]
+
+
+def _timeline(events: Iterable[LedgerEvent]) -> list[TimelineEvent]:
+    return [TimelineEvent(e.kind, e.day, e.data) for e in events]
+
+
+def _check_timeline(
+    row: LedgerRow, cal: WorkCalendar, today: date, fee_payment_days: int
+) -> tuple[LedgerRow, list[LedgerProblem], list[LedgerProblem]]:
+    """Project the row's events onto the legal clock; date the extension; collect problems and warnings.
+
+    Warnings: correction notice later than 7 working days after receipt (第三十条); reply later than the
+    computed due date (第三十三条).
+    """
+    problems: list[LedgerProblem] = []
+    warnings: list[LedgerProblem] = []
+    try:
+        if row.extension_days:
+            # The ledger has no date for the extension notice: take the last day it could lawfully be
+            # given (the unextended due date, 第三十三条第二款), but not after the reply or today.
+            plain = replace(row, extension_days=0)
+            proj0 = project(row.receipt_date, _timeline(row_events(plain)), fee_payment_days=fee_payment_days)
+            dl0 = compute_deadlines(proj0.clock, cal)
+            on = dl0.unextended_due or dl0.reply_due or row.receipt_date
+            on = min(x for x in (on, row.reply_date, today) if x is not None)
+            row = replace(row, extension_on=max(on, row.receipt_date))
+        proj = project(row.receipt_date, _timeline(row_events(row)), fee_payment_days=fee_payment_days)
+        dl = compute_deadlines(proj.clock, cal)
+    except (TimelineError, ValueError) as exc:
+        problems.append(LedgerProblem(row.row, "", f"各日期之间不一致：{exc}"))
+        return row, problems, warnings
+    notice, notice_due = row.correction_notice, dl.correction_notice_due
+    if notice is not None and notice_due is not None and notice > notice_due:
+        warnings.append(
+            LedgerProblem(
+                row.row,
+                C_CORR_NOTICE,
+                f"补正告知晚于收到申请后 7 个工作日（应在 {notice_due.isoformat()} 前，第三十条）",
+            )
+        )
+    if row.reply_date is not None and dl.reply_due is not None and row.reply_date > dl.reply_due:
+        late = cal.working_days_between(dl.reply_due, row.reply_date)
+        warnings.append(
+            LedgerProblem(
+                row.row,
+                C_REPLY,
+                f"答复晚于答复期限 {dl.reply_due.isoformat()}（超过 {max(1, late)} 个工作日，第三十三条）",
+            )
+        )
+    return row, problems, warnings
+
+
+# ------------------------------------------------------------------------------------------------ file
+
+
+def map_header(header: Sequence[object]) -> tuple[dict[str, int], list[LedgerProblem], tuple[str, ...]]:
+    """Column positions by name (order is free); problems for missing required or repeated columns.
+
+    Computed columns of an export (答复期限, 补正告知期限, 状态, 是否超期) and unknown columns are ignored.
+    """
+    positions: dict[str, int] = {}
+    problems: list[LedgerProblem] = []
+    ignored: list[str] = []
+    for i, cell in enumerate(header):
+        name = _normalise_header(cell)
+        if not name:
+            continue
+        if name in IMPORT_COLUMNS:
+            if name in positions:
+                problems.append(LedgerProblem(1, name, "表头中该列出现了两次"))
+            else:
+                positions[name] = i
+        else:
+            ignored.append(name)
+    for name in REQUIRED_COLUMNS:
+        if name not in positions:
+            problems.append(LedgerProblem(1, name, "表头缺少必需的列"))
+    return positions, problems, tuple(ignored)
+
+
+def validate_ledger(
+    header: Sequence[object],
+    rows: Iterable[tuple[int, Sequence[object]]],
+    *,
+    cal: WorkCalendar,
+    today: date,
+    existing_numbers: Callable[[set[str]], set[str]] | frozenset[str] | set[str] = frozenset(),
+    fee_payment_days: int = 20,
+    progress: Callable[[int], None] | None = None,
+) -> LedgerValidation:
+    """Check every row of a ledger; the import may go ahead only if no problem is found (all or nothing).
+
+    ``rows`` are (row number as Excel shows it, cells in header order); blank rows are skipped.
+    ``existing_numbers`` is the set of registration numbers already in the register, or a function that
+    returns which of the given numbers already exist. Problems: unparseable dates, unknown values, reply
+    before receipt, an end before its start, an outcome without a reply date or the reverse, an extension
+    outside 0–20 working days (第三十三条第二款), a registration number repeated in the file or already
+    registered, and timelines the legal clock cannot follow.
+    """
+    cal = memo_calendar(cal)
+    positions, problems, ignored = map_header(header)
+    if problems:
+        return LedgerValidation([], problems, [], 0, ignored)
+    warnings: list[LedgerProblem] = []
+    parsed: list[LedgerRow] = []
+    seen_numbers: dict[str, int] = {}
+    total = 0
+    for row_no, cells in rows:
+        values = {name: (cells[i] if i < len(cells) else None) for name, i in positions.items()}
+        if all(_text(v) == "" for v in values.values()):
+            continue
+        total += 1
+        reader = _read_row(row_no, values, today)
+        problems.extend(reader.problems)
+        warnings.extend(reader.warnings)
+        row = reader.parsed
+        number = _text(values.get(C_NUMBER))
+        if number:
+            if number in seen_numbers:
+                problems.append(
+                    LedgerProblem(row_no, C_NUMBER, f"登记编号“{number}”与第 {seen_numbers[number]} 行重复")
+                )
+            else:
+                seen_numbers[number] = row_no
+        if row is not None:
+            row, p, w = _check_timeline(row, cal, today, fee_payment_days)
+            problems.extend(p)
+            warnings.extend(w)
+            if not p:
+                parsed.append(row)
+        if progress is not None and total % 500 == 0:
+            progress(total)
+    if seen_numbers:
+        found = (
+            existing_numbers(set(seen_numbers))
+            if callable(existing_numbers)
+            else set(seen_numbers) & set(existing_numbers)
+        )
+        for number in sorted(found, key=lambda n: seen_numbers[n]):
+            problems.append(LedgerProblem(seen_numbers[number], C_NUMBER, f"登记编号“{number}”已在系统中登记"))
+    if total == 0 and not problems:
+        problems.append(LedgerProblem(0, "", "文件中没有数据行"))
+    if progress is not None:
+        progress(total)
+    problems.sort(key=lambda p: (p.row, IMPORT_COLUMNS.index(p.column) if p.column in IMPORT_COLUMNS else 99))
+    return LedgerValidation(parsed if not problems else [], problems, warnings, total, ignored)
+
+
+def template_rows() -> list[list[object]]:
+    """The header and one example row of an import template (the example is a typical closed case)."""
+    example: dict[str, object] = {
+        C_NUMBER: "",
+        C_RECEIPT: "2026-03-05",
+        C_CHANNEL: "当面",
+        C_KIND: "自然人",
+        C_NAME: "张三",
+        C_DOC_TYPE: "居民身份证",
+        C_DOC_NUMBER: "11010519491231002X",
+        C_PHONE: "13800000000",
+        C_ADDRESS: "淄博市张店区某某路1号",
+        C_EMAIL: "",
+        C_CONTENT: "某项目环境影响评价批复文件",
+        C_CORR_NOTICE: "",
+        C_CORR_RECEIVED: "",
+        C_CONSULT_START: "",
+        C_CONSULT_END: "",
+        C_EXTENSION: "",
+        C_FEE_NOTICE: "",
+        C_FEE_PAID: "",
+        C_REPLY: "2026-03-20",
+        C_OUTCOME: "予以公开",
+        C_RECON_DATE: "",
+        C_RECON_RESULT: "",
+        C_LIT_DATE: "",
+        C_LIT_KIND: "",
+        C_LIT_RESULT: "",
+    }
+    return [list(IMPORT_COLUMNS), [example[c] for c in IMPORT_COLUMNS]]

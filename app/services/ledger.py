@@ -1,0 +1,702 @@
+"""Ledger (台账) import and export: spreadsheet files in, the register out.
+
+Reading files (CSV in UTF-8 with or without BOM, or GBK/GB18030 as Excel on a Chinese Windows saves it;
+XLSX through openpyxl) and writing the database live here; the rules for the cells are in
+:mod:`app.domain.ledger`.
+
+Import is all or nothing: every row is checked first and, if any is wrong, nothing is written. The write
+is ONE transaction (a killed process leaves the database as it was), with bulk inserts and the audit hash
+chain computed in memory from the current last hash — the same fields and hash function as
+:func:`app.store.events.append_event`, so :func:`app.store.events.check_chain` still verifies.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from app.domain.agency import format_number
+from app.domain.audit import GENESIS, event_hash
+from app.domain.codes import ApplicantKind, Channel, EventKind, IdDocType, Outcome
+from app.domain.dates import cn_date
+from app.domain.ledger import (
+    EXPORT_COLUMNS,
+    LITIGATION_KIND_LABELS,
+    RECONSIDERATION,
+    REMEDY_RESULT_LABELS,
+    LedgerProblem,
+    LedgerRow,
+    LedgerValidation,
+    memo_calendar,
+    row_events,
+    template_rows,
+    validate_ledger,
+)
+from app.domain.timeline import TimelineEvent
+from app.domain.workcalendar import WorkCalendar
+from app.services.applications import REGISTRATION_SEQUENCE, evaluate
+from app.services.context import ServiceContext
+from app.services.errors import ServiceError
+from app.services.profile import get_profile
+from app.store.events import hashed_fields
+from app.store.models import Applicant, Application, Event, NumberSequence, RemedyCase
+
+__all__ = [
+    "ImportReport",
+    "LedgerFileError",
+    "export_ledger",
+    "export_years",
+    "import_ledger",
+    "read_table",
+    "write_template",
+]
+
+Progress = Callable[[str, int, int], None]
+"""progress(stage, done, total): stage is "read", "validate", "write", "commit" or "export"; total 0 = unknown."""
+
+_CHUNK = 2000
+
+
+class LedgerFileError(ServiceError):
+    """The file cannot be read or written (Chinese message)."""
+
+
+# ------------------------------------------------------------------------------------------------ files
+
+
+def _decode_csv(raw: bytes) -> str:
+    """UTF-8 (with or without BOM) first, else GB18030 (a superset of GBK, what Excel on Chinese Windows writes)."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise LedgerFileError("无法识别 CSV 文件的编码（支持 UTF-8 和 GBK/GB18030），请在 Excel 中另存为 .xlsx 后再导入")
+
+
+def read_table(path: Path) -> tuple[list[object], list[tuple[int, list[object]]]]:
+    """The header (first non-empty row) and the data rows as (row number as Excel shows it, cells)."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv":
+            text = _decode_csv(path.read_bytes())
+            records: Iterator[tuple[int, list[object]]] = (
+                (i, list(rec)) for i, rec in enumerate(csv.reader(io.StringIO(text, newline="")), start=1)
+            )
+            all_rows = list(records)
+        elif suffix in (".xlsx", ".xlsm"):
+            all_rows = _read_xlsx(path)
+        elif suffix == ".xls":
+            raise LedgerFileError("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx（Excel 工作簿）后再导入")
+        else:
+            raise LedgerFileError(f"不支持的文件类型“{path.suffix}”，请使用 .xlsx 或 .csv 文件")
+    except FileNotFoundError as exc:
+        raise LedgerFileError(f"找不到文件：{path}") from exc
+    except PermissionError as exc:
+        raise LedgerFileError(f"没有权限读取文件（可能正在 Excel 中打开）：{path}") from exc
+    except csv.Error as exc:
+        raise LedgerFileError(f"CSV 文件格式有误：{exc}") from exc
+    for index, (_row_no, cells) in enumerate(all_rows):
+        if any(c is not None and str(c).strip() for c in cells):
+            return cells, all_rows[index + 1 :]
+    raise LedgerFileError("文件是空的：没有表头行")
+
+
+def _read_xlsx(path: Path) -> list[tuple[int, list[object]]]:
+    from openpyxl import load_workbook  # imported here: the CLI's --help should not pay for it
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds (zip, xml, key errors)
+        raise LedgerFileError(f"无法读取 Excel 文件（文件可能已损坏或不是 .xlsx 格式）：{path}\n（{exc}）") from exc
+    try:
+        ws = wb.worksheets[0]
+        ws.reset_dimensions()  # some programs write a wrong <dimension>; read every cell
+        return [(i, list(row)) for i, row in enumerate(ws.iter_rows(values_only=True), start=1)]
+    finally:
+        wb.close()
+
+
+def _write_table(path: Path, rows: Sequence[Sequence[object]], date_columns: set[int]) -> None:
+    suffix = path.suffix.lower()
+    tmp = path.with_name(path.name + ".part")
+    try:
+        if suffix == ".csv":
+            with tmp.open("w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel then reads UTF-8
+                writer = csv.writer(fh)
+                for row in rows:
+                    writer.writerow(["" if v is None else v.isoformat() if isinstance(v, date) else v for v in row])
+        elif suffix == ".xlsx":
+            _write_xlsx(tmp, rows, date_columns)
+        else:
+            raise LedgerFileError(f"不支持的文件类型“{path.suffix}”，请保存为 .xlsx 或 .csv")
+        tmp.replace(path)
+    except PermissionError as exc:
+        raise LedgerFileError(f"无法写入文件（可能正在 Excel 中打开，或没有权限）：{path}") from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _write_xlsx(path: Path, rows: Sequence[Sequence[object]], date_columns: set[int]) -> None:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("台账")
+    header = rows[0] if rows else []
+    for i, name in enumerate(header, start=1):
+        width = 12 if (i - 1) in date_columns else 30 if name in ("申请内容", "通讯地址") else 16
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "A2"
+    bold = Font(bold=True)
+    for r, row in enumerate(rows):
+        out: list[object] = []
+        for c, value in enumerate(row):
+            if r == 0:
+                cell = WriteOnlyCell(ws, value=value)
+                cell.font = bold
+                out.append(cell)
+            elif isinstance(value, date):
+                cell = WriteOnlyCell(ws, value=value)
+                cell.number_format = "yyyy-mm-dd"
+                out.append(cell)
+            elif isinstance(value, str) and c not in date_columns:
+                cell = WriteOnlyCell(ws, value=value)
+                cell.data_type = "s"  # keep ID and phone numbers as text
+                out.append(cell)
+            else:
+                out.append(value)
+        ws.append(out)
+    wb.save(path)
+
+
+def write_template(path: Path) -> None:
+    """Save an import template: the header row and one example row (.xlsx or .csv)."""
+    rows = template_rows()
+    header = rows[0]
+    _write_table(Path(path), rows, {i for i, name in enumerate(header) if "日期" in str(name)})
+
+
+# ------------------------------------------------------------------------------------------------ import
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import (or a dry run) found and did."""
+
+    path: Path
+    total_rows: int
+    imported: int
+    dry_run: bool
+    problems: tuple[LedgerProblem, ...]
+    warnings: tuple[LedgerProblem, ...]
+    ignored_columns: tuple[str, ...] = ()
+    new_numbers: int = 0
+    seconds: float = 0.0
+    application_ids: tuple[int, ...] = field(default=(), repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        """A Chinese summary for the clerk (every problem and warning listed)."""
+        lines: list[str] = []
+        if self.problems:
+            lines.append(f"发现 {len(self.problems)} 处问题，未导入任何数据。请修改文件后重新导入：")
+            lines += [f"  {p}" for p in self.problems]
+        elif self.dry_run:
+            lines.append(f"校验通过：共 {self.total_rows} 行，均可导入（仅校验，未写入数据库）。")
+        else:
+            lines.append(
+                f"已导入 {self.imported} 条申请"
+                + (f"（其中 {self.new_numbers} 条新编登记编号）" if self.new_numbers else "")
+                + f"，用时 {self.seconds:.1f} 秒。"
+            )
+        if self.warnings:
+            lines.append(f"提示 {len(self.warnings)} 条（不影响导入，请核对）：")
+            lines += [f"  {w}" for w in self.warnings]
+        if self.ignored_columns:
+            lines.append("以下列不属于导入范围，已忽略：" + "、".join(self.ignored_columns))
+        return "\n".join(lines)
+
+
+def _existing_numbers(ctx: ServiceContext) -> Callable[[set[str]], set[str]]:
+    def lookup(numbers: set[str]) -> set[str]:
+        found: set[str] = set()
+        ordered = sorted(numbers)
+        with ctx.db.session_scope() as s:
+            for i in range(0, len(ordered), 500):
+                chunk = ordered[i : i + 500]
+                found.update(s.scalars(select(Application.reg_number).where(Application.reg_number.in_(chunk))))
+        return found
+
+    return lookup
+
+
+def import_ledger(
+    ctx: ServiceContext, path: Path | str, *, dry_run: bool = False, progress: Progress | None = None
+) -> ImportReport:
+    """Import a ledger file, all or nothing (see :mod:`app.domain.ledger` for the rules of each cell).
+
+    Raises :class:`LedgerFileError` when the file cannot be read. Invalid rows never raise: they come back
+    as ``problems`` of the report and nothing is written.
+    """
+    started = time.perf_counter()
+    path = Path(path)
+    cal = memo_calendar(ctx.calendar())
+    if progress:
+        progress("read", 0, 0)
+    header, rows = read_table(path)
+    total = len(rows)
+    fee_days = int(ctx.setting("fee_payment_days") or 20)
+    result: LedgerValidation = validate_ledger(
+        header,
+        rows,
+        cal=cal,
+        today=ctx.today(),
+        existing_numbers=_existing_numbers(ctx),
+        fee_payment_days=fee_days,
+        progress=(lambda done: progress("validate", done, total)) if progress else None,
+    )
+    if not result.ok or dry_run:
+        return ImportReport(
+            path,
+            result.total_rows,
+            0,
+            dry_run,
+            tuple(result.problems),
+            tuple(result.warnings),
+            result.ignored_columns,
+            sum(1 for r in result.rows if not r.reg_number),
+            time.perf_counter() - started,
+        )
+    ids, new_numbers = _write(ctx, path, result.rows, cal, fee_days, progress)
+    return ImportReport(
+        path,
+        result.total_rows,
+        len(ids),
+        False,
+        (),
+        tuple(result.warnings),
+        result.ignored_columns,
+        new_numbers,
+        time.perf_counter() - started,
+        tuple(ids),
+    )
+
+
+def _pattern_regex(pattern: str) -> re.Pattern[str] | None:
+    """A regex reading (year, seq) back out of a number made with the registration pattern."""
+    parts = re.split(r"(\{(?:年|号)(?::[^}]*)?\})", pattern)
+    out: list[str] = []
+    named: set[str] = set()
+    for part in parts:
+        if part.startswith("{年"):
+            out.append(r"(?P<y>\d{4})" if "y" not in named else r"\d{4}")
+            named.add("y")
+        elif part.startswith("{号"):
+            out.append(r"(?P<n>\d+)" if "n" not in named else r"\d+")
+            named.add("n")
+        else:
+            out.append(re.escape(part))
+    if named != {"y", "n"}:
+        return None
+    return re.compile("^" + "".join(out) + "$")
+
+
+def _allocate_numbers(s: Session, rows: list[LedgerRow], pattern: str) -> tuple[dict[int, tuple[int, int, str]], int]:
+    """(year, seq, reg_number) for each row (keyed by row number), and how many numbers were new.
+
+    A number written in the ledger is kept; if it follows the office's pattern (e.g. 〔2021〕第3号) its
+    sequence number is reused so that later numbers continue after it. Blank numbers get the next numbers of
+    their receipt year (same per-year sequence as registration at the counter), in order of receipt.
+    """
+    years = sorted({r.receipt_date.year for r in rows})
+    last: dict[int, int] = dict.fromkeys(years, 0)
+    for y, seq in s.execute(
+        select(NumberSequence.year, NumberSequence.last).where(
+            NumberSequence.kind == REGISTRATION_SEQUENCE, NumberSequence.year.in_(years)
+        )
+    ):
+        last[y] = max(last[y], seq)
+    used: set[tuple[int, int]] = set()
+    for y, seq in s.execute(select(Application.year, Application.seq).where(Application.year.in_(years))):
+        used.add((y, seq))
+        last[y] = max(last[y], seq)
+    taken_numbers = set(s.scalars(select(Application.reg_number)))
+    taken_numbers.update(r.reg_number for r in rows if r.reg_number)
+    rx = _pattern_regex(pattern)
+    out: dict[int, tuple[int, int, str]] = {}
+    later: list[LedgerRow] = []
+    for r in rows:
+        if not r.reg_number:
+            continue
+        y = r.receipt_date.year
+        m = rx.match(r.reg_number) if rx else None
+        if m and int(m.group("y")) == y and (y, int(m.group("n"))) not in used:
+            seq = int(m.group("n"))
+            used.add((y, seq))
+            last[y] = max(last[y], seq)
+            out[r.row] = (y, seq, r.reg_number)
+        else:
+            later.append(r)
+
+    def next_free(y: int, *, formatted: bool) -> tuple[int, str]:
+        while True:
+            last[y] += 1
+            number = format_number(pattern, y, last[y])
+            if (y, last[y]) not in used and (not formatted or number not in taken_numbers):
+                used.add((y, last[y]))
+                return last[y], number
+
+    new = 0
+    for r in sorted((r for r in rows if not r.reg_number), key=lambda r: (r.receipt_date, r.row)):
+        seq, number = next_free(r.receipt_date.year, formatted=True)
+        taken_numbers.add(number)
+        out[r.row] = (r.receipt_date.year, seq, number)
+        new += 1
+    for r in later:  # a number in another style: kept as written, given an internal sequence number
+        seq, _ = next_free(r.receipt_date.year, formatted=False)
+        out[r.row] = (r.receipt_date.year, seq, r.reg_number)
+    for y in years:
+        row = s.get(NumberSequence, (REGISTRATION_SEQUENCE, y))
+        if row is None:
+            s.add(NumberSequence(kind=REGISTRATION_SEQUENCE, year=y, last=last[y]))
+        else:
+            row.last = max(row.last, last[y])
+    s.flush()
+    return out, new
+
+
+def _write(
+    ctx: ServiceContext,
+    path: Path,
+    rows: list[LedgerRow],
+    cal: WorkCalendar,
+    fee_days: int,
+    progress: Progress | None,
+) -> tuple[list[int], int]:
+    """Write every row in ONE transaction: applicants, applications, hash-chained events, remedy cases."""
+    now = ctx.now().replace(microsecond=0)
+    clerk = ctx.clerk()
+    pattern = get_profile(ctx).registration_pattern
+    total = len(rows)
+    with ctx.db.session_scope() as s:
+        numbers, new_numbers = _allocate_numbers(s, rows, pattern)
+        next_applicant = (s.scalar(select(func.max(Applicant.id))) or 0) + 1
+        next_app = (s.scalar(select(func.max(Application.id))) or 0) + 1
+        next_event = (s.scalar(select(func.max(Event.id))) or 0) + 1
+        prev_hash = s.scalar(select(Event.hash).order_by(Event.id.desc()).limit(1)) or GENESIS
+
+        # applicants: one per identity document (reused if already registered), else one per row
+        keys = {(r.id_doc_type.value, r.id_number) for r in rows if r.id_doc_type is not None and r.id_number}
+        applicant_ids: dict[tuple[str, str], int] = {}
+        id_list = sorted({k[1] for k in keys})
+        for i in range(0, len(id_list), 500):
+            for a_id, doc, num in s.execute(
+                select(Applicant.id, Applicant.id_doc_type, Applicant.id_number)
+                .where(Applicant.id_number.in_(id_list[i : i + 500]))
+                .order_by(Applicant.id)
+            ):
+                applicant_ids.setdefault((doc, num), a_id)
+        applicant_rows: list[dict[str, Any]] = []
+        app_rows: list[dict[str, Any]] = []
+        event_rows: list[dict[str, Any]] = []
+        remedy_rows: list[dict[str, Any]] = []
+        ids: list[int] = []
+        for r in rows:
+            key = (r.id_doc_type.value, r.id_number) if r.id_doc_type is not None and r.id_number else None
+            applicant_id = applicant_ids.get(key) if key else None
+            if applicant_id is None:
+                applicant_id = next_applicant
+                next_applicant += 1
+                if key:
+                    applicant_ids[key] = applicant_id
+                applicant_rows.append(
+                    {
+                        "id": applicant_id,
+                        "kind": r.applicant_kind.value,
+                        "name": r.applicant_name,
+                        "id_doc_type": r.id_doc_type.value if r.id_doc_type else None,
+                        "id_number": r.id_number or None,
+                        "legal_representative": None,
+                        "contact_person": None,
+                        "phone": r.phone or None,
+                        "address": r.address or None,
+                        "postcode": None,
+                        "email": r.email or None,
+                        "created_at": now,
+                    }
+                )
+            app_id = next_app
+            next_app += 1
+            ids.append(app_id)
+            year, seq, reg_number = numbers[r.row]
+            basis = f"由台账导入：以台账记载的收到日期 {cn_date(r.receipt_date)} 为收到申请之日（第三十一条）"
+            registered = (
+                EventKind.REGISTERED,
+                r.receipt_date,
+                {
+                    "reg_number": reg_number,
+                    "channel": r.channel.value,
+                    "receipt_date": r.receipt_date.isoformat(),
+                    "receipt_basis": basis,
+                    "filled_by_clerk": False,
+                    "source": "ledger",
+                    "file": path.name,
+                    "row": r.row,
+                },
+                "由台账导入",
+            )
+            events = [registered] + [(e.kind, e.day, e.data, e.note) for e in row_events(r)]
+            timeline: list[TimelineEvent] = []
+            for kind, day, data, note in events:
+                fields = hashed_fields(app_id, kind.value, day, now, clerk, data, note)
+                digest = event_hash(prev_hash, fields)
+                event_rows.append(
+                    {
+                        "id": next_event,
+                        "application_id": app_id,
+                        "kind": kind.value,
+                        "event_date": day,
+                        "recorded_at": now,
+                        "actor": clerk,
+                        "data": data,
+                        "note": note,
+                        "prev_hash": prev_hash,
+                        "hash": digest,
+                    }
+                )
+                next_event += 1
+                prev_hash = digest
+                timeline.append(TimelineEvent(kind, day, data))
+            proj, dl, status = evaluate(r.receipt_date, timeline, cal, fee_days)
+            app_rows.append(
+                {
+                    "id": app_id,
+                    "year": year,
+                    "seq": seq,
+                    "reg_number": reg_number,
+                    "channel": r.channel.value,
+                    "post_kind": None,
+                    "arrived_at": datetime.combine(r.receipt_date, datetime.min.time()),
+                    "receipt_date": r.receipt_date,
+                    "receipt_basis": basis,
+                    "confirmed_at": None,
+                    "confirmed_with": None,
+                    "applicant_id": applicant_id,
+                    "applicant_kind": r.applicant_kind.value,
+                    "applicant_name": r.applicant_name,
+                    "applicant_id_number": r.id_number or None,
+                    "agent_name": None,
+                    "agent_id_doc_type": None,
+                    "agent_id_number": None,
+                    "agent_authorisation": None,
+                    "content": r.content,
+                    "document_titles": None,
+                    "purpose": None,
+                    "requested_form": None,
+                    "delivery": None,
+                    "fee_waiver_requested": False,
+                    "filled_by_clerk": False,
+                    "notes": None,
+                    "status": status.value,
+                    "reply_due": dl.reply_due,
+                    "closed_on": proj.closed_on,
+                    "outcome": proj.outcome.value if proj.outcome else None,
+                    "registered_by": clerk,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+            for kind_code, filed_on, result in r.remedies():
+                remedy_rows.append(
+                    {
+                        "application_id": app_id,
+                        "kind": kind_code,
+                        "filed_on": filed_on,
+                        "result": result,
+                        "decided_on": None,
+                        "note": "由台账导入",
+                    }
+                )
+        if applicant_rows:
+            s.execute(insert(Applicant.__table__), applicant_rows)
+        for i in range(0, total, _CHUNK):
+            s.execute(insert(Application.__table__), app_rows[i : i + _CHUNK])
+            if progress:
+                progress("write", min(i + _CHUNK, total), total)
+        for i in range(0, len(event_rows), 4 * _CHUNK):
+            s.execute(insert(Event.__table__), event_rows[i : i + 4 * _CHUNK])
+        if remedy_rows:
+            s.execute(insert(RemedyCase.__table__), remedy_rows)
+        if progress:
+            progress("commit", total, total)
+    return ids, new_numbers
+
+
+# ------------------------------------------------------------------------------------------------ export
+
+
+def export_years(ctx: ServiceContext) -> list[int]:
+    """The receipt years present in the register, newest first (for the export dialog)."""
+    with ctx.db.session_scope() as s:
+        years = s.scalars(
+            select(func.distinct(func.strftime("%Y", Application.receipt_date))).where(
+                Application.receipt_date.is_not(None)
+            )
+        ).all()
+    return sorted((int(y) for y in years if y), reverse=True)
+
+
+def _remedy_cells(cases: list[tuple[str, date, str | None]]) -> list[object]:
+    recon = next((c for c in cases if c[0] == RECONSIDERATION), None)
+    lit = next((c for c in cases if c[0] in LITIGATION_KIND_LABELS), None)
+    return [
+        recon[1] if recon else None,
+        REMEDY_RESULT_LABELS.get(recon[2] or "", "") if recon else "",
+        lit[1] if lit else None,
+        LITIGATION_KIND_LABELS[lit[0]] if lit else "",
+        REMEDY_RESULT_LABELS.get(lit[2] or "", "") if lit else "",
+    ]
+
+
+def _first(events: list[tuple[str, date, dict[str, Any]]], *kinds: EventKind) -> date | None:
+    codes = {k.value for k in kinds}
+    return next((d for k, d, _ in events if k in codes), None)
+
+
+def export_rows(
+    ctx: ServiceContext, *, year: int | None = None, progress: Progress | None = None
+) -> list[list[object]]:
+    """The register as ledger rows (header first): the import columns plus 答复期限, 补正告知期限, 状态, 是否超期.
+
+    Deadlines are recomputed from each timeline on the current calendar (第三十三条; 第三十条 for the
+    correction notice). 答复期限 is empty while no date can be given (计时暂停, 待补正, 待确认);
+    补正告知期限 is empty when there is no receipt date. 是否超期: replied after the due date, or still
+    open after it.
+    """
+    cal = memo_calendar(ctx.calendar())
+    today = ctx.today()
+    fee_days = int(ctx.setting("fee_payment_days") or 20)
+    out: list[list[object]] = [list(EXPORT_COLUMNS)]
+    stmt = (
+        select(Application, Applicant.id_doc_type, Applicant.phone, Applicant.address, Applicant.email)
+        .join(Applicant, Applicant.id == Application.applicant_id)
+        .order_by(Application.receipt_date, Application.year, Application.seq, Application.id)
+    )
+    if year is not None:
+        stmt = stmt.where(Application.receipt_date >= date(year, 1, 1), Application.receipt_date <= date(year, 12, 31))
+    with ctx.db.session_scope() as s:
+        records = s.execute(stmt).all()
+        total = len(records)
+        for start in range(0, total, 1000):
+            chunk = records[start : start + 1000]
+            chunk_ids = [rec[0].id for rec in chunk]
+            events: dict[int, list[tuple[str, date, dict[str, Any]]]] = {i: [] for i in chunk_ids}
+            for app_id, kind, day, data in s.execute(
+                select(Event.application_id, Event.kind, Event.event_date, Event.data)
+                .where(Event.application_id.in_(chunk_ids))
+                .order_by(Event.application_id, Event.event_date, Event.id)
+            ):
+                events[app_id].append((kind, day, data or {}))
+            remedies: dict[int, list[tuple[str, date, str | None]]] = {i: [] for i in chunk_ids}
+            for app_id, kind, filed_on, result in s.execute(
+                select(RemedyCase.application_id, RemedyCase.kind, RemedyCase.filed_on, RemedyCase.result)
+                .where(RemedyCase.application_id.in_(chunk_ids))
+                .order_by(RemedyCase.application_id, RemedyCase.filed_on, RemedyCase.id)
+            ):
+                remedies[app_id].append((kind, filed_on, result))
+            for app, doc_type, phone, address, email in chunk:
+                evs = events[app.id]
+                timeline = [TimelineEvent(EventKind(k), d, data) for k, d, data in evs]
+                proj, dl, status = evaluate(app.receipt_date, timeline, cal, fee_days)
+                consult_kind = next(
+                    (
+                        EventKind(k)
+                        for k, _, _ in evs
+                        if k in (EventKind.THIRD_PARTY_CONSULTATION_STARTED, EventKind.AGENCY_CONSULTATION_STARTED)
+                    ),
+                    None,
+                )
+                consult_end_kind = (
+                    EventKind.THIRD_PARTY_CONSULTATION_ENDED
+                    if consult_kind == EventKind.THIRD_PARTY_CONSULTATION_STARTED
+                    else EventKind.AGENCY_CONSULTATION_ENDED
+                )
+                extension = sum(int(d.get("days", 0)) for k, _, d in evs if k == EventKind.EXTENSION)
+                reply_due = dl.reply_due
+                if proj.closed_on is not None:
+                    overdue = reply_due is not None and proj.closed_on > reply_due
+                else:
+                    overdue = reply_due is not None and today > reply_due
+                outcome: Outcome | None = proj.outcome
+                out.append(
+                    [
+                        app.reg_number,
+                        app.receipt_date,
+                        _channel_label(app.channel),
+                        _kind_label(app.applicant_kind),
+                        app.applicant_name,
+                        IdDocType(doc_type).label if doc_type else "",
+                        app.applicant_id_number or "",
+                        phone or "",
+                        address or "",
+                        email or "",
+                        app.content,
+                        _first(evs, EventKind.CORRECTION_REQUESTED),
+                        _first(evs, EventKind.CORRECTION_RECEIVED),
+                        _first(evs, consult_kind) if consult_kind else None,
+                        _first(evs, consult_end_kind) if consult_kind else None,
+                        extension or "",
+                        _first(evs, EventKind.FEE_NOTICE_SENT),
+                        _first(evs, EventKind.FEE_PAID),
+                        proj.closed_on,
+                        outcome.label if outcome else "",
+                        *_remedy_cells(remedies[app.id]),
+                        reply_due,
+                        dl.correction_notice_due if app.receipt_date is not None else None,
+                        status.label,
+                        "是" if overdue else "否",
+                    ]
+                )
+            if progress:
+                progress("export", min(start + 1000, total), total)
+    return out
+
+
+def _channel_label(code: str) -> str:
+    return Channel(code).label
+
+
+def _kind_label(code: str) -> str:
+    return ApplicantKind(code).label
+
+
+def export_ledger(
+    ctx: ServiceContext, path: Path | str, *, year: int | None = None, progress: Progress | None = None
+) -> int:
+    """Write the register to .xlsx or .csv (UTF-8 with BOM so Excel opens it); returns the number of rows.
+
+    The file can be imported again: the import ignores the computed columns.
+    """
+    path = Path(path)
+    if path.suffix.lower() not in (".xlsx", ".csv"):
+        raise LedgerFileError(f"不支持的文件类型“{path.suffix}”，请保存为 .xlsx 或 .csv")
+    rows = export_rows(ctx, year=year, progress=progress)
+    date_columns = {i for i, name in enumerate(EXPORT_COLUMNS) if "日期" in name or "期限" in name}
+    _write_table(path, rows, date_columns)
+    return len(rows) - 1
