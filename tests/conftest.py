@@ -1,0 +1,59 @@
+"""Shared fixtures: a fresh SQLite file per test, a fixed "now", GUI tests marked automatically."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from app.services.context import ServiceContext
+from app.services.profile import ensure_defaults
+from app.store.database import Database, open_database
+
+FIXED_NOW = datetime(2026, 2, 13, 10, 30)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "/tests/ui/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.gui)
+
+
+def _reverse_unordered(dbapi_connection, _record) -> None:
+    # Any query that forgot ORDER BY returns rows in the opposite order and fails its test.
+    dbapi_connection.execute("PRAGMA reverse_unordered_selects=ON")
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Iterator[Database]:
+    db = open_database(tmp_path / "ogi.sqlite")
+    event.listen(db.engine, "connect", _reverse_unordered)
+    db.engine.dispose()  # reconnect with the pragma
+    yield db
+    db.dispose()
+
+
+class MutableClock:
+    def __init__(self, now: datetime) -> None:
+        self.value = now
+
+    def __call__(self) -> datetime:
+        return self.value
+
+
+@pytest.fixture
+def clock() -> MutableClock:
+    return MutableClock(FIXED_NOW)
+
+
+@pytest.fixture
+def ctx(database: Database, clock: MutableClock) -> ServiceContext:
+    context = ServiceContext(database, now=clock)
+    ensure_defaults(context)
+    return context

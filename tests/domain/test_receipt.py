@@ -1,0 +1,61 @@
+from datetime import date
+
+import pytest
+
+from app.domain.codes import Channel, PostKind
+from app.domain.receipt import ReceiptError, determine_receipt
+
+ARRIVED = date(2026, 2, 13)
+
+
+def test_in_person_is_the_day_handed_in():
+    d = determine_receipt(Channel.IN_PERSON, ARRIVED)
+    assert d.receipt_date == ARRIVED and not d.awaiting_confirmation
+    assert "第三十一条第（一）项" in d.basis
+
+
+def test_in_person_date_can_be_corrected_by_the_clerk():
+    assert determine_receipt(Channel.IN_PERSON, ARRIVED, handed_in_on=date(2026, 2, 12)).receipt_date == date(
+        2026, 2, 12
+    )
+
+
+def test_signed_post_is_the_signature_day():
+    d = determine_receipt(Channel.LETTER, ARRIVED, post_kind=PostKind.SIGNED, signed_on=date(2026, 2, 14))
+    assert d.receipt_date == date(2026, 2, 14)
+    assert "签收" in d.basis
+
+
+def test_signed_post_cannot_be_signed_before_it_arrived():
+    with pytest.raises(ReceiptError):
+        determine_receipt(Channel.LETTER, ARRIVED, post_kind=PostKind.SIGNED, signed_on=date(2026, 2, 12))
+
+
+def test_letter_needs_a_post_kind():
+    with pytest.raises(ReceiptError):
+        determine_receipt(Channel.LETTER, ARRIVED)
+
+
+def test_ordinary_post_waits_for_confirmation_without_a_clock():
+    d = determine_receipt(Channel.LETTER, ARRIVED, post_kind=PostKind.ORDINARY)
+    assert d.receipt_date is None and d.awaiting_confirmation
+    assert "暂不起算" in d.basis
+
+
+def test_ordinary_post_counts_from_confirmation():
+    d = determine_receipt(Channel.LETTER, ARRIVED, post_kind=PostKind.ORDINARY, confirmed_on=date(2026, 2, 24))
+    assert d.receipt_date == date(2026, 2, 24)
+
+
+@pytest.mark.parametrize("channel", [Channel.EMAIL, Channel.ONLINE, Channel.FAX])
+def test_electronic_channels_count_from_mutual_confirmation(channel: Channel):
+    assert determine_receipt(channel, ARRIVED).receipt_date is None
+    d = determine_receipt(channel, ARRIVED, confirmed_on=date(2026, 2, 14))
+    assert d.receipt_date == date(2026, 2, 14)
+    assert "第三十一条第（三）项" in d.basis
+
+
+@pytest.mark.parametrize("channel", [Channel.EMAIL, Channel.ONLINE, Channel.FAX])
+def test_confirmation_cannot_precede_arrival(channel: Channel):
+    with pytest.raises(ReceiptError):
+        determine_receipt(channel, ARRIVED, confirmed_on=date(2026, 2, 12))

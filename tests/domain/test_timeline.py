@@ -1,0 +1,91 @@
+from datetime import date
+
+import pytest
+
+from app.domain.codes import EventKind, Outcome, Status
+from app.domain.deadlines import PauseKind, compute_deadlines
+from app.domain.timeline import TimelineError, TimelineEvent, derive_status, project
+from app.domain.workcalendar import WorkCalendar
+
+CAL = WorkCalendar()
+R = date(2026, 2, 13)
+
+
+def status_of(receipt, events):
+    proj = project(receipt, events)
+    return derive_status(proj, compute_deadlines(proj.clock, CAL)), proj
+
+
+def test_fresh_application_is_in_progress_and_due_on_the_worked_example():
+    status, proj = status_of(R, [TimelineEvent(EventKind.REGISTERED, R)])
+    assert status is Status.IN_PROGRESS
+    assert compute_deadlines(proj.clock, CAL).reply_due == date(2026, 3, 19)
+
+
+def test_unconfirmed_application_has_no_clock():
+    status, _ = status_of(None, [TimelineEvent(EventKind.REGISTERED, R)])
+    assert status is Status.AWAITING_CONFIRMATION
+
+
+def test_open_consultation_pauses_and_its_end_resumes():
+    start = TimelineEvent(EventKind.THIRD_PARTY_CONSULTATION_STARTED, date(2026, 3, 2))
+    status, proj = status_of(R, [start])
+    assert status is Status.PAUSED
+    assert proj.clock.pauses[0].kind is PauseKind.THIRD_PARTY and proj.clock.pauses[0].end is None
+    end = TimelineEvent(EventKind.THIRD_PARTY_CONSULTATION_ENDED, date(2026, 3, 10))
+    status, proj = status_of(R, [start, end])
+    assert status is Status.IN_PROGRESS
+    # 6 working days (3-3 .. 3-10) are not counted: 3-19 moves 6 working days later
+    assert compute_deadlines(proj.clock, CAL).reply_due == date(2026, 3, 27)
+
+
+def test_fee_notice_and_payment_pair_up():
+    _, proj = status_of(
+        R,
+        [
+            TimelineEvent(EventKind.FEE_NOTICE_SENT, date(2026, 3, 2)),
+            TimelineEvent(EventKind.FEE_PAID, date(2026, 3, 4)),
+        ],
+    )
+    assert proj.clock.pauses[0].kind is PauseKind.FEE and proj.clock.pauses[0].end == date(2026, 3, 4)
+
+
+def test_correction_requested_waits_then_restarts_the_period():
+    req = TimelineEvent(EventKind.CORRECTION_REQUESTED, date(2026, 2, 24), {"deadline": "2026-03-10"})
+    status, proj = status_of(R, [req])
+    assert status is Status.AWAITING_CORRECTION
+    assert proj.clock.corrections[0].deadline == date(2026, 3, 10)
+    got = TimelineEvent(EventKind.CORRECTION_RECEIVED, date(2026, 3, 2))
+    status, proj = status_of(R, [req, got])
+    assert status is Status.IN_PROGRESS
+    assert compute_deadlines(proj.clock, CAL).base_date == date(2026, 3, 2)
+
+
+def test_extension_counts_and_is_capped_at_twenty():
+    ext = TimelineEvent(EventKind.EXTENSION, date(2026, 3, 16), {"days": 20})
+    status, proj = status_of(R, [ext])
+    assert status is Status.EXTENDED and proj.clock.extension_days == 20
+    with pytest.raises(TimelineError):
+        project(R, [ext, TimelineEvent(EventKind.EXTENSION, date(2026, 3, 17), {"days": 1})])
+
+
+def test_decision_closes_with_its_outcome():
+    status, proj = status_of(R, [TimelineEvent(EventKind.DECIDED, date(2026, 3, 5), {"outcome": "partial"})])
+    assert status is Status.CLOSED
+    assert proj.outcome is Outcome.PARTIAL and proj.closed_on == date(2026, 3, 5)
+
+
+@pytest.mark.parametrize(
+    "events",
+    [
+        [TimelineEvent(EventKind.FEE_PAID, date(2026, 3, 4))],
+        [TimelineEvent(EventKind.CORRECTION_RECEIVED, date(2026, 3, 4))],
+        [
+            TimelineEvent(EventKind.AGENCY_CONSULTATION_STARTED, date(2026, 3, 4)),
+            TimelineEvent(EventKind.THIRD_PARTY_CONSULTATION_ENDED, date(2026, 3, 5)),
+        ],
+    ],
+)
+def test_ends_without_starts_are_refused(events):
+    with pytest.raises(TimelineError):
+        project(R, events)

@@ -1,0 +1,60 @@
+"""The register's SQL filtering and sorting, with ORDER BY checked by reverse_unordered_selects."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from app.domain.codes import ApplicantKind, Channel, EventKind, IdDocType, PostKind
+from app.services import applications as A
+from app.services import register as R
+
+
+def add(ctx, name, content, kind=ApplicantKind.NATURAL_PERSON, channel=Channel.IN_PERSON, **kw):
+    doc = IdDocType.CREDIT_CODE if kind.is_organisation else IdDocType.RESIDENT_ID
+    number = "91350100M000100Y43" if kind.is_organisation else "11010519491231002X"
+    return A.register_application(
+        ctx,
+        A.RegistrationInput(
+            channel=channel,
+            arrived_at=kw.pop("arrived", datetime(2026, 2, 13, 9, 0)),
+            applicant=A.ApplicantInput(kind, name, doc, number, phone="0533-1234567"),
+            content=content,
+            **kw,
+        ),
+    )
+
+
+def test_filters_search_and_masking(ctx, clock):
+    a = add(ctx, "张三", "危险化学品经营许可")
+    b = add(ctx, "淄博某某有限公司", "建设工程规划许可", ApplicantKind.COMMERCIAL)
+    c = add(ctx, "李四", "部门预算", channel=Channel.LETTER, post_kind=PostKind.ORDINARY)
+    assert R.query_ids(ctx, R.RegisterFilter(text="许可")) == [b.id, a.id]
+    assert R.query_ids(ctx, R.RegisterFilter(text="许可 规划")) == [b.id]
+    assert R.query_ids(ctx, R.RegisterFilter(text="〔2026〕第3号")) == [c.id]
+    assert R.query_ids(ctx, R.RegisterFilter(text="100%")) == []
+    assert R.query_ids(ctx, R.RegisterFilter(kind=ApplicantKind.COMMERCIAL)) == [b.id]
+    assert R.query_ids(ctx, R.RegisterFilter(status=R.StatusFilter.AWAITING)) == [c.id]
+    assert R.query_ids(ctx, R.RegisterFilter(year=2025)) == []
+    rows = R.fetch_rows(ctx, [a.id, b.id])
+    assert rows[a.id].masked_id == "110105********002X"
+    assert rows[a.id].days_left == 20 and rows[a.id].reply_due == date(2026, 3, 19)
+
+
+def test_overdue_due_soon_and_sorting_by_due_date(ctx, clock):
+    early = add(ctx, "甲", "一", arrived=datetime(2026, 1, 5, 9, 0), handed_in_on=date(2026, 1, 5))
+    late = add(ctx, "乙", "二")
+    closed = add(ctx, "丙", "三")
+    clock.value = datetime(2026, 3, 1, 9, 0)
+    A.record_event(ctx, closed.id, EventKind.DECIDED, date(2026, 2, 27), {"outcome": "disclosed"})
+    assert R.query_ids(ctx, R.RegisterFilter(status=R.StatusFilter.OVERDUE)) == [early.id]
+    assert R.fetch_rows(ctx, [early.id])[early.id].days_left < 0
+    assert R.query_ids(ctx, R.RegisterFilter(status=R.StatusFilter.CLOSED)) == [closed.id]
+    assert R.query_ids(ctx, R.RegisterFilter(status=R.StatusFilter.OPEN), R.SortKey.DUE, descending=False) == [
+        early.id,
+        late.id,
+    ]
+    clock.value = datetime(2026, 3, 16, 9, 0)
+    assert R.query_ids(ctx, R.RegisterFilter(status=R.StatusFilter.DUE_SOON)) == [late.id]
+    dash = R.dashboard(ctx)
+    assert (dash.overdue, dash.due_soon, dash.open) == (1, 1, 2)
+    assert R.years(ctx) == [2026]

@@ -1,0 +1,174 @@
+"""Registering applications through the services and reading them back."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from app.domain.codes import ApplicantKind, Channel, EventKind, IdDocType, Outcome, PostKind, Status
+from app.services import applications as A
+from app.services.errors import ValidationError
+from app.services.profile import get_profile, update_profile
+from app.store.events import check_chain
+
+
+def person(**kw) -> A.ApplicantInput:
+    base = dict(
+        kind=ApplicantKind.NATURAL_PERSON,
+        name="张三",
+        id_doc_type=IdDocType.RESIDENT_ID,
+        id_number="11010519491231002X",
+        phone="13800000000",
+    )
+    base.update(kw)
+    return A.ApplicantInput(**base)
+
+
+def reg(channel=Channel.IN_PERSON, arrived=datetime(2026, 2, 13, 9, 30), **kw) -> A.RegistrationInput:
+    base = dict(channel=channel, arrived_at=arrived, applicant=person(), content="2025年度行政许可决定书")
+    base.update(kw)
+    return A.RegistrationInput(**base)
+
+
+def test_in_person_registration_gets_number_and_the_worked_example_due_date(ctx):
+    r = A.register_application(ctx, reg())
+    assert r.reg_number == "〔2026〕第1号"
+    assert r.receipt_date == date(2026, 2, 13)
+    assert r.reply_due == date(2026, 3, 19)
+    assert r.correction_notice_due == date(2026, 3, 2)
+    assert r.status is Status.IN_PROGRESS and not r.provisional
+    assert "2月14日（星期六）为调休工作日" in r.explanation
+
+
+def test_numbers_run_per_year_and_follow_the_configured_pattern(ctx, clock):
+    assert A.register_application(ctx, reg()).reg_number == "〔2026〕第1号"
+    assert A.register_application(ctx, reg()).reg_number == "〔2026〕第2号"
+    profile = get_profile(ctx)
+    update_profile(ctx, type(profile)(**{**profile.__dict__, "registration_pattern": "依申请〔{年}〕{号:03}号"}))
+    assert A.register_application(ctx, reg()).reg_number == "依申请〔2026〕003号"
+    clock.value = datetime(2027, 1, 4, 9, 0)
+    assert A.register_application(ctx, reg(arrived=datetime(2027, 1, 4, 8, 45))).reg_number == "依申请〔2027〕001号"
+
+
+def test_registration_is_read_back_with_every_field(ctx):
+    r = A.register_application(
+        ctx,
+        reg(
+            agent=A.AgentInput("李四", IdDocType.RESIDENT_ID, "11010519491231002X", "授权委托书原件一份"),
+            document_titles="淄审批〔2025〕12号",
+            filled_by_clerk=True,
+            notes="申请人视力不便",
+        ),
+    )
+    d = A.get_application(ctx, r.id)
+    assert d.reg_number == r.reg_number and d.applicant_name == "张三"
+    assert d.id_number == "11010519491231002X" and d.agent_name == "李四"
+    assert d.filled_by_clerk and d.document_titles == "淄审批〔2025〕12号"
+    assert d.receipt_date == date(2026, 2, 13) and "当面提交" in d.receipt_basis
+    assert [e.kind for e in d.events] == [EventKind.REGISTERED, EventKind.IDENTITY_CHECKED]
+    assert {c.subject for c in d.identity_checks} == {"申请人", "代理人"}
+    assert d.deadlines is not None and d.deadlines.reply_due == date(2026, 3, 19)
+    assert d.days_left == 20
+
+
+def test_receipt_rules_per_channel(ctx):
+    signed = A.register_application(ctx, reg(Channel.LETTER, post_kind=PostKind.SIGNED, signed_on=date(2026, 2, 13)))
+    assert signed.receipt_date == date(2026, 2, 13)
+    ordinary = A.register_application(ctx, reg(Channel.LETTER, post_kind=PostKind.ORDINARY))
+    assert ordinary.receipt_date is None and ordinary.status is Status.AWAITING_CONFIRMATION
+    assert ordinary.reply_due is None
+    email = A.register_application(
+        ctx, reg(Channel.EMAIL, confirmed_at=datetime(2026, 2, 13, 10, 0), confirmed_with="电话确认")
+    )
+    assert email.receipt_date == date(2026, 2, 13)
+    online = A.register_application(ctx, reg(Channel.ONLINE))
+    assert online.status is Status.AWAITING_CONFIRMATION
+
+
+def test_confirming_an_ordinary_letter_starts_the_clock(ctx, clock):
+    r = A.register_application(ctx, reg(Channel.LETTER, post_kind=PostKind.ORDINARY))
+    clock.value = datetime(2026, 9, 18, 16, 0)
+    receipt = A.confirm_receipt(ctx, r.id, datetime(2026, 9, 18, 15, 0), "电话联系申请人本人")
+    assert receipt == date(2026, 9, 18)
+    d = A.get_application(ctx, r.id)
+    assert d.status is Status.IN_PROGRESS and d.deadlines.reply_due == date(2026, 10, 22)
+    assert d.events[-1].kind is EventKind.RECEIPT_CONFIRMED
+    with pytest.raises(ValidationError):
+        A.confirm_receipt(ctx, r.id, datetime(2026, 9, 18, 15, 0), "again")
+
+
+def test_failed_identity_check_warns_and_needs_a_reason_but_never_blocks(ctx):
+    bad = reg(applicant=person(id_number="110105194912310021"))
+    with pytest.raises(ValidationError) as err:
+        A.register_application(ctx, bad)
+    assert "校验码" in err.value.problems[0] and "理由" in err.value.problems[0]
+    bad.id_override_reason = "已核对身份证原件"
+    r = A.register_application(ctx, bad)
+    assert r.warnings and "校验码" in r.warnings[0]
+    check = A.get_application(ctx, r.id).identity_checks[0]
+    assert not check.valid and check.override_reason == "已核对身份证原件"
+
+
+def test_missing_required_fields_are_all_listed(ctx):
+    with pytest.raises(ValidationError) as err:
+        A.register_application(ctx, reg(applicant=person(name=" ", phone=""), content=""))
+    text = "\n".join(err.value.problems)
+    assert "姓名" in text and "内容描述" in text and "联系方式" in text
+
+
+def test_future_arrival_is_refused(ctx):
+    with pytest.raises(ValidationError):
+        A.register_application(ctx, reg(arrived=datetime(2026, 2, 14, 9, 0)))
+
+
+def test_same_applicant_is_reused_by_document_number(ctx):
+    a = A.register_application(ctx, reg())
+    b = A.register_application(ctx, reg(applicant=person(phone="13900000000")))
+    assert A.get_application(ctx, b.id).phone == "13900000000"
+    assert a.id != b.id
+
+
+def test_events_update_status_and_keep_the_audit_chain(ctx, clock):
+    r = A.register_application(ctx, reg())
+    clock.value = datetime(2026, 3, 20, 9, 0)
+    assert A.record_event(ctx, r.id, EventKind.THIRD_PARTY_CONSULTATION_STARTED, date(2026, 3, 2)) is Status.PAUSED
+    assert A.get_application(ctx, r.id).deadlines.reply_due is None
+    A.record_event(ctx, r.id, EventKind.THIRD_PARTY_CONSULTATION_ENDED, date(2026, 3, 10))
+    assert A.get_application(ctx, r.id).deadlines.reply_due == date(2026, 3, 27)
+    with pytest.raises(ValidationError):
+        A.record_event(ctx, r.id, EventKind.FEE_PAID, date(2026, 3, 11))
+    assert A.record_event(ctx, r.id, EventKind.DECIDED, date(2026, 3, 20), {"outcome": "disclosed"}) is Status.CLOSED
+    d = A.get_application(ctx, r.id)
+    assert d.outcome is Outcome.DISCLOSED and d.closed_on == date(2026, 3, 20)
+    with ctx.db.session_scope() as s:
+        assert check_chain(s) == []
+
+
+def test_a_failed_save_leaves_nothing_half_written(ctx, monkeypatch):
+    from app.services import applications
+
+    def boom(*_a, **_k):
+        raise OSError("磁盘已满")
+
+    monkeypatch.setattr(applications, "append_event", boom)
+    with pytest.raises(OSError):
+        A.register_application(ctx, reg())
+    monkeypatch.undo()
+    with ctx.db.session_scope() as s:
+        from sqlalchemy import func, select
+
+        from app.store.models import Applicant, Application, NumberSequence
+
+        assert s.scalar(select(func.count()).select_from(Application)) == 0
+        assert s.scalar(select(func.count()).select_from(Applicant)) == 0
+        assert s.scalar(select(func.count()).select_from(NumberSequence)) == 0
+    assert A.register_application(ctx, reg()).reg_number == "〔2026〕第1号"
+
+
+def test_recompute_open_reports_moved_deadlines(ctx, clock):
+    clock.value = datetime(2026, 12, 15, 10, 0)
+    r = A.register_application(ctx, reg(arrived=datetime(2026, 12, 15, 9, 0)))
+    before = A.get_application(ctx, r.id).deadlines
+    assert before.provisional  # reaches into 2027, not yet confirmed
+    assert A.recompute_open(ctx) == []

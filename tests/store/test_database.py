@@ -1,0 +1,149 @@
+"""Opening the database: fresh files, migrations matching the models, and every refusal leaving the file alone."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from app.store.database import DatabaseOpenError, head_revision, open_database
+from app.store.models import Base
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_fresh_database_uses_wal_and_foreign_keys(tmp_path: Path):
+    db = open_database(tmp_path / "sub" / "ogi.sqlite")
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == head_revision()
+    db.dispose()
+
+
+def test_migrations_produce_exactly_the_models(tmp_path: Path):
+    db = open_database(tmp_path / "ogi.sqlite")
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    db.dispose()
+    assert diff == []
+
+
+def test_reopening_an_up_to_date_database_changes_nothing(tmp_path: Path):
+    path = tmp_path / "ogi.sqlite"
+    open_database(path).dispose()
+    db = open_database(path)
+    assert db.backup_before_migration is None
+    db.dispose()
+
+
+def test_garbage_file_is_refused_untouched(tmp_path: Path):
+    path = tmp_path / "ogi.sqlite"
+    path.write_bytes(b"this is an Excel file, not a database" * 100)
+    before = digest(path)
+    with pytest.raises(DatabaseOpenError) as err:
+        open_database(path)
+    assert err.value.kind == "corrupt" and "损坏" in str(err.value)
+    assert digest(path) == before
+
+
+def test_damaged_pages_are_refused_untouched(tmp_path: Path):
+    path = tmp_path / "ogi.sqlite"
+    db = open_database(path)
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE filler (x TEXT)")
+        for _ in range(200):
+            conn.exec_driver_sql("INSERT INTO filler VALUES (hex(randomblob(400)))")
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.dispose()
+    data = bytearray(path.read_bytes())
+    for offset in range(4096 * 3, len(data) - 4096, 4096):
+        data[offset : offset + 64] = b"\xff" * 64
+    path.write_bytes(bytes(data))
+    before = digest(path)
+    with pytest.raises(DatabaseOpenError) as err:
+        open_database(path)
+    assert err.value.kind == "corrupt"
+    assert digest(path) == before
+
+
+def test_foreign_sqlite_file_is_refused(tmp_path: Path):
+    path = tmp_path / "other.sqlite"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(DatabaseOpenError) as err:
+        open_database(path)
+    assert err.value.kind == "foreign"
+
+
+def test_newer_schema_is_refused_untouched(tmp_path: Path):
+    path = tmp_path / "ogi.sqlite"
+    open_database(path).dispose()
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
+    conn.commit()
+    conn.close()
+    before = digest(path)
+    with pytest.raises(DatabaseOpenError) as err:
+        open_database(path)
+    assert err.value.kind == "newer" and "更新版本" in str(err.value)
+    assert digest(path) == before
+
+
+def test_locked_database_is_reported(tmp_path: Path):
+    path = tmp_path / "ogi.sqlite"
+    open_database(path).dispose()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(DatabaseOpenError) as err:
+            open_database(path)
+        assert err.value.kind == "locked" and "占用" in str(err.value)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0, reason="root ignores file permissions")
+def test_read_only_database_is_reported(tmp_path: Path):  # pragma: no cover - CI runs as root
+    path = tmp_path / "ogi.sqlite"
+    open_database(path).dispose()
+    path.chmod(0o444)
+    with pytest.raises(DatabaseOpenError) as err:
+        open_database(path)
+    assert err.value.kind == "readonly"
+
+
+def test_read_only_database_is_reported_even_for_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    path = tmp_path / "ogi.sqlite"
+    open_database(path).dispose()
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: False if mode == os.W_OK else real_access(p, mode))
+    before = digest(path)
+    with pytest.raises(DatabaseOpenError) as err:
+        open_database(path)
+    assert err.value.kind == "readonly" and "只读" in str(err.value)
+    assert digest(path) == before
+
+
+def test_database_without_version_is_copied_aside_before_migration(tmp_path: Path):
+    """A database created by this program but never stamped (interrupted first run) is migrated after a copy."""
+    path = tmp_path / "ogi.sqlite"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
+    conn.commit()
+    conn.close()
+    db = open_database(path)
+    assert db.backup_before_migration is not None and db.backup_before_migration.exists()
+    db.dispose()

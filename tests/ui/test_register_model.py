@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Qt
+
+from app.domain.codes import ApplicantKind, Channel, IdDocType
+from app.services import applications as A
+from app.ui.register_model import COL_DUE, COL_ID, COL_LEFT, COL_NUMBER, COL_STATUS, RegisterTableModel
+
+
+def fill(ctx, n: int) -> None:
+    for i in range(n):
+        A.register_application(
+            ctx,
+            A.RegistrationInput(
+                channel=Channel.IN_PERSON if i % 3 else Channel.ONLINE,
+                arrived_at=datetime(2026, 2, 13, 9, i % 60),
+                applicant=A.ApplicantInput(
+                    ApplicantKind.NATURAL_PERSON, f"申请人{i}", IdDocType.RESIDENT_ID, "11010519491231002X", phone="1"
+                ),
+                content=f"第{i}项信息",
+            ),
+        )
+
+
+def test_model_passes_qtmodeltester(qtmodeltester, ctx):
+    fill(ctx, 12)
+    model = RegisterTableModel(ctx)
+    model.reload()
+    assert model.rowCount() == 12
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_model_shows_masked_ids_clock_and_colours(qapp, ctx):
+    fill(ctx, 3)
+    model = RegisterTableModel(ctx)
+    model.reload()
+    top = model.index(0, COL_NUMBER)
+    assert model.data(top) == "〔2026〕第3号"
+    assert model.data(model.index(0, COL_ID)) == "110105********002X"
+    assert model.data(model.index(2, COL_DUE)) == "未起算"  # 第1号 came online, not yet confirmed
+    assert model.data(model.index(2, COL_STATUS)) == "待确认收到"
+    assert model.data(model.index(2, COL_STATUS), Qt.ItemDataRole.BackgroundRole) is not None
+    assert model.data(model.index(1, COL_DUE)) == "2026-03-19"
+    assert model.data(model.index(1, COL_LEFT)) == "20"
+    assert model.data(model.index(1, COL_NUMBER), Qt.ItemDataRole.DecorationRole) is None
+    model.sort(COL_NUMBER, Qt.SortOrder.AscendingOrder)
+    assert model.data(model.index(0, COL_NUMBER)) == "〔2026〕第1号"

@@ -1,0 +1,88 @@
+"""A clerk fills the form, saves, and finds the application in the register."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialogButtonBox
+
+from app.domain.codes import Channel, PostKind
+from app.ui import msgbox
+from app.ui.main_window import MainWindow
+
+
+def test_fill_save_and_find_in_register(qtbot, ctx, monkeypatch):
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(msgbox, "information", lambda _p, title, text, details="": shown.append((title, text)))
+    monkeypatch.setattr(msgbox, "warning", lambda _p, title, text, details="": shown.append((title, details)))
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    window.go_to("申请登记")
+    page = window.registration
+    page.channel.set_value(Channel.IN_PERSON)
+    page.name.setText("王五")  # QTest cannot type CJK characters
+    qtbot.keyClicks(page.id_field.number, "11010519491231002X")
+    assert "校验通过" in page.id_field.verdict.text()
+    qtbot.keyClicks(page.phone, "13800000000")
+    page.content.setPlainText("2025年度食品经营许可名单")
+    assert "2026年3月19日" in page.clock_summary.text()
+    result = page.save()
+    assert result is not None, shown
+    assert shown[-1][0] == "登记成功" and "〔2026〕第1号" in shown[-1][1] and "2026年3月19日" in shown[-1][1]
+    assert page.name.text() == ""  # form cleared for the next applicant
+
+    window.go_to("申请台账")
+    register = window.register
+    register.search.setText("食品经营")
+    register.apply_filter()
+    assert register.model.rowCount() == 1
+    assert register.model.data(register.model.index(0, 0)) == "〔2026〕第1号"
+    assert "共 1 件" in register.count_label.text()
+
+
+def test_bad_id_needs_a_reason_and_the_form_keeps_its_content(qtbot, ctx, monkeypatch):
+    warnings: list[str] = []
+    monkeypatch.setattr(msgbox, "warning", lambda _p, _t, _x, details="": warnings.append(details))
+    monkeypatch.setattr(msgbox, "information", lambda *a, **k: None)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    page = window.registration
+    page.name.setText("赵六")
+    page.id_field.number.setText("110105199002290011")
+    assert "不存在" in page.id_field.verdict.text()
+    page.phone.setText("1")
+    page.content.setPlainText("某文件")
+    assert page.save() is None
+    assert "理由" in warnings[-1]
+    assert page.name.text() == "赵六"
+    page.override_reason.setText("已核对原件")
+    assert page.save() is not None
+
+
+def test_form_adapts_to_each_channel(qtbot, ctx):
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    window.go_to("申请登记")
+    page = window.registration
+    page.channel.set_value(Channel.LETTER)
+    page.post_kind.set_value(PostKind.SIGNED)
+    assert page.signed_on.isVisible() and not page.confirmed.isVisible()
+    page.post_kind.set_value(PostKind.ORDINARY)
+    assert page.confirmed.isVisible() and not page.signed_on.isVisible()
+    assert "待确认" in page.clock_summary.text()
+    page.confirmed.setChecked(True)
+    assert page.confirmed_at.isVisible() and "答复期限" in page.clock_summary.text()
+    page.channel.set_value(Channel.ONLINE)
+    assert not page.post_kind.isVisible() and page.confirmed.isVisible()
+    page.channel.set_value(Channel.IN_PERSON)
+    assert page.handed_in_on.isVisible() and not page.confirmed.isVisible()
+
+
+def test_standard_buttons_are_chinese(qtbot, qapp):
+    from app.ui.application import install_translations
+
+    install_translations(qapp)
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    qtbot.addWidget(box)
+    texts = {b.text().replace("&", "") for b in box.buttons()}
+    assert any("确定" in t for t in texts) and any("取消" in t for t in texts)
