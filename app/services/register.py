@@ -114,9 +114,7 @@ def _where(ctx: ServiceContext, f: RegisterFilter, today: date) -> list[ColumnEl
             clauses.append(_OPEN)
         case StatusFilter.DUE_SOON:
             clauses.append(
-                and_(
-                    _OPEN, Application.reply_due >= today, Application.reply_due <= due_soon_limit(ctx, today)
-                )
+                and_(_OPEN, Application.reply_due >= today, Application.reply_due <= due_soon_limit(ctx, today))
             )
         case StatusFilter.OVERDUE:
             clauses.append(and_(_OPEN, Application.reply_due < today))
@@ -149,7 +147,8 @@ def query_ids(
     today = ctx.today()
     cols = _sort_column(sort)
     order = [c.desc() if descending and not _is_nulls_flag(c) else c for c in cols]
-    order.append(Application.id.desc() if descending else Application.id)
+    if sort is not SortKey.NUMBER:  # (year, seq) is unique: no tie to break, and the index serves the sort
+        order.append(Application.id.desc() if descending else Application.id)
     stmt = select(Application.id).where(*_where(ctx, f, today)).order_by(*order)
     with ctx.db.session_scope() as s:
         return list(s.scalars(stmt))
@@ -186,6 +185,7 @@ def fetch_rows(ctx: ServiceContext, ids: Sequence[int]) -> dict[int, RegisterRow
         Application.closed_on,
     )
     out: dict[int, RegisterRow] = {}
+    left_by_due: dict[date, int] = {}  # many rows share a due date
     with ctx.db.session_scope() as s:
         for start in range(0, len(ids), 500):
             chunk = list(ids[start : start + 500])
@@ -193,7 +193,9 @@ def fetch_rows(ctx: ServiceContext, ids: Sequence[int]) -> dict[int, RegisterRow
                 status = Status(r.status)
                 days_left = None
                 if r.reply_due is not None and status is not Status.CLOSED:
-                    days_left = _days_left(cal, today, r.reply_due)
+                    if r.reply_due not in left_by_due:
+                        left_by_due[r.reply_due] = _days_left(cal, today, r.reply_due)
+                    days_left = left_by_due[r.reply_due]
                 out[r.id] = RegisterRow(
                     id=r.id,
                     reg_number=r.reg_number,
@@ -257,9 +259,7 @@ def dashboard(ctx: ServiceContext) -> Dashboard:
             awaiting=n(Application.status == Status.AWAITING_CONFIRMATION.value),
             correction=n(Application.status == Status.AWAITING_CORRECTION.value),
             received_this_year=n(Application.receipt_date >= first, Application.receipt_date <= today),
-            closed_this_year=n(
-                Application.closed_on >= first, Application.closed_on < first + timedelta(days=366)
-            ),
+            closed_this_year=n(Application.closed_on >= first, Application.closed_on < first + timedelta(days=366)),
         )
         upcoming_ids = list(
             s.scalars(

@@ -1,0 +1,38 @@
+# Two commands: `make run` (install and start the program) and `make test` (install and run the tests).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP_APP := $(VENV)/.installed-app
+STAMP_TEST := $(VENV)/.installed-test
+
+.PHONY: run test lint bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(STAMP_APP): pyproject.toml | $(PY)
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(STAMP_TEST): pyproject.toml | $(PY)
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@ $(STAMP_APP)
+
+run: $(STAMP_APP)
+	scripts/system-deps.sh gui
+	$(PY) -m app $(ARGS)
+
+test: $(STAMP_TEST)
+	scripts/system-deps.sh test
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q $(PYTEST_ARGS)
+
+lint: $(STAMP_TEST)
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+bench: $(STAMP_APP)
+	$(PY) scripts/make_synthetic_db.py /tmp/ogi-bench.sqlite --count 100000
+	$(PY) scripts/bench_register.py /tmp/ogi-bench.sqlite
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
