@@ -1,0 +1,428 @@
+"""Importing and exporting ledgers through the services, against a real SQLite file."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event, select
+
+from app.domain.codes import ApplicantKind, Channel, IdDocType, Outcome, Status
+from app.domain.ledger import COMPUTED_COLUMNS, EXPORT_COLUMNS, IMPORT_COLUMNS, parse_date
+from app.services import applications as A
+from app.services.context import ServiceContext
+from app.services.ledger import LedgerFileError, export_ledger, import_ledger, read_table, write_template
+from app.services.profile import ensure_defaults
+from app.store.database import open_database
+from app.store.events import check_chain
+from app.store.models import Application, Event, NumberSequence, RemedyCase
+from tests.dbdump import dump
+from tests.ledger_factory import NOW, generate_ledger, write_csv, write_xlsx
+
+
+def _reverse_unordered(dbapi_connection, _record) -> None:
+    dbapi_connection.execute("PRAGMA reverse_unordered_selects=ON")
+
+
+def make_ctx(path: Path) -> ServiceContext:
+    db = open_database(path)
+    event.listen(db.engine, "connect", _reverse_unordered)
+    db.engine.dispose()
+    ctx = ServiceContext(db, now=lambda: NOW)
+    ensure_defaults(ctx)
+    return ctx
+
+
+@pytest.fixture
+def lctx(tmp_path: Path):
+    ctx = make_ctx(tmp_path / "t.sqlite")
+    yield ctx
+    ctx.db.dispose()
+
+
+@pytest.fixture(scope="module")
+def ledger() -> list[dict[str, object]]:
+    return generate_ledger(300, seed=3)
+
+
+def app_summary(ctx: ServiceContext) -> dict[str, tuple]:
+    """What an application is, independent of ids, hashes and the file it came from."""
+    out: dict[str, tuple] = {}
+    with ctx.db.session_scope() as s:
+        for app in s.scalars(select(Application).order_by(Application.id)):
+            events = tuple(
+                (e.kind, e.event_date, tuple(sorted((k, v) for k, v in e.data.items() if k not in ("file", "row"))))
+                for e in sorted(app.events, key=lambda e: (e.event_date, e.id))
+            )
+            remedies = tuple(
+                sorted(
+                    (r.kind, r.filed_on, r.result)
+                    for r in s.scalars(select(RemedyCase).where(RemedyCase.application_id == app.id))
+                )
+            )
+            a = app.applicant
+            out[app.reg_number] = (
+                app.year,
+                app.receipt_date,
+                app.channel,
+                app.applicant_kind,
+                app.applicant_name,
+                a.id_doc_type,
+                app.applicant_id_number,
+                a.phone,
+                a.address,
+                a.email,
+                app.content,
+                app.status,
+                app.reply_due,
+                app.closed_on,
+                app.outcome,
+                events,
+                remedies,
+            )
+    return out
+
+
+def test_import_of_a_realistic_ledger_then_export_round_trips(lctx, ledger, tmp_path):
+    src = write_xlsx(ledger, tmp_path / "台账.xlsx")
+    report = import_ledger(lctx, src)
+    assert report.ok, report.summary()
+    assert report.imported == len(ledger) == 300 and report.warnings == ()
+    with lctx.db.session_scope() as s:
+        assert check_chain(s) == []
+        years = set(s.scalars(select(Application.year)))
+    assert years == set(range(2019, 2027))
+
+    out = tmp_path / "导出.csv"
+    assert export_ledger(lctx, out) == 300
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
+    header, rows = read_table(out)
+    assert tuple(header) == EXPORT_COLUMNS
+    exported = [dict(zip(header, cells, strict=True)) for _, cells in rows]
+
+    # same rows: every generated row comes back (numbers given in the ledger are kept)
+    def key(r: dict[str, object]) -> tuple:
+        return (parse_date(r["收到日期"]), r["申请人"], str(r["证件号码"]))
+
+    by_key = {key(r): r for r in exported}
+    assert len(by_key) == 300
+    for original in ledger:
+        back = by_key[key(original)]
+        if original["登记编号"]:
+            assert back["登记编号"] == original["登记编号"]
+        else:
+            assert back["登记编号"].startswith(f"〔{parse_date(back['收到日期']).year}〕第")
+        for column in IMPORT_COLUMNS[1:]:
+            want, got = original[column], back[column]
+            if column == "申请方式":
+                want = want or "当面"
+            if column == "办理结果" and want:
+                want = Outcome.from_label(str(want)).label
+            if isinstance(want, date):
+                assert parse_date(got) == want, (column, original)
+            else:
+                assert (got or "") == ("" if want is None else str(want)), (column, original)
+
+    # computed columns agree with the service that shows one application
+    with lctx.db.session_scope() as s:
+        ids = {a.reg_number: a.id for a in s.scalars(select(Application))}
+    for r in exported[::7]:
+        detail = A.get_application(lctx, ids[r["登记编号"]])
+        assert r["状态"] == detail.status.label
+        assert (parse_date(r["答复期限"]) if r["答复期限"] else None) == detail.deadlines.reply_due
+        assert parse_date(r["补正告知期限"]) == detail.deadlines.correction_notice_due
+        due = detail.deadlines.reply_due
+        late = due is not None and ((detail.closed_on or NOW.date()) > due)
+        assert r["是否超期"] == ("是" if late else "否")
+    statuses = {r["状态"] for r in exported}
+    assert {"已办结", "办理中"} <= statuses
+
+
+def test_exported_file_imports_again_into_a_fresh_database_identically(lctx, ledger, tmp_path):
+    assert import_ledger(lctx, write_csv(ledger, tmp_path / "a.csv")).ok
+    for suffix in (".xlsx", ".csv"):
+        out = tmp_path / f"export{suffix}"
+        export_ledger(lctx, out)
+        other = make_ctx(tmp_path / f"again{suffix}.sqlite")
+        report = import_ledger(other, out)
+        assert report.ok and report.ignored_columns == COMPUTED_COLUMNS, report.summary()
+        assert app_summary(other) == app_summary(lctx)
+        other.db.dispose()
+
+
+def test_gbk_utf8_bom_and_xlsx_variants_import_identically(ledger, tmp_path):
+    files = [
+        write_csv(ledger, tmp_path / "gbk.csv", encoding="gbk"),
+        write_csv(ledger, tmp_path / "gb18030.csv", encoding="gb18030"),
+        write_csv(ledger, tmp_path / "bom.csv", encoding="utf-8-sig"),
+        write_csv(ledger, tmp_path / "plain.csv", encoding="utf-8"),
+        write_xlsx(ledger, tmp_path / "book.xlsx"),
+    ]
+    assert (tmp_path / "gbk.csv").read_bytes()[:2] != b"\xef\xbb"
+    summaries = []
+    for path in files:
+        ctx = make_ctx(tmp_path / f"{path.stem}.sqlite")
+        report = import_ledger(ctx, path)
+        assert report.ok, report.summary()
+        summaries.append(app_summary(ctx))
+        ctx.db.dispose()
+    assert all(s == summaries[0] for s in summaries[1:])
+    assert len(summaries[0]) == 300
+
+
+def invalid_ledger(ledger: list[dict[str, object]]) -> list[dict[str, object]]:
+    rows = [dict(r) for r in ledger[:40]]
+    rows[4]["收到日期"] = "2026-02-30"  # row 6
+    rows[9]["申请人类型"] = "个体户"  # row 11
+    closed = next(i for i, r in enumerate(rows) if r["答复日期"] and i > 10)
+    rows[closed]["答复日期"] = date(2018, 12, 1)  # before receipt
+    rows[20]["登记编号"] = rows[21]["登记编号"] = "〔2019〕第99号"  # rows 22 and 23
+    return rows
+
+
+def test_invalid_ledger_imports_nothing_and_lists_every_problem(lctx, ledger, tmp_path):
+    A.register_application(
+        lctx,
+        A.RegistrationInput(
+            channel=Channel.IN_PERSON,
+            arrived_at=datetime(2026, 11, 19, 9, 0),
+            applicant=A.ApplicantInput(
+                ApplicantKind.NATURAL_PERSON, "李四", IdDocType.RESIDENT_ID, "11010519491231002X", phone="1"
+            ),
+            content="x",
+        ),
+    )
+    before = dump(lctx.db.path)
+    rows = invalid_ledger(ledger)
+    for path in (write_csv(rows, tmp_path / "bad.csv"), write_xlsx(rows, tmp_path / "bad.xlsx")):
+        report = import_ledger(lctx, path)
+        assert not report.ok and report.imported == 0
+        places = [(p.row, p.column) for p in report.problems]
+        assert (6, "收到日期") in places and (11, "申请人类型") in places and (23, "登记编号") in places
+        assert any(c == "答复日期" and "早于" in p.message for (_, c), p in zip(places, report.problems, strict=True))
+        assert "未导入任何数据" in report.summary()
+        assert dump(lctx.db.path) == before
+
+
+def test_number_already_in_the_register_is_refused(lctx, tmp_path):
+    rows = generate_ledger(5, seed=1)
+    rows[0]["登记编号"], rows[1]["登记编号"], rows[3]["登记编号"] = "A-1", None, "A-3"
+    path = write_csv(rows, tmp_path / "a.csv")
+    assert import_ledger(lctx, path).ok
+    before = dump(lctx.db.path)
+    again = import_ledger(lctx, path)
+    assert not again.ok
+    given = [i + 2 for i, r in enumerate(rows) if r["登记编号"]]
+    assert [(p.row, p.column) for p in again.problems if p.column == "登记编号"] == [(r, "登记编号") for r in given]
+    assert dump(lctx.db.path) == before
+
+
+def test_dry_run_writes_nothing(lctx, ledger, tmp_path):
+    before = dump(lctx.db.path)
+    report = import_ledger(lctx, write_csv(ledger, tmp_path / "a.csv"), dry_run=True)
+    assert report.ok and report.dry_run and report.total_rows == 300 and report.imported == 0
+    assert "仅校验" in report.summary()
+    assert dump(lctx.db.path) == before
+
+
+def test_warnings_are_listed_and_the_rows_imported(lctx, tmp_path):
+    rows = generate_ledger(200, seed=5, late=True)
+    rows[0]["证件号码"] = "110105194912310021"  # wrong check character
+    report = import_ledger(lctx, write_csv(rows, tmp_path / "late.csv"))
+    assert report.ok and report.imported == 200
+    columns = {w.column for w in report.warnings}
+    assert {"证件号码", "答复日期"} <= columns
+    assert (2, "证件号码") in [(w.row, w.column) for w in report.warnings]
+    assert "提示" in report.summary()
+
+
+def test_blank_numbers_continue_the_counter_sequence_and_the_audit_chain(lctx, tmp_path):
+    first = A.register_application(
+        lctx,
+        A.RegistrationInput(
+            channel=Channel.IN_PERSON,
+            arrived_at=datetime(2026, 11, 2, 9, 0),
+            applicant=A.ApplicantInput(ApplicantKind.NATURAL_PERSON, "李四", phone="1"),
+            content="x",
+        ),
+    )
+    assert first.reg_number == "〔2026〕第1号"
+    path = tmp_path / "a.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["收到日期", "申请人类型", "申请人", "申请内容", "登记编号"])
+        w.writerow(["2026-11-03", "自然人", "甲", "a", ""])
+        w.writerow(["2026-11-02", "自然人", "乙", "b", "〔2026〕第5号"])
+        w.writerow(["2026-11-02", "商业企业", "丙公司", "c", ""])
+        w.writerow(["2026-11-04", "自然人", "丁", "d", "旧编号-17"])
+    report = import_ledger(lctx, path)
+    assert report.ok and report.new_numbers == 2, report.summary()
+    with lctx.db.session_scope() as s:
+        numbers = {a.applicant_name: (a.reg_number, a.seq) for a in s.scalars(select(Application))}
+        assert check_chain(s) == []
+        assert s.get(NumberSequence, ("registration", 2026)).last == 8
+        basis = s.scalar(select(Application.receipt_basis).where(Application.applicant_name == "甲"))
+        arrived = s.scalar(select(Application.arrived_at).where(Application.applicant_name == "甲"))
+        regs = s.scalar(select(Application.registered_by).where(Application.applicant_name == "甲"))
+        n_events = len(s.scalars(select(Event)).all())
+    assert numbers["乙"] == ("〔2026〕第5号", 5)
+    assert numbers["丙公司"] == ("〔2026〕第6号", 6)  # blank numbers in receipt order after the highest
+    assert numbers["甲"] == ("〔2026〕第7号", 7)
+    assert numbers["丁"][0] == "旧编号-17"  # a number in another style is kept as written
+    assert "台账" in basis and arrived == datetime(2026, 11, 3) and regs == lctx.clerk()
+    assert n_events == 1 + 4  # the counter's registration, then one REGISTERED per imported row
+    nxt = A.register_application(
+        lctx,
+        A.RegistrationInput(
+            channel=Channel.IN_PERSON,
+            arrived_at=datetime(2026, 11, 19, 9, 0),
+            applicant=A.ApplicantInput(ApplicantKind.NATURAL_PERSON, "戊", phone="1"),
+            content="y",
+        ),
+    )
+    assert nxt.reg_number == "〔2026〕第9号"
+    with lctx.db.session_scope() as s:
+        assert check_chain(s) == []
+
+
+def test_remedy_cases_and_derived_columns(lctx, tmp_path):
+    path = tmp_path / "r.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(
+            [
+                "收到日期",
+                "申请人类型",
+                "申请人",
+                "申请内容",
+                "答复日期",
+                "办理结果",
+                "行政复议日期",
+                "行政复议结果",
+                "行政诉讼日期",
+                "行政诉讼类型",
+                "行政诉讼结果",
+                "征求意见开始",
+            ]
+        )
+        w.writerow(
+            [
+                "2026年2月13日",
+                "法律服务机构",
+                "某律所",
+                "a",
+                "2026/3/10",
+                "3.危及“三安全一稳定”",
+                "2026-04-01",
+                "纠正",
+                "2026-05-06",
+                "直接起诉",
+                "",
+            ]
+        )
+        w.writerow(["2026-11-02", "自然人", "乙", "b", "", "", "", "", "", "", "", "2026-11-10"])
+    report = import_ledger(lctx, path)
+    assert report.ok, report.summary()
+    with lctx.db.session_scope() as s:
+        apps = {a.applicant_name: a for a in s.scalars(select(Application))}
+        cases = sorted((r.kind, r.filed_on, r.result) for r in s.scalars(select(RemedyCase)))
+        law, open_ = apps["某律所"], apps["乙"]
+        assert (law.status, law.outcome, law.closed_on, law.reply_due) == (
+            Status.CLOSED.value,
+            Outcome.WITHHELD_SECURITY_STABILITY.value,
+            date(2026, 3, 10),
+            date(2026, 3, 19),
+        )
+        assert (open_.status, open_.reply_due) == (Status.PAUSED.value, None)
+    assert cases == [("litigation_direct", date(2026, 5, 6), None), ("reconsideration", date(2026, 4, 1), "corrected")]
+    out = tmp_path / "e.csv"
+    export_ledger(lctx, out, year=2026)
+    _, rows = read_table(out)
+    by_name = {cells[4]: dict(zip(EXPORT_COLUMNS, cells, strict=True)) for _, cells in rows}
+    assert by_name["乙"]["答复期限"] == "" and by_name["乙"]["状态"] == "暂停计时"
+    assert by_name["某律所"]["答复期限"] == "2026-03-19" and by_name["某律所"]["补正告知期限"] == "2026-03-02"
+    assert by_name["某律所"]["行政复议结果"] == "纠正" and by_name["某律所"]["行政诉讼类型"] == "直接起诉"
+    assert by_name["某律所"]["是否超期"] == "否"
+
+
+def test_export_year_filter_and_xlsx_cells(lctx, ledger, tmp_path):
+    import_ledger(lctx, write_csv(ledger, tmp_path / "a.csv"))
+    out = tmp_path / "y.xlsx"
+    n = export_ledger(lctx, out, year=2021)
+    assert n == sum(1 for r in ledger if r["收到日期"].year == 2021) > 0
+    _header, rows = read_table(out)
+    assert all(parse_date(cells[1]).year == 2021 for _, cells in rows)
+    from openpyxl import load_workbook
+
+    ws = load_workbook(out).worksheets[0]
+    assert isinstance(ws["B2"].value, datetime)  # a real date cell
+    assert isinstance(ws["G2"].value, str)  # ID numbers stay text
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_template_validates(lctx, tmp_path, suffix):
+    path = tmp_path / f"模板{suffix}"
+    write_template(path)
+    report = import_ledger(lctx, path, dry_run=True)
+    assert report.ok and report.total_rows == 1 and report.warnings == ()
+
+
+def test_unreadable_files(lctx, tmp_path):
+    with pytest.raises(LedgerFileError, match="不支持"):
+        import_ledger(lctx, tmp_path / "a.txt")
+    (tmp_path / "x.xls").write_bytes(b"\xd0\xcf")
+    with pytest.raises(LedgerFileError, match=r"\.xlsx"):
+        import_ledger(lctx, tmp_path / "x.xls")
+    (tmp_path / "broken.xlsx").write_bytes(b"not a zip")
+    with pytest.raises(LedgerFileError, match="无法读取"):
+        import_ledger(lctx, tmp_path / "broken.xlsx")
+    (tmp_path / "empty.csv").write_bytes(b"")
+    with pytest.raises(LedgerFileError, match="空"):
+        import_ledger(lctx, tmp_path / "empty.csv")
+    with pytest.raises(LedgerFileError, match="找不到"):
+        import_ledger(lctx, tmp_path / "missing.csv")
+
+
+def test_header_only_file_is_a_problem_not_a_crash(lctx, tmp_path):
+    path = tmp_path / "h.csv"
+    path.write_text(",".join(IMPORT_COLUMNS) + "\n", encoding="utf-8")
+    report = import_ledger(lctx, path)
+    assert not report.ok and "没有数据行" in report.summary()
+
+
+def test_progress_is_reported(lctx, ledger, tmp_path):
+    seen: list[tuple[str, int, int]] = []
+    rows = ledger * 2
+    for i, r in enumerate(rows):
+        r = rows[i] = dict(r)
+        r["登记编号"] = None
+    import_ledger(lctx, write_csv(rows, tmp_path / "a.csv"), progress=lambda *a: seen.append(a))
+    stages = [s for s, _, _ in seen]
+    assert stages[0] == "read" and "validate" in stages and "write" in stages and stages[-1] == "commit"
+    assert ("validate", 500, 600) in seen
+
+
+def test_xlsx_with_blank_lines_reports_excel_row_numbers(lctx, tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["收到日期", "申请人类型", "申请人", "申请内容"])
+    ws.append([datetime(2026, 3, 5), "自然人", "甲", "a"])
+    ws.append([])
+    ws.append([])
+    ws.append(["2026/3/6", "外星人", "乙", "b"])
+    wb.save(tmp_path / "gap.xlsx")
+    report = import_ledger(lctx, tmp_path / "gap.xlsx")
+    assert [(p.row, p.column) for p in report.problems] == [(5, "申请人类型")]
+
+
+def test_file_copied_from_elsewhere_keeps_working(lctx, ledger, tmp_path):
+    src = write_csv(ledger[:3], tmp_path / "a.csv")
+    copy = tmp_path / "sub" / "副本.CSV"
+    copy.parent.mkdir()
+    shutil.copy(src, copy)
+    assert import_ledger(lctx, copy).ok
