@@ -11,12 +11,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.services import register as R  # noqa: E402
-from app.services.context import ServiceContext  # noqa: E402
-from app.store.database import open_database  # noqa: E402
+from app.services import register as R
+from app.services.context import ServiceContext
+from app.store.database import open_database
 
 
-def timed(label: str, fn):  # noqa: ANN001, ANN201
+def timed(label: str, fn):
     t = time.perf_counter()
     result = fn()
     print(f"{label:<40} {(time.perf_counter() - t) * 1000:8.1f} ms")
