@@ -1,0 +1,226 @@
+"""The command line in real subprocesses: exit codes, Chinese stderr, no Qt; and a kill in mid-import."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from app.cli import is_cli_command
+from tests.dbdump import dump
+from tests.ledger_factory import generate_ledger, write_csv, write_xlsx
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=120
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["ledger", "import", "x.csv"], True),
+        (["--db", "a.sqlite", "check"], True),
+        (["--db=a.sqlite", "backup"], True),
+        (["--db", "check"], False),  # "check" is the database path here
+        (["--db", "a.sqlite"], False),
+        ([], False),
+        (["--no-backup"], False),
+        (["restore", "b.sqlite"], True),
+    ],
+)
+def test_is_cli_command(argv, expected):
+    assert is_cli_command(argv) is expected
+
+
+def test_cli_imports_no_qt(tmp_path):
+    db = tmp_path / "t.sqlite"
+    code = textwrap.dedent(
+        f"""
+        import sys
+        from app import cli
+        rc = cli.main(["--db", {str(db)!r}, "check"])
+        print(rc, "PySide6" in sys.modules)
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "0 False"
+
+
+def test_import_export_check_backup_restore_round(tmp_path):
+    db = tmp_path / "data" / "t.sqlite"
+    rows = generate_ledger(40, seed=9)
+    src = write_xlsx(rows, tmp_path / "台账.xlsx")
+
+    dry = run("--db", str(db), "ledger", "import", str(src), "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "校验通过" in dry.stdout and "正在读取文件" in dry.stderr
+
+    imp = run("--db", str(db), "ledger", "import", str(src))
+    assert imp.returncode == 0, imp.stderr
+    assert "已导入 40 条申请" in imp.stdout
+
+    again = run("--db", str(db), "ledger", "import", str(src))
+    given = sum(1 for r in rows if r["登记编号"])
+    assert again.returncode == 1 and "未导入任何数据" in again.stderr
+    assert again.stderr.count("已在系统中登记") == given
+
+    out = tmp_path / "out.csv"
+    exp = run("--db", str(db), "ledger", "export", str(out), "--year", "2024")
+    assert exp.returncode == 0 and out.exists() and "2024年" in exp.stdout
+
+    tpl = run("--db", str(db), "ledger", "template", str(tmp_path / "模板.xlsx"))
+    assert tpl.returncode == 0 and (tmp_path / "模板.xlsx").exists()
+
+    chk = run("--db", str(db), "check")
+    assert chk.returncode == 0 and "结论：数据完好" in chk.stdout
+
+    before = dump(db)
+    bak = run("--db", str(db), "backup", "--out", str(tmp_path / "b.sqlite"))
+    assert bak.returncode == 0 and "已备份到" in bak.stdout
+    for p in db.parent.glob(db.name + "*"):
+        p.unlink()
+    res = run("--db", str(db), "restore", str(tmp_path / "b.sqlite"))
+    assert res.returncode == 0, res.stderr
+    assert dump(db) == before
+
+    default = run("--db", str(db), "backup")
+    assert default.returncode == 0 and str(db.parent / "backups") in default.stdout
+
+
+def test_errors_exit_non_zero_with_chinese_stderr(tmp_path):
+    db = tmp_path / "t.sqlite"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("收到日期,申请人类型,申请人,申请内容\n2026-02-30,自然人,甲,a\n", encoding="gbk")
+    r = run("--db", str(db), "ledger", "import", str(bad))
+    assert r.returncode == 1
+    assert "第 2 行“收到日期”列" in r.stderr and "未导入任何数据" in r.stderr
+
+    r = run("--db", str(db), "ledger", "import", str(tmp_path / "none.csv"))
+    assert r.returncode == 1 and "找不到文件" in r.stderr
+
+    r = run("--db", str(db), "ledger", "export", str(tmp_path / "x.pdf"))
+    assert r.returncode == 1 and "不支持的文件类型" in r.stderr
+
+    (tmp_path / "broken.sqlite").write_bytes(b"SQLite format 3\x00" + b"\x01" * 5000)
+    r = run("--db", str(db), "restore", str(tmp_path / "broken.sqlite"))
+    assert r.returncode == 1 and ("已损坏" in r.stderr or "不是本程序" in r.stderr)
+
+    r = run("--db", str(db), "ledger", "frobnicate")
+    assert r.returncode == 2 and "命令行参数错误" in r.stderr
+
+    (tmp_path / "junk.sqlite").write_text("not a database", encoding="utf-8")
+    r = run("--db", str(tmp_path / "junk.sqlite"), "check")
+    assert r.returncode == 1 and "不是 SQLite 数据库" in r.stderr
+
+    r = run("--db", str(tmp_path / "missing" / "x.sqlite"), "backup")
+    assert r.returncode == 1 and "找不到数据库文件" in r.stderr
+
+
+def test_check_reports_a_tampered_event(tmp_path):
+    import sqlite3
+
+    db = tmp_path / "t.sqlite"
+    src = write_csv(generate_ledger(10, seed=4), tmp_path / "a.csv")
+    assert run("--db", str(db), "ledger", "import", str(src)).returncode == 0
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE event SET note = '改过' WHERE id = 3")
+    conn.commit()
+    conn.close()
+    r = run("--db", str(db), "check")
+    assert r.returncode == 1 and "记录 #3" in r.stderr
+
+
+def test_progress_on_long_runs(tmp_path):
+    db = tmp_path / "t.sqlite"
+    rows = generate_ledger(1200, seed=4)
+    for r in rows:
+        r["登记编号"] = None
+    src = write_csv(rows, tmp_path / "a.csv")
+    r = run("--db", str(db), "ledger", "import", str(src))
+    assert r.returncode == 0, r.stderr
+    assert "已校验 1200/1200 行" in r.stderr and "已写入 1200/1200 行" in r.stderr
+
+
+CHILD = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from app.services.context import ServiceContext
+    from app.services.ledger import import_ledger
+    from app.store.database import open_database
+    from tests.ledger_factory import NOW
+
+    db = open_database(Path(sys.argv[1]))
+    ctx = ServiceContext(db, now=lambda: NOW)
+
+    def progress(stage, done, total):
+        if stage == "commit":  # every row is written, the transaction is not committed yet
+            print("WRITTEN", flush=True)
+            time.sleep(60)
+
+    import_ledger(ctx, Path(sys.argv[2]), progress=progress)
+    print("COMMITTED", flush=True)
+    """
+)
+
+
+@pytest.mark.slow
+def test_killed_in_the_middle_of_an_import_leaves_the_database_as_before(tmp_path):
+    from app.services.context import ServiceContext
+    from app.services.ledger import import_ledger
+    from app.services.profile import ensure_defaults
+    from app.store.database import open_database
+    from app.store.events import check_chain
+    from tests.ledger_factory import NOW
+
+    db_path = tmp_path / "t.sqlite"
+    db = open_database(db_path)
+    ctx = ServiceContext(db, now=lambda: NOW)
+    ensure_defaults(ctx)
+    assert import_ledger(ctx, write_csv(generate_ledger(30, seed=1), tmp_path / "first.csv")).ok
+    db.dispose()
+    before = dump(db_path)
+
+    rows = generate_ledger(5000, seed=2)
+    for r in rows:
+        r["登记编号"] = None
+    big = write_csv(rows, tmp_path / "big.csv")
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(db_path), str(big)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    try:
+        line = child.stdout.readline()
+        assert line.strip() == "WRITTEN", child.stderr.read()
+        wal = Path(str(db_path) + "-wal")
+        assert wal.exists() and wal.stat().st_size > 100_000  # the rows really are on disk, uncommitted
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == -signal.SIGKILL
+    time.sleep(0.1)
+
+    assert dump(db_path) == before
+    db = open_database(db_path)
+    ctx = ServiceContext(db, now=lambda: NOW)
+    with db.session_scope() as s:
+        assert check_chain(s) == []
+    assert import_ledger(ctx, big).ok  # and the same import then succeeds
+    db.dispose()
