@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from html import escape
 
 from PySide6.QtCore import QCoreApplication, QDateTime, QTime
@@ -21,12 +21,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.codes import Status
+from app.domain.codes import EventKind, Status
 from app.domain.dates import cn_date, cn_date_weekday, cn_datetime
-from app.services.applications import ApplicationDetail, confirm_receipt, get_application
+from app.domain.timeline import PAUSE_STARTS
+from app.domain.workcalendar import WorkCalendar
+from app.services.applications import ApplicationDetail, confirm_receipt, get_application, record_event
 from app.services.context import ServiceContext
-from app.services.errors import ServiceError
+from app.services.errors import ServiceError, ValidationError
 from app.ui import msgbox
+from app.ui.event_dialog import EventDialog, open_pause_kinds
 
 
 def tr(text: str) -> str:
@@ -38,32 +41,86 @@ def _row(label: str, value: object) -> str:
     return f"<tr><th>{escape(label)}</th><td>{escape(text).replace(chr(10), '<br>') or '—'}</td></tr>"
 
 
-def render_detail_html(d: ApplicationDetail, days_left_text: str) -> str:
-    """The application as an HTML page for QTextBrowser (fields, clocks, identity checks, timeline)."""
+def _last_start(d: ApplicationDetail, kind: EventKind) -> date:
+    return max(e.day for e in d.events if e.kind is kind)
+
+
+def _correction_deadline(d: ApplicationDetail) -> date | None:
+    for e in reversed(d.events):
+        if e.kind is EventKind.CORRECTION_REQUESTED:
+            raw = e.data.get("deadline")
+            return date.fromisoformat(raw) if isinstance(raw, str) else None
+    return None
+
+
+def render_detail_html(
+    d: ApplicationDetail, days_left_text: str, cal: WorkCalendar | None = None, today: date | None = None
+) -> str:
+    """The application as an HTML page for QTextBrowser (fields, clocks, identity checks, timeline).
+
+    Every running clock is listed (第三十条至第三十四条); a date in a year whose holiday schedule is not
+    confirmed is marked 预估 (per date when ``cal`` is given, else whenever the clock is provisional).
+    """
     dl = d.deadlines
+
+    def when(day: date) -> str:
+        text = cn_date_weekday(day)
+        unconfirmed = (not cal.is_confirmed(day.year)) if cal is not None else bool(dl and dl.provisional)
+        if unconfirmed:
+            text += f"（预估：{day.year}年放假安排未确认）"
+        return text
+
     clocks: list[str] = []
     if d.status is Status.CLOSED:
         clocks.append(_row("办结日期", cn_date(d.closed_on) if d.closed_on else ""))
         clocks.append(_row("办理结果", d.outcome.label if d.outcome else ""))
+        if dl is not None and dl.reply_due:
+            clocks.append(_row("答复期限", when(dl.reply_due)))
     elif dl is not None:
-        prov = "（预估：所涉年度放假安排未确认）" if dl.provisional else ""
         if d.status is Status.AWAITING_CONFIRMATION:
             clocks.append(_row("答复期限", "未起算：尚未确认收到申请"))
         elif dl.state == "suspended":
-            clocks.append(_row("答复期限", "计时暂停（征求意见或缴费期间不计入答复期限）"))
+            paused = "、".join(
+                f"{PAUSE_STARTS[k].label}（{cn_date(_last_start(d, k))}起）"
+                for k in PAUSE_STARTS
+                if k in open_pause_kinds(d)
+            )
+            if dl.reply_due:
+                clocks.append(_row("答复期限", when(dl.reply_due) + "（暂停开始前已届满）"))
+            else:
+                clocks.append(
+                    _row(
+                        "答复期限",
+                        f"计时暂停：{paused or '暂停中'}；已计 {dl.used_days} 个工作日，"
+                        f"尚余 {dl.remaining_days} 个工作日，暂停结束后继续计算",
+                    )
+                )
         elif dl.state == "awaiting_correction":
-            clocks.append(_row("答复期限", "等待申请人补正，收到补正材料后重新计算"))
+            clocks.append(_row("答复期限", "等待申请人补正，收到补正材料之日起重新计算 20 个工作日（第三十条）"))
+            deadline = _correction_deadline(d)
+            if deadline is not None:
+                clocks.append(_row("申请人补正期限", when(deadline) + "（逾期不补正视为放弃申请）"))
         elif dl.reply_due:
-            clocks.append(_row("答复期限", cn_date_weekday(dl.reply_due) + prov))
+            clocks.append(_row("答复期限", when(dl.reply_due)))
             clocks.append(_row("剩余", days_left_text))
-        if dl.correction_notice_due:
-            clocks.append(_row("补正告知最迟", cn_date_weekday(dl.correction_notice_due)))
-        if dl.unextended_due and d.status is not Status.AWAITING_CONFIRMATION:
-            clocks.append(_row("延期告知最迟", cn_date_weekday(dl.unextended_due)))
-        for pause, due in dl.consultation_dues:
-            clocks.append(_row("征求意见答复最迟", f"{cn_date_weekday(due)}（{cn_date(pause.start)} 发出）"))
-        if dl.fee_payment_due:
-            clocks.append(_row("缴费最迟", cn_date_weekday(dl.fee_payment_due)))
+        if d.status is not Status.AWAITING_CONFIRMATION:
+            if dl.correction_notice_due and not any(e.kind is EventKind.CORRECTION_REQUESTED for e in d.events):
+                late = today is not None and today > dl.correction_notice_due
+                clocks.append(
+                    _row(
+                        "补正告知最迟",
+                        when(dl.correction_notice_due) + ("（已过，不能再要求补正）" if late else ""),
+                    )
+                )
+            if dl.unextended_due and not any(e.kind is EventKind.EXTENSION for e in d.events):
+                clocks.append(_row("延期告知最迟", when(dl.unextended_due) + "（即未延期时的答复期限）"))
+            for pause, due in dl.consultation_dues:
+                state = "进行中" if pause.end is None else f"{cn_date(pause.end)} 结束"
+                clocks.append(
+                    _row(f"{pause.kind.label}答复最迟", f"{when(due)}（{cn_date(pause.start)} 发出，{state}）")
+                )
+            if dl.fee_payment_due and EventKind.FEE_NOTICE_SENT in open_pause_kinds(d):
+                clocks.append(_row("缴费最迟", when(dl.fee_payment_due)))
 
     agent = ""
     if d.agent_name:
@@ -200,13 +257,17 @@ class DetailDialog(QDialog):
         buttons = QHBoxLayout()
         self.confirm_button = QPushButton(tr("确认收到…"))
         self.confirm_button.setObjectName("confirmReceipt")
+        self.event_button = QPushButton(tr("记录办理事项…"))
+        self.event_button.setObjectName("recordEvent")
         close = QPushButton(tr("关闭"))
         buttons.addWidget(self.confirm_button)
+        buttons.addWidget(self.event_button)
         buttons.addStretch(1)
         buttons.addWidget(close)
         layout.addLayout(buttons)
         self.explain_toggle.toggled.connect(self._toggle_explanation)
         self.confirm_button.clicked.connect(self._confirm)
+        self.event_button.clicked.connect(self.record_event)
         close.clicked.connect(self.accept)
         self.load()
 
@@ -214,7 +275,8 @@ class DetailDialog(QDialog):
         d = get_application(self.ctx, self.application_id)
         self.detail = d
         self.setWindowTitle(tr("申请详情 — {number}").format(number=d.reg_number))
-        self.browser.setHtml(render_detail_html(d, days_left_text(d.days_left)))
+        html = render_detail_html(d, days_left_text(d.days_left), self.ctx.calendar(), self.ctx.today())
+        self.browser.setHtml(html)
         self.explanation.setText(d.explanation.replace("\n", "<br>") if d.explanation else tr("尚未起算。"))
         self.confirm_button.setVisible(d.status is Status.AWAITING_CONFIRMATION)
 
@@ -236,3 +298,29 @@ class DetailDialog(QDialog):
         msgbox.information(
             self, tr("已确认"), tr("收到申请之日为 {d}，答复期限已开始计算。").format(d=cn_date(receipt))
         )
+
+    def record_event(self) -> bool:
+        """Ask for one step of the procedure and record it through the service; True when recorded."""
+        answer = EventDialog.ask(
+            self,
+            self.detail,
+            today=self.ctx.today(),
+            cal=self.ctx.calendar(),
+            correction_days=int(self.ctx.setting("correction_period_days") or 15),
+        )
+        if answer is None:
+            return False
+        kind, day, data, note = answer
+        try:
+            status = record_event(self.ctx, self.application_id, kind, day, data, note)
+        except ValidationError as exc:
+            msgbox.warning(self, tr("无法记录"), "\n".join(exc.problems))
+            return False
+        except ServiceError as exc:
+            msgbox.warning(self, tr("无法记录"), str(exc))
+            return False
+        self.changed = True
+        self.load()
+        if status is Status.CLOSED:
+            msgbox.information(self, tr("已办结"), tr("已记录答复，申请已办结。"))
+        return True

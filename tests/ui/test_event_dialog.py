@@ -1,0 +1,226 @@
+"""Recording the steps of the procedure from the detail dialog, and the clocks it then shows."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from PySide6.QtCore import QDate
+
+from app.domain.codes import ApplicantKind, Channel, EventKind, IdDocType, Outcome, Status
+from app.services import applications as A
+from app.ui import msgbox
+from app.ui.detail_dialog import DetailDialog
+from app.ui.event_dialog import EventDialog, available_actions
+
+
+def register(ctx, arrived: datetime = datetime(2026, 2, 13, 9, 30)) -> int:
+    return A.register_application(
+        ctx,
+        A.RegistrationInput(
+            channel=Channel.IN_PERSON,
+            arrived_at=arrived,
+            applicant=A.ApplicantInput(
+                ApplicantKind.NATURAL_PERSON, "张三", IdDocType.RESIDENT_ID, "11010519491231002X", phone="1"
+            ),
+            content="某文件",
+        ),
+    ).id
+
+
+def text_of(dialog: DetailDialog) -> str:
+    return dialog.browser.toPlainText()
+
+
+def no_boxes(monkeypatch) -> list[tuple[str, str]]:
+    shown: list[tuple[str, str]] = []
+    for name in ("warning", "information", "error"):
+        monkeypatch.setattr(msgbox, name, lambda _p, title, text, details="": shown.append((title, text)))
+    return shown
+
+
+def test_detail_shows_every_clock_of_a_fresh_application(qtbot, ctx):
+    dialog = DetailDialog(ctx, register(ctx))
+    qtbot.addWidget(dialog)
+    text = text_of(dialog)
+    assert "答复期限\n2026年3月19日（星期四）\n剩余\n20 个工作日" in text
+    assert "补正告知最迟" in text and "2026年3月2日（星期一）" in text
+    assert "延期告知最迟" in text
+    assert "预估" not in text
+    assert not dialog.event_button.isHidden()
+    assert dialog.event_button.text() == "记录办理事项…"
+
+
+def test_recording_a_correction_notice_then_the_correction(qtbot, ctx, clock, monkeypatch):
+    shown = no_boxes(monkeypatch)
+    app_id = register(ctx)
+    clock.value = datetime(2026, 2, 26, 10, 0)
+    dialog = DetailDialog(ctx, app_id)
+    qtbot.addWidget(dialog)
+    answers = iter(
+        [
+            (EventKind.CORRECTION_REQUESTED, date(2026, 2, 25), {"deadline": "2026-03-18"}, "缺少身份证明"),
+            (EventKind.CORRECTION_RECEIVED, date(2026, 2, 26), {}, ""),
+        ]
+    )
+    monkeypatch.setattr(EventDialog, "ask", classmethod(lambda cls, parent, detail, **kw: next(answers)))
+    assert dialog.record_event()
+    assert dialog.changed and dialog.detail.status is Status.AWAITING_CORRECTION
+    text = text_of(dialog)
+    assert "申请人补正期限" in text and "2026年3月18日" in text and "补正告知最迟" not in text
+    assert "缺少身份证明" in text
+    assert dialog.record_event()
+    assert dialog.detail.status is Status.IN_PROGRESS
+    assert dialog.detail.deadlines.base_date == date(2026, 2, 26)
+    assert "收到补正材料之日" in dialog.explanation.text()
+    assert shown == []
+
+
+def test_a_refused_event_shows_the_services_problem(qtbot, ctx, monkeypatch):
+    shown = no_boxes(monkeypatch)
+    dialog = DetailDialog(ctx, register(ctx))
+    qtbot.addWidget(dialog)
+    monkeypatch.setattr(
+        EventDialog,
+        "ask",
+        classmethod(lambda cls, parent, detail, **kw: (EventKind.FEE_PAID, date(2026, 2, 13), {}, "")),
+    )
+    assert not dialog.record_event()
+    assert shown and shown[-1][0] == "无法记录" and "没有对应的开始记录" in shown[-1][1]
+    assert not dialog.changed
+
+
+def test_cancelling_records_nothing(qtbot, ctx, monkeypatch):
+    dialog = DetailDialog(ctx, register(ctx))
+    qtbot.addWidget(dialog)
+    monkeypatch.setattr(EventDialog, "ask", classmethod(lambda cls, parent, detail, **kw: None))
+    assert not dialog.record_event()
+    assert [e.kind for e in dialog.detail.events] == [EventKind.REGISTERED, EventKind.IDENTITY_CHECKED]
+
+
+def test_an_open_consultation_shows_the_paused_clock_with_used_and_remaining_days(qtbot, ctx, clock, monkeypatch):
+    no_boxes(monkeypatch)
+    app_id = register(ctx)
+    clock.value = datetime(2026, 3, 2, 9, 0)
+    A.record_event(ctx, app_id, EventKind.THIRD_PARTY_CONSULTATION_STARTED, date(2026, 2, 27), {"party": "某公司"})
+    dialog = DetailDialog(ctx, app_id)
+    qtbot.addWidget(dialog)
+    text = text_of(dialog)
+    # 2026-02-14 (make-up), 16–23 off, 24, 25, 26, 27 → 5 working days used, 15 left
+    assert "计时暂停" in text and "已计 5 个工作日" in text and "尚余 15 个工作日" in text
+    # 15 working days after 2026-02-27: Sat 28 (make-up), 2–6, 9–13, 16–19 March
+    assert "征求第三方意见答复最迟\n2026年3月19日（星期四）（2026年2月27日 发出，进行中）" in text
+    assert available_actions(dialog.detail)[:3] == [
+        EventKind.CORRECTION_REQUESTED,
+        EventKind.THIRD_PARTY_CONSULTATION_ENDED,
+        EventKind.AGENCY_CONSULTATION_STARTED,
+    ]
+
+
+def test_provisional_dates_are_marked(qtbot, ctx, clock):
+    clock.value = datetime(2026, 12, 15, 10, 0)
+    dialog = DetailDialog(ctx, register(ctx, datetime(2026, 12, 15, 9, 0)))
+    qtbot.addWidget(dialog)
+    text = text_of(dialog)
+    assert "2027年1月13日（星期三）（预估：2027年放假安排未确认）" in text
+    assert "2026年12月24日（星期四）（预估" not in text  # the correction notice date lies in a confirmed year
+
+
+def test_the_dialog_offers_steps_by_status(qtbot, ctx, clock):
+    app_id = register(ctx)
+    detail = A.get_application(ctx, app_id)
+    d = EventDialog(detail, date(2026, 2, 13))
+    qtbot.addWidget(d)
+    kinds = d.action.values()
+    assert kinds == [
+        EventKind.CORRECTION_REQUESTED,
+        EventKind.THIRD_PARTY_CONSULTATION_STARTED,
+        EventKind.AGENCY_CONSULTATION_STARTED,
+        EventKind.FEE_NOTICE_SENT,
+        EventKind.EXTENSION,
+        EventKind.DECIDED,
+        EventKind.NOTE,
+    ]
+    A.record_event(ctx, app_id, EventKind.CORRECTION_REQUESTED, date(2026, 2, 13), {"deadline": "2026-03-06"})
+    waiting = EventDialog(A.get_application(ctx, app_id), date(2026, 2, 13))
+    qtbot.addWidget(waiting)
+    assert waiting.action.values() == [EventKind.CORRECTION_RECEIVED, EventKind.DECIDED, EventKind.NOTE]
+    waiting.action.set_value(EventKind.DECIDED)
+    assert waiting.outcome.value() is Outcome.OTHER_NO_CORRECTION  # 逾期不补正 is the likely outcome here
+    A.record_event(ctx, app_id, EventKind.DECIDED, date(2026, 2, 13), {"outcome": Outcome.OTHER_NO_CORRECTION.value})
+    closed = EventDialog(A.get_application(ctx, app_id), date(2026, 2, 13))
+    qtbot.addWidget(closed)
+    assert closed.action.values() == [EventKind.NOTE]
+
+
+def test_correction_notice_proposes_the_applicants_deadline_in_working_days(qtbot, ctx):
+    detail = A.get_application(ctx, register(ctx))
+    d = EventDialog(detail, date(2026, 2, 13), ctx.calendar(), correction_days=15)
+    qtbot.addWidget(d)
+    d.action.set_value(EventKind.CORRECTION_REQUESTED)
+    # 15 working days after Fri 2026-02-13: Sat 14, 24–27 Feb, Sat 28 (make-up), 2–6 and 9–12 March
+    assert d.correction_deadline.date() == QDate(2026, 3, 12)
+    assert d.answer() == (EventKind.CORRECTION_REQUESTED, date(2026, 2, 13), {"deadline": "2026-03-12"}, "")
+    assert d.problems() == []
+
+
+def test_extension_is_limited_to_twenty_days_in_total_and_names_the_latest_notice_day(qtbot, ctx, clock):
+    app_id = register(ctx)
+    clock.value = datetime(2026, 3, 10, 9, 0)
+    A.record_event(ctx, app_id, EventKind.EXTENSION, date(2026, 3, 10), {"days": 15})
+    detail = A.get_application(ctx, app_id)
+    d = EventDialog(detail, date(2026, 3, 10))
+    qtbot.addWidget(d)
+    d.action.set_value(EventKind.EXTENSION)
+    assert d.extension_days.maximum() == 5 and d.extension_days.value() == 5
+    assert "已延期 15 个工作日，最多还可延长 5 个工作日" in d.extension_hint.text()
+    assert "2026年3月19日（星期四）" in d.extension_hint.text()
+    d.extension_days.setValue(5)
+    d.approved_by.setText("李主任")
+    assert d.problems() == []
+    assert d.data() == {"days": 5, "approved_by": "李主任"}
+    A.record_event(ctx, app_id, EventKind.EXTENSION, date(2026, 3, 10), {"days": 5})
+    full = EventDialog(A.get_application(ctx, app_id), date(2026, 3, 10))
+    qtbot.addWidget(full)
+    assert EventKind.EXTENSION not in full.action.values()
+
+
+def test_extension_over_twenty_is_refused_by_the_dialog(qtbot, ctx):
+    detail = A.get_application(ctx, register(ctx))
+    d = EventDialog(detail, date(2026, 2, 13))
+    qtbot.addWidget(d)
+    d.action.set_value(EventKind.EXTENSION)
+    d.extension_days.setValue(25)  # the spin box clamps it
+    assert d.extension_days.value() == 20
+    assert "2026年3月19日" in d.extension_hint.text()
+
+
+def test_decision_offers_every_outcome_and_closes(qtbot, ctx, monkeypatch):
+    shown = no_boxes(monkeypatch)
+    app_id = register(ctx)
+    d = EventDialog(A.get_application(ctx, app_id), date(2026, 2, 13))
+    qtbot.addWidget(d)
+    d.action.set_value(EventKind.DECIDED)
+    assert d.outcome.values() == list(Outcome)
+    assert d.outcome.itemText(0) == Outcome.DISCLOSED.label
+    d.outcome.set_value(Outcome.PARTIAL)
+    answer = d.answer()
+    assert answer == (EventKind.DECIDED, date(2026, 2, 13), {"outcome": "partial"}, "")
+    dialog = DetailDialog(ctx, app_id)
+    qtbot.addWidget(dialog)
+    monkeypatch.setattr(EventDialog, "ask", classmethod(lambda cls, parent, detail, **kw: answer))
+    assert dialog.record_event()
+    assert dialog.detail.status is Status.CLOSED and dialog.detail.outcome is Outcome.PARTIAL
+    assert shown[-1][0] == "已办结"
+    assert "办结日期" in text_of(dialog)
+
+
+def test_a_note_needs_text(qtbot, ctx):
+    d = EventDialog(A.get_application(ctx, register(ctx)), date(2026, 2, 13))
+    qtbot.addWidget(d)
+    d.action.set_value(EventKind.NOTE)
+    assert d.problems() == ["请填写备注内容"]
+    d.buttons.accepted.emit()
+    assert d.problem.text() == "请填写备注内容" and d.result() == 0
+    d.note.setPlainText("申请人来电询问进度")
+    assert d.problems() == []
+    assert d.answer()[3] == "申请人来电询问进度"
