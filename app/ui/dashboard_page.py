@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.dates import cn_date_weekday
 from app.services import register
+from app.services.calendar import needs_confirmation_reminder
 from app.services.context import ServiceContext
 from app.services.register import StatusFilter
 from app.ui.register_model import AMBER, GREY, RED, traffic_light
@@ -51,6 +52,14 @@ class DashboardPage(QWidget):
         self.title = QLabel()
         self.title.setObjectName("pageTitle")
         layout.addWidget(self.title)
+        self.calendar_reminder = QLabel()
+        self.calendar_reminder.setObjectName("calendarReminder")
+        self.calendar_reminder.setWordWrap(True)
+        self.calendar_reminder.setStyleSheet(
+            "background:#fff4ce; color:#6b4e00; border:1px solid #e0c060; border-radius:4px; padding:8px;"
+        )
+        self.calendar_reminder.setVisible(False)
+        layout.addWidget(self.calendar_reminder)
         grid = QGridLayout()
         self.tiles: dict[StatusFilter, Tile] = {}
         specs = [
@@ -99,6 +108,9 @@ class DashboardPage(QWidget):
         d = register.dashboard(self.ctx)
         today = self.ctx.today()
         self.title.setText(tr("工作台　{today}").format(today=cn_date_weekday(today)))
+        reminder = needs_confirmation_reminder(self.ctx)
+        self.calendar_reminder.setText("⚠ " + reminder if reminder else "")
+        self.calendar_reminder.setVisible(reminder is not None)
         values = {
             StatusFilter.OVERDUE: d.overdue,
             StatusFilter.DUE_SOON: d.due_soon,

@@ -22,6 +22,7 @@ from app.services.context import ServiceContext
 from app.services.errors import ValidationError
 from app.services.profile import get_profile, update_profile
 from app.ui import msgbox
+from app.ui.calendar_page import CalendarPage
 
 
 def tr(text: str) -> str:
@@ -149,6 +150,9 @@ class SettingsPage(QWidget):
         self.work = WorkSettingsForm(ctx)
         self.tabs.addTab(self.profile, tr("机关信息"))
         self.tabs.addTab(self.work, tr("工作参数"))
+        self.calendar = CalendarPage(ctx)
+        self.tabs.addTab(self.calendar, tr("工作日历"))
+        self.calendar.schedule_saved.connect(self.data_changed)
         self.profile.saved.connect(self.data_changed)
         self.work.saved.connect(self.data_changed)
         try:
