@@ -155,7 +155,7 @@ class MovedDeadlinesDialog(QDialog):
     def __init__(self, year: int, moved: list[MovedDeadline], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("答复期限已重新计算"))
-        self.resize(640, 420)
+        self.resize(760, 420)
         layout = QVBoxLayout(self)
         head = QLabel(tr("{y}年放假安排已保存。以下 {n} 件未办结申请的答复期限发生变化：").format(y=year, n=len(moved)))
         head.setWordWrap(True)
@@ -165,7 +165,10 @@ class MovedDeadlinesDialog(QDialog):
         self.table.setHorizontalHeaderLabels([tr("登记编号"), tr("原答复期限"), tr("新答复期限")])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         for r, m in enumerate(moved):
             for c, text in enumerate(
                 (m.reg_number, _due(m.old_due, m.old_provisional), _due(m.new_due, m.new_provisional))

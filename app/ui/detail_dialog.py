@@ -109,7 +109,7 @@ def render_detail_html(
                 clocks.append(
                     _row(
                         "补正告知最迟",
-                        when(dl.correction_notice_due) + ("（已过，不能再要求补正）" if late else ""),
+                        when(dl.correction_notice_due) + ("（已过）" if late else ""),
                     )
                 )
             if dl.unextended_due and not any(e.kind is EventKind.EXTENSION for e in d.events):
