@@ -20,11 +20,9 @@ def _parse_gui_args(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    try:
-        from app import cli
-    except ImportError:  # the command line ships with the data tools
-        cli = None  # type: ignore[assignment]
-    if cli is not None and cli.is_cli_command(argv):
+    from app import cli  # no Qt behind this import: sub-commands run without a display
+
+    if cli.is_cli_command(argv):
         return cli.main(argv)
     args = _parse_gui_args(argv)
     from app.ui.application import run_gui
