@@ -54,9 +54,7 @@ class TimelineError(ValueError):
     """The events do not make sense together (Chinese message)."""
 
 
-def project(
-    receipt_date: date | None, events: Iterable[TimelineEvent], *, fee_payment_days: int = 20
-) -> Projection:
+def project(receipt_date: date | None, events: Iterable[TimelineEvent], *, fee_payment_days: int = 20) -> Projection:
     """Turn a timeline into the clock's input, the outcome and the closing date.
 
     Events are taken in date order (stable for equal dates). Raises TimelineError for an end without a
@@ -85,9 +83,7 @@ def project(
         elif ev.kind is EventKind.CORRECTION_REQUESTED:
             deadline = ev.data.get("deadline")
             corrections.append(
-                Correction(
-                    ev.day, None, date.fromisoformat(deadline) if isinstance(deadline, str) else deadline
-                )
+                Correction(ev.day, None, date.fromisoformat(deadline) if isinstance(deadline, str) else deadline)
             )
         elif ev.kind is EventKind.CORRECTION_RECEIVED:
             pending = next((i for i, c in enumerate(corrections) if c.received_date is None), None)
@@ -99,11 +95,12 @@ def project(
             extension += int(ev.data.get("days", 0))
             extension_on = ev.day
             if extension > MAX_EXTENSION_DAYS:
-                raise TimelineError(
-                    f"延长答复期限合计不得超过 {MAX_EXTENSION_DAYS} 个工作日（第三十三条第二款）"
-                )
+                raise TimelineError(f"延长答复期限合计不得超过 {MAX_EXTENSION_DAYS} 个工作日（第三十三条第二款）")
         elif ev.kind is EventKind.DECIDED:
-            outcome = Outcome(ev.data["outcome"])
+            try:
+                outcome = Outcome(ev.data.get("outcome"))
+            except ValueError as exc:
+                raise TimelineError(f"作出答复（{ev.day}）须选择办理结果") from exc
             closed_on = ev.day
     clock = ClockInput(
         receipt_date=receipt_date,
@@ -115,6 +112,63 @@ def project(
         fee_payment_days=fee_payment_days,
     )
     return Projection(clock, outcome, closed_on)
+
+
+CLOCK_EVENTS = frozenset(
+    {
+        EventKind.CORRECTION_REQUESTED,
+        EventKind.CORRECTION_RECEIVED,
+        EventKind.EXTENSION,
+        *PAUSE_STARTS,
+        *PAUSE_ENDS,
+    }
+)
+AFTER_CLOSING = frozenset(
+    {
+        EventKind.SERVED,
+        EventKind.NOTE,
+        EventKind.EDITED,
+        EventKind.RECONSIDERATION_FILED,
+        EventKind.RECONSIDERATION_DECIDED,
+        EventKind.LITIGATION_FILED,
+        EventKind.LITIGATION_DECIDED,
+    }
+)
+
+
+def check_new_event(receipt_date: date | None, existing: Iterable[TimelineEvent], new: TimelineEvent) -> list[str]:
+    """Every reason *new* cannot be added to the timeline (empty list = it fits).
+
+    - Clock events need a receipt date: an unconfirmed application has no clock to pause or extend (Art. 31).
+    - A closed application takes no further handling steps, only service, remedies and notes.
+    - 延期 is 1–20 working days in total (Art. 33 ¶2); 作出答复 needs exactly one outcome (table 三).
+    - The applicant's correction deadline lies after the notice (Art. 30).
+    """
+    events = list(existing)
+    problems: list[str] = []
+    if receipt_date is None and new.kind in CLOCK_EVENTS:
+        problems.append("尚未确认收到申请，期限未起算，不能记录该事项；请先确认收到")
+    if receipt_date is not None and new.day < receipt_date and new.kind is not EventKind.NOTE:
+        problems.append(f"事项日期不能早于收到申请之日 {receipt_date}")
+    if any(e.kind is EventKind.DECIDED for e in events) and new.kind not in AFTER_CLOSING:
+        problems.append("该申请已作出答复（已办结），不能再记录办理事项")
+    if new.kind is EventKind.EXTENSION:
+        days = new.data.get("days")
+        if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_EXTENSION_DAYS:
+            problems.append(f"延长的工作日数应为 1 至 {MAX_EXTENSION_DAYS} 之间的整数（第三十三条第二款）")
+    if new.kind is EventKind.DECIDED and new.data.get("outcome") not in {o.value for o in Outcome}:
+        problems.append("作出答复须选择办理结果")
+    if new.kind is EventKind.CORRECTION_REQUESTED and new.data.get("deadline"):
+        deadline = new.data["deadline"]
+        deadline = date.fromisoformat(deadline) if isinstance(deadline, str) else deadline
+        if deadline <= new.day:
+            problems.append("补正期限应晚于补正告知日期")
+    if not problems:
+        try:
+            project(receipt_date, [*events, new])
+        except TimelineError as exc:
+            problems.append(str(exc))
+    return problems
 
 
 def derive_status(projection: Projection, deadlines: Deadlines) -> Status:

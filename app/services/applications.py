@@ -29,7 +29,7 @@ from app.domain.codes import (
 from app.domain.deadlines import Deadlines, compute_deadlines, explain
 from app.domain.identity import IdCheck, check_identity
 from app.domain.receipt import ReceiptError, determine_receipt
-from app.domain.timeline import Projection, TimelineError, TimelineEvent, derive_status, project
+from app.domain.timeline import Projection, TimelineEvent, check_new_event, derive_status, project
 from app.domain.workcalendar import WorkCalendar
 from app.services.context import ServiceContext
 from app.services.errors import NotFound, ValidationError
@@ -197,9 +197,7 @@ def validate_registration(ctx: ServiceContext, data: RegistrationInput) -> list[
         problems.append(str(exc))
     today = ctx.today()
     for who, check in (("申请人", _identity_check(a.id_doc_type, a.id_number, today)),) + (
-        (("代理人", _identity_check(data.agent.id_doc_type, data.agent.id_number, today)),)
-        if data.agent
-        else ()
+        (("代理人", _identity_check(data.agent.id_doc_type, data.agent.id_number, today)),) if data.agent else ()
     ):
         if check is not None and not check.ok and not _clean(data.id_override_reason):
             problems.append(f"{who}证件号码未通过校验（{'；'.join(check.problems)}），如仍予登记请填写理由")
@@ -276,9 +274,7 @@ def evaluate(
     return proj, dl, derive_status(proj, dl)
 
 
-def refresh_derived(
-    ctx: ServiceContext, session: Session, app: Application
-) -> tuple[Projection, Deadlines, Status]:
+def refresh_derived(ctx: ServiceContext, session: Session, app: Application) -> tuple[Projection, Deadlines, Status]:
     """Recompute status, reply due date, outcome and closing date of *app* from its timeline."""
     proj, dl, status = evaluate(
         app.receipt_date,
@@ -462,13 +458,9 @@ def record_event(
         app = s.get(Application, application_id)
         if app is None:
             raise NotFound("找不到该申请")
-        if app.receipt_date is not None and day < app.receipt_date and kind is not EventKind.NOTE:
-            raise ValidationError([f"事件日期不能早于收到申请之日 {app.receipt_date}"])
-        trial = [*timeline_of(s, app.id), TimelineEvent(kind, day, data or {})]
-        try:
-            project(app.receipt_date, trial)
-        except TimelineError as exc:
-            raise ValidationError([str(exc)]) from exc
+        problems = check_new_event(app.receipt_date, timeline_of(s, app.id), TimelineEvent(kind, day, data or {}))
+        if problems:
+            raise ValidationError(problems)
         append_event(
             s,
             app.id,
@@ -505,9 +497,7 @@ def get_application(ctx: ServiceContext, application_id: int) -> ApplicationDeta
                 data=dict(e.data or {}),
                 note=e.note or "",
             )
-            for e in s.scalars(
-                select(Event).where(Event.application_id == app.id).order_by(Event.event_date, Event.id)
-            )
+            for e in s.scalars(select(Event).where(Event.application_id == app.id).order_by(Event.event_date, Event.id))
         )
         checks = tuple(
             IdentityCheckView(

@@ -4,7 +4,7 @@ import pytest
 
 from app.domain.codes import EventKind, Outcome, Status
 from app.domain.deadlines import PauseKind, compute_deadlines
-from app.domain.timeline import TimelineError, TimelineEvent, derive_status, project
+from app.domain.timeline import TimelineError, TimelineEvent, check_new_event, derive_status, project
 from app.domain.workcalendar import WorkCalendar
 
 CAL = WorkCalendar()
@@ -89,3 +89,37 @@ def test_decision_closes_with_its_outcome():
 def test_ends_without_starts_are_refused(events):
     with pytest.raises(TimelineError):
         project(R, events)
+
+
+@pytest.mark.parametrize(
+    ("receipt", "existing", "new", "fragment"),
+    [
+        (None, [], TimelineEvent(EventKind.EXTENSION, R, {"days": 5}), "尚未确认收到"),
+        (R, [], TimelineEvent(EventKind.FEE_NOTICE_SENT, date(2026, 2, 12)), "不能早于收到申请之日"),
+        (
+            R,
+            [TimelineEvent(EventKind.DECIDED, R, {"outcome": "disclosed"})],
+            TimelineEvent(EventKind.EXTENSION, R, {"days": 5}),
+            "已办结",
+        ),
+        (R, [], TimelineEvent(EventKind.EXTENSION, R, {"days": 0}), "1 至 20"),
+        (R, [], TimelineEvent(EventKind.EXTENSION, R, {"days": "5"}), "1 至 20"),
+        (R, [], TimelineEvent(EventKind.DECIDED, R, {}), "办理结果"),
+        (R, [], TimelineEvent(EventKind.CORRECTION_REQUESTED, R, {"deadline": "2026-02-13"}), "补正期限"),
+        (R, [], TimelineEvent(EventKind.FEE_PAID, R), "没有对应的开始记录"),
+    ],
+)
+def test_new_events_that_do_not_fit_are_explained(receipt, existing, new, fragment):
+    problems = check_new_event(receipt, existing, new)
+    assert any(fragment in p for p in problems), problems
+
+
+def test_notes_and_remedies_still_fit_after_closing():
+    closed = [TimelineEvent(EventKind.DECIDED, R, {"outcome": "disclosed"})]
+    assert check_new_event(R, closed, TimelineEvent(EventKind.NOTE, R)) == []
+    assert check_new_event(R, closed, TimelineEvent(EventKind.RECONSIDERATION_FILED, date(2026, 3, 1))) == []
+
+
+def test_decision_without_outcome_is_a_timeline_error_not_a_crash():
+    with pytest.raises(TimelineError):
+        project(R, [TimelineEvent(EventKind.DECIDED, R, {})])
