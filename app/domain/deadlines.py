@@ -215,8 +215,7 @@ def _holiday_range(cal: WorkCalendar, d: date) -> tuple[str, date, date]:
 def _validate(inp: ClockInput) -> None:
     if not 0 <= inp.extension_days <= MAX_EXTENSION_DAYS:
         raise ValueError(
-            f"延期天数应在 0 至 {MAX_EXTENSION_DAYS} 个工作日之间（第三十三条第二款），"
-            f"实际为 {inp.extension_days}"
+            f"延期天数应在 0 至 {MAX_EXTENSION_DAYS} 个工作日之间（第三十三条第二款），实际为 {inp.extension_days}"
         )
     if inp.fee_payment_days < 1:
         raise ValueError(f"缴费期限应至少为 1 个工作日，实际为 {inp.fee_payment_days}")
@@ -225,9 +224,7 @@ def _validate(inp: ClockInput) -> None:
             raise ValueError(f"{p.kind.label}的结束日期 {cn_date(p.end)} 早于开始日期 {cn_date(p.start)}")
     for c in inp.corrections:
         if c.received_date is not None and c.received_date < c.notice_date:
-            raise ValueError(
-                f"收到补正材料日期 {cn_date(c.received_date)} 早于补正告知日期 {cn_date(c.notice_date)}"
-            )
+            raise ValueError(f"收到补正材料日期 {cn_date(c.received_date)} 早于补正告知日期 {cn_date(c.notice_date)}")
 
 
 def compute_deadlines(inp: ClockInput, cal: WorkCalendar) -> Deadlines:
@@ -307,8 +304,7 @@ class _Computation:
             base = receipt
             base_reason = f"收到申请之日 {cn_date(base)}（不计入期限）"
             base_text = (
-                f"起算日：收到申请之日{cn_date(base, weekday=True)}，不计入期限，自次日起计算"
-                "（第三十一条、第三十三条）"
+                f"起算日：收到申请之日{cn_date(base, weekday=True)}，不计入期限，自次日起计算（第三十一条、第三十三条）"
             )
         self.f = f = _Fmt(base.year)
         self.steps.append(Step("base", base_text, base))
@@ -432,9 +428,7 @@ class _Computation:
             if counted:
                 self.timeline.append(Step("makeup", f"{f.d(day, True)}为调休工作日，计入", day))
             else:
-                self.timeline.append(
-                    Step("makeup", f"{f.d(day, True)}为调休工作日，但处于暂停期间，不计入", day)
-                )
+                self.timeline.append(Step("makeup", f"{f.d(day, True)}为调休工作日，但处于暂停期间，不计入", day))
 
         # per-pause deductions, each paused working day attributed once (to the earliest pause)
         already: set[date] = set()
@@ -468,8 +462,7 @@ class _Computation:
             self.steps.append(Step("extension", text, inp.extension_notified_on))
             if unextended_due is not None:
                 self.note(
-                    f"未延期时的答复期限（第 20 个工作日）为{f.d(unextended_due, True)}，"
-                    "延期须在此前告知申请人",
+                    f"未延期时的答复期限（第 20 个工作日）为{f.d(unextended_due, True)}，延期须在此前告知申请人",
                     unextended_due,
                 )
                 if inp.extension_notified_on is not None and inp.extension_notified_on > unextended_due:

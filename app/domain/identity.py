@@ -184,9 +184,7 @@ def _real_date(y: int, m: int, d: int) -> date | None:
         return None
 
 
-def _result(
-    doc_type: IdDocType, number: str, problems: list[str], notes: list[str], **extra: object
-) -> IdCheck:
+def _result(doc_type: IdDocType, number: str, problems: list[str], notes: list[str], **extra: object) -> IdCheck:
     return IdCheck(
         doc_type=doc_type,
         number=number,
@@ -214,9 +212,7 @@ def _check_birth(
         problems.append(f"{label} {_fmt_date(y, m, d)} 不存在")
         return None
     if born > today:
-        problems.append(
-            f"{label} {_fmt_date(y, m, d)} 晚于今天（{_fmt_date(today.year, today.month, today.day)}）"
-        )
+        problems.append(f"{label} {_fmt_date(y, m, d)} 晚于今天（{_fmt_date(today.year, today.month, today.day)}）")
     elif born.year < 1900:
         problems.append(f"{label} {_fmt_date(y, m, d)} 早于 1900 年，不可能")
     else:

@@ -55,9 +55,7 @@ def determine_receipt(
                 False,
             )
         if confirmed_on is None:
-            return ReceiptDecision(
-                None, "平常信函，尚未与申请人确认收到，暂不起算期限（第三十一条第（二）项）", True
-            )
+            return ReceiptDecision(None, "平常信函，尚未与申请人确认收到，暂不起算期限（第三十一条第（二）项）", True)
         if confirmed_on < arrived_on:
             raise ReceiptError("确认日期不能早于信函到达日期")
         return ReceiptDecision(
@@ -67,9 +65,7 @@ def determine_receipt(
         )
     label = {Channel.EMAIL: "电子邮件", Channel.ONLINE: "网上申请平台", Channel.FAX: "传真"}[channel]
     if confirmed_on is None:
-        return ReceiptDecision(
-            None, f"通过{label}提交，双方尚未确认收到，暂不起算期限（第三十一条第（三）项）", True
-        )
+        return ReceiptDecision(None, f"通过{label}提交，双方尚未确认收到，暂不起算期限（第三十一条第（三）项）", True)
     if confirmed_on < arrived_on:
         raise ReceiptError("确认日期不能早于申请到达日期")
     return ReceiptDecision(

@@ -392,6 +392,7 @@ class WorkCalendar:
         self._schedules: dict[int, YearSchedule] = dict(base)
         self._estimates: dict[int, YearSchedule] = {}
         self._lock = threading.Lock()
+        self._days: dict[date, tuple[DayKind | None, str | None]] = {}  # the calendar never changes in place
 
     def __repr__(self) -> str:
         years = ", ".join(str(y) for y in sorted(self._schedules))
@@ -424,7 +425,13 @@ class WorkCalendar:
         return self.schedule(year).confirmed
 
     def _lookup(self, d: date) -> tuple[DayKind | None, str | None]:
-        """(HOLIDAY or MAKEUP, name) when a notice mentions ``d``, else (None, None)."""
+        """(HOLIDAY or MAKEUP, name) when a notice mentions ``d``, else (None, None); memoised per day."""
+        found = self._days.get(d)
+        if found is None:
+            found = self._days[d] = self._lookup_uncached(d)
+        return found
+
+    def _lookup_uncached(self, d: date) -> tuple[DayKind | None, str | None]:
         candidates = [self.schedule(d.year)]
         if d.month == 12:
             candidates.append(self.schedule(d.year + 1))

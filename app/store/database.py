@@ -254,9 +254,7 @@ def open_database(path: Path | str | None = None) -> Database:
     backup_path: Path | None = None
     if db_path.exists() and db_path.stat().st_size > 0 and revision != head_revision():
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        backup_path = db_path.with_name(
-            f"{db_path.stem}.迁移前备份-{revision or '空'}-{stamp}{db_path.suffix}"
-        )
+        backup_path = db_path.with_name(f"{db_path.stem}.迁移前备份-{revision or '空'}-{stamp}{db_path.suffix}")
         try:
             copy_database(db_path, backup_path)
         except (OSError, sqlite3.Error) as exc:

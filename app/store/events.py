@@ -76,9 +76,7 @@ def _rows(session: Session, batch: int = 5000) -> Iterator[tuple[int, str, str, 
                 ev.id,
                 ev.prev_hash,
                 ev.hash,
-                hashed_fields(
-                    ev.application_id, ev.kind, ev.event_date, ev.recorded_at, ev.actor, ev.data, ev.note
-                ),
+                hashed_fields(ev.application_id, ev.kind, ev.event_date, ev.recorded_at, ev.actor, ev.data, ev.note),
             )
         last_id = chunk[-1].id
         session.expunge_all()

@@ -195,9 +195,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("identity_check", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_identity_check_application_id"), ["application_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_identity_check_application_id"), ["application_id"], unique=False)
 
     op.create_table(
         "issued_document",
@@ -218,9 +216,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("kind", "year", "seq", name="uq_document_kind_year_seq"),
     )
     with op.batch_alter_table("issued_document", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_issued_document_application_id"), ["application_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_issued_document_application_id"), ["application_id"], unique=False)
 
     op.create_table(
         "remedy_case",

@@ -88,10 +88,7 @@ def test_explanation_order_and_kinds(cal: WorkCalendar) -> None:
     assert kinds.index("result") > max(i for i, k in enumerate(kinds) if k in ("holiday", "makeup"))
     lines = explain(d).splitlines()
     assert lines == [s.text for s in d.steps]
-    assert (
-        lines[0]
-        == "起算日：收到申请之日2026年2月13日（星期五），不计入期限，自次日起计算（第三十一条、第三十三条）"
-    )
+    assert lines[0] == "起算日：收到申请之日2026年2月13日（星期五），不计入期限，自次日起计算（第三十一条、第三十三条）"
     assert any("补正告知期限：3月2日（星期一）" in line for line in lines)
     # timeline steps in date order
     days = [s.day for s in d.steps if s.kind in ("holiday", "makeup", "pause")]
@@ -159,9 +156,7 @@ def test_only_a_side_date_in_an_unconfirmed_year_is_flagged_differently(cal: Wor
 
 
 def test_entering_the_2027_notice_confirms_and_moves_the_date(cal: WorkCalendar) -> None:
-    official = YearSchedule(
-        2027, {D(2027, 1, 1) + timedelta(days=i): "元旦" for i in range(5)}, frozenset(), True
-    )
+    official = YearSchedule(2027, {D(2027, 1, 1) + timedelta(days=i): "元旦" for i in range(5)}, frozenset(), True)
     d = run(cal.with_schedule(official), D(2026, 12, 15))
     assert not d.provisional
     assert d.reply_due == D(2027, 1, 15)  # 1-4 and 1-5 now off as well
@@ -217,9 +212,7 @@ def test_identical_pauses_count_once_and_order_does_not_matter(cal: WorkCalendar
     q = Pause(AG, D(2026, 3, 9), D(2026, 3, 11))
     one = run(cal, D(2026, 2, 13), pauses=(p,))
     assert run(cal, D(2026, 2, 13), pauses=(p, p)).reply_due == one.reply_due
-    assert (
-        run(cal, D(2026, 2, 13), pauses=(p, q)).reply_due == run(cal, D(2026, 2, 13), pauses=(q, p)).reply_due
-    )
+    assert run(cal, D(2026, 2, 13), pauses=(p, q)).reply_due == run(cal, D(2026, 2, 13), pauses=(q, p)).reply_due
 
 
 def test_zero_length_pause_deducts_nothing(cal: WorkCalendar) -> None:

@@ -203,9 +203,7 @@ def test_hmt_residence_valid() -> None:
     assert r.province == "香港特别行政区"
     assert r.sex == "男"
     assert "香港居民" in r.notes
-    assert (
-        check_hmt_residence(make_id("820000" + "19900101" + "004"), today=TODAY).province == "澳门特别行政区"
-    )
+    assert check_hmt_residence(make_id("820000" + "19900101" + "004"), today=TODAY).province == "澳门特别行政区"
     assert check_hmt_residence(make_id("830000" + "19900101" + "004"), today=TODAY).ok
 
 

@@ -97,9 +97,7 @@ def test_every_bundled_day_off_on_a_weekday_is_known_to_the_holidays_package() -
         for d in sched.holidays:
             if d.year == year and d.weekday() < 5:
                 assert d in pkg, d
-        assert {d for d in sched.makeup_days if d.year == year} == {
-            d for d in pkg.weekend_workdays if d.year == year
-        }
+        assert {d for d in sched.makeup_days if d.year == year} == {d for d in pkg.weekend_workdays if d.year == year}
 
 
 def test_bundled_json_files_are_hand_readable_ranges() -> None:
@@ -378,9 +376,7 @@ def test_schedule_error_is_a_value_error() -> None:
 # ------------------------------------------------------------------------------------------- packaging
 
 
-def test_bundled_schedules_honour_pyinstaller_meipass(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_bundled_schedules_honour_pyinstaller_meipass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = tmp_path / "resources" / "calendar"
     folder.mkdir(parents=True)
     sched = YearSchedule(2030, {date(2030, 1, 1): "元旦"}, frozenset(), True, "测试")
