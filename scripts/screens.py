@@ -65,10 +65,15 @@ def main() -> int:
     page.has_agent.setChecked(True)
     app.processEvents()
     w.grab().save(str(args.out / "registration_bad_id_agent.png"))
-    for name in ("工作台", "申请台账", "设置"):
+    for name in ("工作台", "申请台账", "年度报告"):
         w.go_to(name)
         app.processEvents()
         w.grab().save(str(args.out / f"page_{name}.png"))
+    w.go_to("设置")
+    for i in range(w.settings.tabs.count()):
+        w.settings.tabs.setCurrentIndex(i)
+        app.processEvents()
+        w.grab().save(str(args.out / f"settings_{i}_{w.settings.tabs.tabText(i)}.png"))
     ids = w.register.model._ids
     if ids:
         from app.ui.detail_dialog import DetailDialog
@@ -78,6 +83,12 @@ def main() -> int:
         d.show()
         app.processEvents()
         d.grab().save(str(args.out / "detail.png"))
+        from app.ui.event_dialog import EventDialog
+
+        e = EventDialog(d.detail, ctx.today(), ctx.calendar(), 15, d)
+        e.show()
+        app.processEvents()
+        e.grab().save(str(args.out / "event_dialog.png"))
     db.dispose()
     return 0
 

@@ -34,7 +34,7 @@ class StatusFilter(StrEnum):
         return {
             StatusFilter.ALL: "全部状态",
             StatusFilter.OPEN: "未办结",
-            StatusFilter.DUE_SOON: "即将到期（3个工作日内）",
+            StatusFilter.DUE_SOON: "即将到期",
             StatusFilter.OVERDUE: "已超期",
             StatusFilter.PAUSED: "暂停计时",
             StatusFilter.AWAITING: "待确认收到",

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
@@ -64,25 +65,49 @@ def run_gui(db_path: Path | None, *, auto_backup: bool = True, page: str = "工�
         return 2
     ctx = ServiceContext(db)
     ensure_defaults(ctx)
-    if auto_backup:
-        _auto_backup(db.path)
     from app.ui.main_window import MainWindow
 
     window = MainWindow(ctx)
     if page in MainWindow.PAGES:
         window.go_to(page)
-    window.show()
+    window.showMaximized()
+    runner = AutoBackupRunner(db.path, window) if auto_backup else None
+    if runner is not None:
+        runner.finished.connect(window.statusBar().showMessage)
+        QTimer.singleShot(1000, runner.start)  # after the window is up: a large database takes a while
     code = app.exec()
+    if runner is not None:
+        runner.wait()
     db.dispose()
     return code
 
 
-def _auto_backup(db_path: Path) -> None:
-    try:
+class AutoBackupRunner(QObject):
+    """The once-a-day backup (SQLite online backup, consistent while the clerk works), off the UI thread."""
+
+    finished = Signal(str)
+
+    def __init__(self, db_path: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.db_path = db_path
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="auto-backup", daemon=True)
+        self._thread.start()
+
+    def wait(self) -> None:
+        if self._thread is not None:
+            self._thread.join(timeout=60)
+
+    def _run(self) -> None:
         from app.services.backup import auto_backup
-    except ImportError:
-        return
-    try:
-        auto_backup(db_path)
-    except Exception as exc:  # a failed backup must not stop the counter from working
-        log.warning("自动备份失败：%s", exc)
+
+        try:
+            made = auto_backup(self.db_path)
+        except Exception as exc:  # a failed backup must not stop the counter from working, but must be seen
+            log.warning("自动备份失败：%s", exc)
+            self.finished.emit(f"⚠ 今日自动备份失败：{exc}（请在 设置 → 数据与备份 中手动备份）")
+            return
+        if made is not None:
+            self.finished.emit(f"已完成今日自动备份：{made}")

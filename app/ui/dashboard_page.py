@@ -119,6 +119,8 @@ class DashboardPage(QWidget):
             StatusFilter.AWAITING: d.awaiting,
             StatusFilter.CORRECTION: d.correction,
         }
+        soon_days = int(self.ctx.setting("due_soon_days") or 3)
+        self.tiles[StatusFilter.DUE_SOON].caption = tr("{n}个工作日内到期").format(n=soon_days)
         for key, tile in self.tiles.items():
             tile.set_count(values[key])
         self.year_line.setText(

@@ -86,7 +86,7 @@ class RegisterPage(QWidget):
         legend = QLabel(
             tr(
                 "<span style='background:#f9d7d5'>&nbsp;已超期&nbsp;</span> "
-                "<span style='background:#fdebc8'>&nbsp;3个工作日内到期&nbsp;</span> "
+                "<span style='background:#fdebc8'>&nbsp;即将到期&nbsp;</span> "
                 "<span style='background:#e6e6e6'>&nbsp;暂停计时/待确认/待补正&nbsp;</span> "
                 "<span style='background:#dcefdc'>&nbsp;已办结&nbsp;</span>"
             )
