@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.domain.codes import ApplicantKind, Channel, EventKind, IdDocType, Outcome
+from app.domain.codes import EventKind, Outcome
 from app.domain.workcalendar import DayKind, YearSchedule, parse_schedule_json
 from app.services import applications as A
 from app.services.calendar import (
@@ -19,6 +19,7 @@ from app.services.calendar import (
 )
 from app.services.errors import ValidationError
 from app.store.models import CalendarYear
+from tests.factories import register_in_person
 
 # A made-up 2027 notice (the real one was not published when this was written): 元旦 1–4 January, so that
 # the 20th working day after 2026-12-15 moves from Wednesday 13 to Thursday 14 January.
@@ -36,18 +37,7 @@ SCHEDULE_2027 = """{
 
 
 def register(ctx, clock, arrived: datetime) -> A.RegistrationResult:
-    clock.value = arrived
-    return A.register_application(
-        ctx,
-        A.RegistrationInput(
-            channel=Channel.IN_PERSON,
-            arrived_at=arrived,
-            applicant=A.ApplicantInput(
-                ApplicantKind.NATURAL_PERSON, "张三", IdDocType.RESIDENT_ID, "11010519491231002X", phone="1"
-            ),
-            content="某文件",
-        ),
-    )
+    return register_in_person(ctx, arrived, clock)
 
 
 def test_year_view_shows_the_official_2026_schedule(ctx):

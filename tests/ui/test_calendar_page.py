@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
-from app.domain.codes import ApplicantKind, Channel, IdDocType
 from app.domain.workcalendar import DayKind
 from app.services import applications as A
 from app.services.calendar import MovedDeadline, year_view
@@ -13,23 +12,13 @@ from app.ui import calendar_page, msgbox
 from app.ui.calendar_page import CalendarPage, MovedDeadlinesDialog, day_style
 from app.ui.dashboard_page import DashboardPage
 from app.ui.settings_page import SettingsPage
+from tests.factories import register_in_person
 
 CSV_2027 = "日期,类型,名称\n2027-01-01~2027-01-04,放假,元旦\n2027-02-05~2027-02-12,放假,春节\n2027-02-20,调休上班,\n"
 
 
 def register(ctx, clock, arrived: datetime) -> A.RegistrationResult:
-    clock.value = arrived
-    return A.register_application(
-        ctx,
-        A.RegistrationInput(
-            channel=Channel.IN_PERSON,
-            arrived_at=arrived,
-            applicant=A.ApplicantInput(
-                ApplicantKind.NATURAL_PERSON, "张三", IdDocType.RESIDENT_ID, "11010519491231002X", phone="1"
-            ),
-            content="某文件",
-        ),
-    )
+    return register_in_person(ctx, arrived, clock)
 
 
 def record_boxes(monkeypatch) -> list[tuple[str, str, str]]:

@@ -6,25 +6,16 @@ from datetime import date, datetime
 
 from PySide6.QtCore import QDate
 
-from app.domain.codes import ApplicantKind, Channel, EventKind, IdDocType, Outcome, Status
+from app.domain.codes import EventKind, Outcome, Status
 from app.services import applications as A
 from app.ui import msgbox
 from app.ui.detail_dialog import DetailDialog
 from app.ui.event_dialog import EventDialog, available_actions
+from tests.factories import register_in_person
 
 
 def register(ctx, arrived: datetime = datetime(2026, 2, 13, 9, 30)) -> int:
-    return A.register_application(
-        ctx,
-        A.RegistrationInput(
-            channel=Channel.IN_PERSON,
-            arrived_at=arrived,
-            applicant=A.ApplicantInput(
-                ApplicantKind.NATURAL_PERSON, "张三", IdDocType.RESIDENT_ID, "11010519491231002X", phone="1"
-            ),
-            content="某文件",
-        ),
-    ).id
+    return register_in_person(ctx, arrived).id
 
 
 def text_of(dialog: DetailDialog) -> str:
