@@ -23,6 +23,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 APP_DIR_NAME = "ogi-desk"
@@ -78,11 +79,20 @@ class Database:
 
     @contextlib.contextmanager
     def session_scope(self) -> Iterator[Session]:
-        """One session per user action: commit on success, roll back on any error."""
+        """One session per user action: commit on success, roll back on any error.
+
+        SQLite failures (locked, disk full, read-only, damaged) become :class:`DatabaseRuntimeError` with a
+        Chinese message saying the action was not saved; nothing of it is written.
+        """
         session = self.session_factory()
         try:
             yield session
             session.commit()
+        except DBAPIError as exc:
+            session.rollback()
+            if isinstance(exc.orig, sqlite3.Error):
+                raise runtime_error(exc.orig, self.path) from exc
+            raise
         except BaseException:
             session.rollback()
             raise
@@ -91,6 +101,32 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+class DatabaseRuntimeError(Exception):
+    """A database failure during work; ``str(err)`` is a Chinese message. The action was rolled back."""
+
+    def __init__(self, message: str, *, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+def runtime_error(exc: sqlite3.Error, path: Path) -> DatabaseRuntimeError:
+    """Explain a SQLite failure met while working (the action was not saved)."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return DatabaseRuntimeError(
+            "数据库正被其他程序占用（例如正在导入台账、备份或恢复），本次操作未保存。请稍后重试。", kind="locked"
+        )
+    if "full" in text:
+        return DatabaseRuntimeError(f"磁盘空间已满，本次操作未保存。请清理磁盘后重试。\n{path}", kind="disk_full")
+    if "readonly" in text or "read-only" in text:
+        return DatabaseRuntimeError(f"数据库文件变为只读，本次操作未保存。请检查文件权限。\n{path}", kind="readonly")
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return DatabaseRuntimeError(
+            f"数据库文件已损坏，本次操作未保存。请停止使用并从备份恢复（设置 → 数据与备份）。\n{path}", kind="corrupt"
+        )
+    return DatabaseRuntimeError(f"数据库操作失败，本次操作未保存：{exc}\n{path}", kind="io")
 
 
 def _classify(exc: sqlite3.Error, path: Path) -> DatabaseOpenError:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+import traceback
+import types
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Signal
@@ -13,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.services.context import ServiceContext
 from app.services.profile import ensure_defaults
-from app.store.database import DatabaseOpenError, open_database
+from app.store.database import DatabaseOpenError, DatabaseRuntimeError, open_database
 from app.ui import msgbox
 
 log = logging.getLogger(__name__)
@@ -65,6 +67,7 @@ def run_gui(db_path: Path | None, *, auto_backup: bool = True, page: str = "工�
         return 2
     ctx = ServiceContext(db)
     ensure_defaults(ctx)
+    install_excepthook()
     from app.ui.main_window import MainWindow
 
     window = MainWindow(ctx)
@@ -80,6 +83,25 @@ def run_gui(db_path: Path | None, *, auto_backup: bool = True, page: str = "工�
         runner.wait()
     db.dispose()
     return code
+
+
+def install_excepthook() -> None:
+    """Any error escaping a button's handler is shown in Chinese instead of vanishing into a console."""
+
+    def hook(exc_type: type[BaseException], exc: BaseException, tb: types.TracebackType | None) -> None:
+        details = "".join(traceback.format_exception(exc_type, exc, tb))
+        log.error("未处理的错误：%s", details)
+        if isinstance(exc, DatabaseRuntimeError):
+            msgbox.error(None, "操作未完成", str(exc))
+        else:
+            msgbox.error(
+                None,
+                "程序出错",
+                "操作未能完成，已保存的数据不受影响。请将“详细信息”中的内容告知系统维护人员。",
+                details,
+            )
+
+    sys.excepthook = hook
 
 
 class AutoBackupRunner(QObject):

@@ -47,6 +47,7 @@ from app.services.applications import (
 )
 from app.services.context import ServiceContext
 from app.services.errors import ValidationError
+from app.store.database import DatabaseRuntimeError
 from app.ui import msgbox
 from app.ui.widgets import ValueCombo
 
@@ -564,8 +565,8 @@ class RegistrationPage(QWidget):
             msgbox_text = "\n".join(f"• {p}" for p in exc.problems)
             self.clock_summary.setText(f"<span style='color:#b3261e'>{msgbox_text.replace(chr(10), '<br>')}</span>")
             return None
-        except Exception as exc:  # database locked, disk full …: tell the clerk, keep the form
-            msgbox.error(self, tr("登记未保存"), tr("保存时出错，表单内容已保留，请稍后重试。"), str(exc))
+        except DatabaseRuntimeError as exc:  # locked, disk full …: tell the clerk, keep the form
+            msgbox.error(self, tr("登记未保存"), str(exc) + tr("\n表单内容已保留。"))
             return None
         if result.reply_due is not None:
             due = cn_date_weekday(result.reply_due) + (tr("（预估）") if result.provisional else "")

@@ -147,3 +147,26 @@ def test_database_without_version_is_copied_aside_before_migration(tmp_path: Pat
     db = open_database(path)
     assert db.backup_before_migration is not None and db.backup_before_migration.exists()
     db.dispose()
+
+
+def test_a_save_while_another_program_writes_is_refused_in_chinese_and_rolled_back(tmp_path: Path):
+    from sqlalchemy import func, select, text
+
+    from app.store.database import DatabaseRuntimeError
+    from app.store.models import Setting
+
+    db = open_database(tmp_path / "ogi.sqlite")
+    holder = sqlite3.connect(tmp_path / "ogi.sqlite", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(DatabaseRuntimeError) as err, db.session_scope() as s:
+            s.execute(text("PRAGMA busy_timeout=100"))  # do not wait the usual 5 s in a test
+            s.add(Setting(key="k", value=1))
+            s.flush()
+        assert err.value.kind == "locked" and "未保存" in str(err.value)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    with db.session_scope() as s:
+        assert s.scalar(select(func.count()).select_from(Setting)) == 0
+    db.dispose()
