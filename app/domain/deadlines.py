@@ -557,11 +557,11 @@ class _Computation:
 
         dates: list[date] = [correction_notice_due, *(due for _, due in consultation_dues)]
         dates += [x for x in (reply_due, unextended_due, fee_payment_due) if x is not None]
-        unconfirmed = sorted({x.year for x in dates if not cal.is_confirmed(x.year)})
+        unconfirmed = sorted({y for x in dates for y in cal.unconfirmed_years_for(x)})
         provisional = bool(unconfirmed)
         if provisional:
             years = "、".join(f"{y}年" for y in unconfirmed)
-            if reply_due is not None and reply_due.year in unconfirmed:
+            if reply_due is not None and cal.unconfirmed_years_for(reply_due):
                 text = f"（{years}放假安排尚未确认，此日期为预估）"
             else:
                 text = f"（{years}放假安排尚未确认，落在该年的日期为预估）"

@@ -136,13 +136,21 @@ AFTER_CLOSING = frozenset(
 )
 
 
-def check_new_event(receipt_date: date | None, existing: Iterable[TimelineEvent], new: TimelineEvent) -> list[str]:
+def check_new_event(
+    receipt_date: date | None,
+    existing: Iterable[TimelineEvent],
+    new: TimelineEvent,
+    current: Deadlines | None = None,
+) -> list[str]:
     """Every reason *new* cannot be added to the timeline (empty list = it fits).
 
     - Clock events need a receipt date: an unconfirmed application has no clock to pause or extend (Art. 31).
     - A closed application takes no further handling steps, only service, remedies and notes.
     - 延期 is 1–20 working days in total (Art. 33 ¶2); 作出答复 needs exactly one outcome (table 三).
     - The applicant's correction deadline lies after the notice (Art. 30).
+    - An extension must be notified before the reply period runs out (Art. 33 ¶2): with the *current*
+      deadlines given, an extension dated after the unextended due date is refused, so a late case cannot
+      leave 已超期 by a late extension.
     """
     events = list(existing)
     problems: list[str] = []
@@ -156,6 +164,16 @@ def check_new_event(receipt_date: date | None, existing: Iterable[TimelineEvent]
         days = new.data.get("days")
         if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_EXTENSION_DAYS:
             problems.append(f"延长的工作日数应为 1 至 {MAX_EXTENSION_DAYS} 之间的整数（第三十三条第二款）")
+    if (
+        new.kind is EventKind.EXTENSION
+        and current is not None
+        and current.unextended_due is not None
+        and new.day > current.unextended_due
+    ):
+        problems.append(
+            "延期须在答复期限届满前告知申请人（第三十三条第二款）；"
+            f"原答复期限为 {current.unextended_due}，已届满，不能再延期"
+        )
     if new.kind is EventKind.DECIDED and new.data.get("outcome") not in {o.value for o in Outcome}:
         problems.append("作出答复须选择办理结果")
     if new.kind is EventKind.CORRECTION_REQUESTED and new.data.get("deadline"):

@@ -379,6 +379,9 @@ def estimated_schedule(year: int) -> YearSchedule:
     return YearSchedule(year, named, makeups, confirmed=False, source=ESTIMATE_SOURCE)
 
 
+LATE_DECEMBER_DAY = 20  # notices have reached back to 29 Dec (2019) and 31 Dec (2023); keep a margin
+
+
 class WorkCalendar:
     """Working-day arithmetic on the Chinese calendar (domain.md §4).
 
@@ -423,6 +426,16 @@ class WorkCalendar:
 
     def is_confirmed(self, year: int) -> bool:
         return self.schedule(year).confirmed
+
+    def unconfirmed_years_for(self, d: date) -> list[int]:
+        """The unconfirmed years whose notice could still change ``d``: its own year and, for a late-December
+        day, the next one (a notice can reach back into December, as the 2019 and 2023 notices did)."""
+        years = [d.year] + ([d.year + 1] if d.month == 12 and d.day >= LATE_DECEMBER_DAY else [])
+        return [y for y in years if not self.is_confirmed(y)]
+
+    def is_date_confirmed(self, d: date) -> bool:
+        """True when every notice that could change ``d`` has been confirmed (see :meth:`unconfirmed_years_for`)."""
+        return not self.unconfirmed_years_for(d)
 
     def _lookup(self, d: date) -> tuple[DayKind | None, str | None]:
         """(HOLIDAY or MAKEUP, name) when a notice mentions ``d``, else (None, None); memoised per day."""

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.agency import format_number
@@ -27,7 +27,7 @@ from app.domain.codes import (
     VerificationMethod,
 )
 from app.domain.deadlines import Deadlines, compute_deadlines, explain
-from app.domain.identity import IdCheck, check_identity
+from app.domain.identity import IdCheck, check_identity, normalise_number
 from app.domain.receipt import ReceiptError, determine_receipt
 from app.domain.timeline import Projection, TimelineEvent, check_new_event, derive_status, project
 from app.domain.workcalendar import WorkCalendar
@@ -189,8 +189,14 @@ def validate_registration(ctx: ServiceContext, data: RegistrationInput) -> list[
         problems.append("请填写申请公开的政府信息的内容描述（第二十九条第二款第（二）项）")
     if not (_clean(a.phone) or _clean(a.address) or _clean(a.email)):
         problems.append("请至少填写一种联系方式（电话、通讯地址或电子邮箱）")
-    if data.arrived_at > ctx.now():
+    now = ctx.now()
+    if data.arrived_at > now:
         problems.append("到达时间不能晚于当前时间")
+    for label, day in (("提交日期", data.handed_in_on), ("签收日期", data.signed_on)):
+        if day is not None and day > now.date():
+            problems.append(f"{label}不能晚于今天")
+    if data.confirmed_at is not None and data.confirmed_at > now:
+        problems.append("确认收到的时间不能晚于当前时间")
     try:
         _receipt(data)
     except ReceiptError as exc:
@@ -228,6 +234,36 @@ def next_number(session: Session, kind: str, year: int) -> int:
     return row.last
 
 
+def allocate_registration_number(session: Session, pattern: str, year: int) -> tuple[int, str]:
+    """The next free registration number of *year*: skips any (year, seq) or number text already in use.
+
+    A ledger imported from earlier years, or a pattern that was changed, can already hold a number the
+    counter would hand out; a clash would otherwise block every registration after it.
+    """
+    for _ in range(100_000):
+        seq = next_number(session, REGISTRATION_SEQUENCE, year)
+        text = format_number(pattern, year, seq)
+        taken = session.scalar(
+            select(Application.id)
+            .where(or_(Application.reg_number == text, and_(Application.year == year, Application.seq == seq)))
+            .limit(1)
+        )
+        if taken is None:
+            return seq, text
+    raise ValidationError([f"{year}年的登记编号已用尽，请检查“设置 → 机关信息”中的登记编号格式"])
+
+
+def _contact_fields(a: ApplicantInput) -> dict[str, str]:
+    return {
+        "legal_representative": _clean(a.legal_representative),
+        "contact_person": _clean(a.contact_person),
+        "phone": _clean(a.phone),
+        "address": _clean(a.address),
+        "postcode": _clean(a.postcode),
+        "email": _clean(a.email),
+    }
+
+
 def _find_or_create_applicant(session: Session, a: ApplicantInput, now: datetime) -> Applicant:
     existing = None
     if a.id_doc_type is not None and _clean(a.id_number):
@@ -246,13 +282,11 @@ def _find_or_create_applicant(session: Session, a: ApplicantInput, now: datetime
     existing.kind = a.kind.value
     existing.name = _clean(a.name)
     existing.id_doc_type = a.id_doc_type.value if a.id_doc_type else None
-    existing.id_number = _clean(a.id_number).upper() or None
-    existing.legal_representative = _clean(a.legal_representative) or None
-    existing.contact_person = _clean(a.contact_person) or None
-    existing.phone = _clean(a.phone) or None
-    existing.address = _clean(a.address) or None
-    existing.postcode = _clean(a.postcode) or None
-    existing.email = _clean(a.email) or None
+    existing.id_number = normalise_number(a.id_number) or None
+    # newest details win, but a blank field never erases what an earlier application gave
+    for attr, value in _contact_fields(a).items():
+        if value:
+            setattr(existing, attr, value)
     session.flush()
     return existing
 
@@ -304,8 +338,7 @@ def register_application(ctx: ServiceContext, data: RegistrationInput) -> Regist
     with ctx.db.session_scope() as s:
         applicant = _find_or_create_applicant(s, data.applicant, now)
         year = data.arrived_at.year
-        seq = next_number(s, REGISTRATION_SEQUENCE, year)
-        reg_number = format_number(profile.registration_pattern, year, seq)
+        seq, reg_number = allocate_registration_number(s, profile.registration_pattern, year)
         a = data.applicant
         app = Application(
             year=year,
@@ -321,10 +354,11 @@ def register_application(ctx: ServiceContext, data: RegistrationInput) -> Regist
             applicant_id=applicant.id,
             applicant_kind=a.kind.value,
             applicant_name=_clean(a.name),
-            applicant_id_number=_clean(a.id_number).upper() or None,
+            applicant_id_number=normalise_number(a.id_number) or None,
+            applicant_snapshot=_contact_fields(a),
             agent_name=_clean(data.agent.name) if data.agent else None,
             agent_id_doc_type=data.agent.id_doc_type.value if data.agent and data.agent.id_doc_type else None,
-            agent_id_number=_clean(data.agent.id_number).upper() or None if data.agent else None,
+            agent_id_number=normalise_number(data.agent.id_number) or None if data.agent else None,
             agent_authorisation=_clean(data.agent.authorisation) or None if data.agent else None,
             content=_clean(data.content),
             document_titles=_clean(data.document_titles) or None,
@@ -458,7 +492,11 @@ def record_event(
         app = s.get(Application, application_id)
         if app is None:
             raise NotFound("找不到该申请")
-        problems = check_new_event(app.receipt_date, timeline_of(s, app.id), TimelineEvent(kind, day, data or {}))
+        timeline = timeline_of(s, app.id)
+        _p, current, _st = evaluate(
+            app.receipt_date, timeline, ctx.calendar(), int(ctx.setting("fee_payment_days") or 20)
+        )
+        problems = check_new_event(app.receipt_date, timeline, TimelineEvent(kind, day, data or {}), current)
         if problems:
             raise ValidationError(problems)
         append_event(
@@ -483,6 +521,11 @@ def get_application(ctx: ServiceContext, application_id: int) -> ApplicationDeta
         if app is None:
             raise NotFound("找不到该申请")
         applicant = app.applicant
+        given = app.applicant_snapshot or {}
+
+        def contact(attr: str) -> str:
+            return str(given[attr]) if attr in given else (getattr(applicant, attr) or "")
+
         _proj, dl, status = evaluate(
             app.receipt_date, timeline_of(s, app.id), cal, int(ctx.setting("fee_payment_days") or 20)
         )
@@ -527,12 +570,12 @@ def get_application(ctx: ServiceContext, application_id: int) -> ApplicationDeta
             applicant_name=app.applicant_name,
             id_doc_type=IdDocType(applicant.id_doc_type) if applicant.id_doc_type else None,
             id_number=app.applicant_id_number or "",
-            legal_representative=applicant.legal_representative or "",
-            contact_person=applicant.contact_person or "",
-            phone=applicant.phone or "",
-            address=applicant.address or "",
-            postcode=applicant.postcode or "",
-            email=applicant.email or "",
+            legal_representative=contact("legal_representative"),
+            contact_person=contact("contact_person"),
+            phone=contact("phone"),
+            address=contact("address"),
+            postcode=contact("postcode"),
+            email=contact("email"),
             agent_name=app.agent_name or "",
             agent_id_doc_type=IdDocType(app.agent_id_doc_type) if app.agent_id_doc_type else None,
             agent_id_number=app.agent_id_number or "",

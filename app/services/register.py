@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from app.domain.codes import ApplicantKind, Channel, Outcome, Status
 from app.domain.identity import mask_number
+from app.domain.workcalendar import WorkCalendar
 from app.services.context import ServiceContext
 from app.store.models import Application
 
@@ -211,15 +212,16 @@ def fetch_rows(ctx: ServiceContext, ids: Sequence[int]) -> dict[int, RegisterRow
                     reply_due=r.reply_due,
                     closed_on=r.closed_on,
                     days_left=days_left,
-                    provisional=r.reply_due is not None and not cal.is_confirmed(r.reply_due.year),
+                    provisional=r.reply_due is not None and not cal.is_date_confirmed(r.reply_due),
                 )
     return out
 
 
-def _days_left(cal, today: date, due: date) -> int:
+def _days_left(cal: WorkCalendar, today: date, due: date) -> int:
+    """Working days left until *due*; once the date has passed, overdue by at least one (as the detail view)."""
     if due >= today:
         return cal.working_days_between(today, due)
-    return -cal.working_days_between(due, today)
+    return -max(1, cal.working_days_between(due, today))
 
 
 def years(ctx: ServiceContext) -> list[int]:

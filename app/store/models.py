@@ -122,6 +122,8 @@ class Application(Base):
     applicant_kind: Mapped[str] = mapped_column(String(30))
     applicant_name: Mapped[str] = mapped_column(String(200))
     applicant_id_number: Mapped[str | None] = mapped_column(String(60))
+    # contact details and representative as given with this application (see migration 0002)
+    applicant_snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     agent_name: Mapped[str | None] = mapped_column(String(100))
     agent_id_doc_type: Mapped[str | None] = mapped_column(String(30))

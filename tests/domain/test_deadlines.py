@@ -148,11 +148,21 @@ def test_year_end_2026_to_2027_is_provisional(cal: WorkCalendar) -> None:
 
 
 def test_only_a_side_date_in_an_unconfirmed_year_is_flagged_differently(cal: WorkCalendar) -> None:
-    # reply due 2026-12-29 (confirmed), consultation answer due in January 2027 (estimated)
-    d = run(cal, D(2026, 11, 30), pauses=(Pause(TP, D(2026, 12, 31), D(2027, 1, 5)),))
-    assert d.reply_due is not None and d.reply_due.year == 2026
+    # reply due mid-December 2026 (confirmed), consultation answer due in January 2027 (estimated)
+    d = run(cal, D(2026, 11, 16), pauses=(Pause(TP, D(2026, 12, 11), D(2026, 12, 14)),))
+    assert d.reply_due == D(2026, 12, 15)
+    assert d.consultation_dues[0][1].year == 2027
     assert d.provisional
     assert texts(d, "provisional") == ["（2027年放假安排尚未确认，落在该年的日期为预估）"]
+
+
+def test_a_late_december_date_waits_for_next_years_notice(cal: WorkCalendar) -> None:
+    # Notices have reached back into December (2018-12-29 was a working Saturday under the 2019 notice).
+    d = run(cal, D(2026, 11, 30))
+    assert d.reply_due == D(2026, 12, 28)
+    assert d.provisional
+    assert "此日期为预估" in texts(d, "provisional")[0]
+    assert not run(cal, D(2026, 11, 13)).provisional  # due 2026-12-11: no notice reaches that far back
 
 
 def test_entering_the_2027_notice_confirms_and_moves_the_date(cal: WorkCalendar) -> None:

@@ -172,3 +172,58 @@ def test_recompute_open_reports_moved_deadlines(ctx, clock):
     before = A.get_application(ctx, r.id).deadlines
     assert before.provisional  # reaches into 2027, not yet confirmed
     assert A.recompute_open(ctx) == []
+
+
+def test_numbers_already_taken_are_skipped_not_clashed(ctx):
+    from app.store.models import Application
+
+    first = A.register_application(ctx, reg())
+    with ctx.db.session_scope() as s:  # a ledger import brought in 第2号 under another receipt year
+        app = s.get(Application, first.id)
+        s.add(
+            Application(
+                **{c.name: getattr(app, c.name) for c in Application.__table__.columns if c.name != "id"}
+                | {"year": 2025, "seq": 99, "reg_number": "〔2026〕第2号"}
+            )
+        )
+    assert A.register_application(ctx, reg()).reg_number == "〔2026〕第3号"
+    assert A.register_application(ctx, reg()).reg_number == "〔2026〕第4号"
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"handed_in_on": date(2026, 2, 14)},
+        {"channel": Channel.EMAIL, "confirmed_at": datetime(2026, 2, 20, 9, 0)},
+        {"channel": Channel.LETTER, "post_kind": PostKind.SIGNED, "signed_on": date(2026, 3, 1)},
+    ],
+)
+def test_receipt_dates_in_the_future_are_refused(ctx, kw):
+    with pytest.raises(ValidationError) as err:
+        A.register_application(ctx, reg(**kw))
+    assert any("不能晚于" in p for p in err.value.problems)
+
+
+def test_extension_after_the_period_ran_out_is_refused_and_the_case_stays_overdue(ctx, clock):
+    r = A.register_application(ctx, reg())  # due 2026-03-19
+    clock.value = datetime(2026, 3, 31, 9, 0)
+    with pytest.raises(ValidationError) as err:
+        A.record_event(ctx, r.id, EventKind.EXTENSION, date(2026, 3, 31), {"days": 20})
+    assert "届满" in err.value.problems[0]
+    assert A.record_event(ctx, r.id, EventKind.EXTENSION, date(2026, 3, 19), {"days": 20}) is Status.EXTENDED
+
+
+def test_a_later_application_does_not_rewrite_the_particulars_of_an_earlier_one(ctx):
+    first = A.register_application(ctx, reg(applicant=person(address="张店区某路1号")))
+    second = A.register_application(ctx, reg(applicant=person(phone="", email="a@example.cn")))
+    d1, d2 = A.get_application(ctx, first.id), A.get_application(ctx, second.id)
+    assert (d1.phone, d1.address, d1.email) == ("13800000000", "张店区某路1号", "")
+    assert (d2.phone, d2.address, d2.email) == ("", "", "a@example.cn")
+
+
+def test_id_numbers_are_stored_normalised(ctx):
+    r = A.register_application(ctx, reg(applicant=person(id_number="１１０１０５ 19491231002x")))
+    assert A.get_application(ctx, r.id).id_number == "11010519491231002X"
+    from app.services import register as R
+
+    assert R.query_ids(ctx, R.RegisterFilter(text="11010519491231002X")) == [r.id]

@@ -170,3 +170,31 @@ def test_a_save_while_another_program_writes_is_refused_in_chinese_and_rolled_ba
     with db.session_scope() as s:
         assert s.scalar(select(func.count()).select_from(Setting)) == 0
     db.dispose()
+
+
+def test_a_database_of_the_first_schema_is_copied_aside_and_migrated_with_its_data(tmp_path: Path):
+    from alembic import command
+
+    from app.store.database import alembic_config, make_engine
+
+    path = tmp_path / "ogi.sqlite"
+    engine = make_engine(path)
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+        conn.exec_driver_sql(
+            "INSERT INTO applicant (id, kind, name, created_at) VALUES (1, 'natural_person', '张三', '2026-01-05')"
+        )
+    engine.dispose()
+    db = open_database(path)
+    assert db.backup_before_migration is not None and "0001" in db.backup_before_migration.name
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == head_revision()
+        assert conn.exec_driver_sql("SELECT name FROM applicant").scalar() == "张三"
+        columns = {r[1] for r in conn.exec_driver_sql("PRAGMA table_info(application)")}
+    assert "applicant_snapshot" in columns
+    backup = sqlite3.connect(db.backup_before_migration)
+    assert backup.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+    backup.close()
+    db.dispose()
