@@ -84,4 +84,6 @@ def validate_pattern(pattern: str) -> str | None:
         return str(exc)
     if a == b:
         return f"编号格式“{pattern}”不能区分不同序号"
+    if format_number(pattern, 2026, 1) == format_number(pattern, 2027, 1):
+        return f"编号格式“{pattern}”缺少 {{年}}，各年度的编号将会重复"
     return None

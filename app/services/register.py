@@ -287,5 +287,6 @@ def dashboard(ctx: ServiceContext) -> Dashboard:
                 .limit(10)
             )
         )
-    rows = fetch_rows(ctx, upcoming_ids + awaiting_ids)
-    return Dashboard(upcoming=[rows[i] for i in upcoming_ids + awaiting_ids if i in rows], **counts)
+    shown = list(dict.fromkeys(upcoming_ids + awaiting_ids))  # a case can be in both lists: show it once
+    rows = fetch_rows(ctx, shown)
+    return Dashboard(upcoming=[rows[i] for i in shown if i in rows], **counts)

@@ -14,6 +14,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
 from app.services.context import ServiceContext
+from app.services.maintenance import recompute_if_calendar_changed
 from app.services.profile import ensure_defaults
 from app.store.database import DatabaseOpenError, DatabaseRuntimeError, open_database
 from app.ui import msgbox
@@ -67,6 +68,7 @@ def run_gui(db_path: Path | None, *, auto_backup: bool = True, page: str = "工�
         return 2
     ctx = ServiceContext(db)
     ensure_defaults(ctx)
+    moved = recompute_if_calendar_changed(ctx)
     install_excepthook()
     from app.ui.main_window import MainWindow
 
@@ -74,6 +76,8 @@ def run_gui(db_path: Path | None, *, auto_backup: bool = True, page: str = "工�
     if page in MainWindow.PAGES:
         window.go_to(page)
     window.showMaximized()
+    if moved:
+        window.statusBar().showMessage(f"工作日历已更新，已重新计算答复期限，{len(moved)} 件申请的期限有变化", 15000)
     runner = AutoBackupRunner(db.path, window) if auto_backup else None
     if runner is not None:
         runner.finished.connect(window.statusBar().showMessage)

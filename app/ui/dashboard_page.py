@@ -131,7 +131,7 @@ class DashboardPage(QWidget):
         due_soon = int(self.ctx.setting("due_soon_days") or 3)
         self.table.setRowCount(len(d.upcoming))
         for r, row in enumerate(d.upcoming):
-            if row.status.value == "paused":
+            if row.status.value == "paused" and row.reply_due is None:
                 due = tr("计时暂停")
             elif row.reply_due:
                 due = cn_date_weekday(row.reply_due)

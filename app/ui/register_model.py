@@ -73,12 +73,12 @@ def traffic_light(row: RegisterRow, due_soon_days: int) -> str:
     """'red' overdue, 'amber' ≤ N working days left, 'grey' paused/awaiting, 'green' closed, '' otherwise."""
     if row.status is Status.CLOSED:
         return "green"
+    if row.days_left is not None and row.days_left < 0:
+        return "red"  # a pause begun after the period ran out does not hide that it ran out
     if row.status in (Status.PAUSED, Status.AWAITING_CONFIRMATION, Status.AWAITING_CORRECTION):
         return "grey"
     if row.days_left is None:
         return ""
-    if row.days_left < 0:
-        return "red"
     if row.days_left <= due_soon_days:
         return "amber"
     return ""
@@ -211,7 +211,7 @@ class RegisterTableModel(QAbstractTableModel):
                 return f"{row.status.label}（{row.outcome.label}）"
             return row.status.label
         if col == COL_DUE:
-            if row.status is Status.PAUSED:
+            if row.status is Status.PAUSED and row.reply_due is None:
                 return tr("计时暂停")
             if row.status is Status.AWAITING_CONFIRMATION:
                 return tr("未起算")

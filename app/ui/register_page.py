@@ -128,6 +128,7 @@ class RegisterPage(QWidget):
         elapsed = (time.perf_counter() - started) * 1000
         self.count_label.setText(tr("共 {n} 件（查询用时 {ms:.0f} 毫秒）").format(n=self.model.rowCount(), ms=elapsed))
         self._stale = False
+        self._loaded_on = self.ctx.today()
 
     def set_status_filter(self, value: str) -> None:
         self.search.clear()
@@ -142,7 +143,8 @@ class RegisterPage(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        if self._stale:
+        """Reload when something changed or the day turned (days left and colours depend on today)."""
+        if self._stale or getattr(self, "_loaded_on", None) != self.ctx.today():
             self._fill_years()
             self.apply_filter()
 

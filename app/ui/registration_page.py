@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from PySide6.QtCore import QCoreApplication, QDate, QDateTime, Qt, QTime, Signal
+from PySide6.QtCore import QCoreApplication, QDate, QDateTime, Qt, QTime, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
@@ -185,6 +185,10 @@ class RegistrationPage(QWidget):
         self.save_button.clicked.connect(self.save)
         self.clear_button.clicked.connect(self.reset)
         self.reset()
+        self._day_timer = QTimer(self)
+        self._day_timer.setInterval(60_000)
+        self._day_timer.timeout.connect(self.follow_the_day)
+        self._day_timer.start()
 
     # ----- building -------------------------------------------------------------------------------
     def _build_receipt_group(self) -> QGroupBox:
@@ -346,16 +350,43 @@ class RegistrationPage(QWidget):
         return group
 
     # ----- behaviour ------------------------------------------------------------------------------
-    def reset(self) -> None:
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.follow_the_day()
+
+    def follow_the_day(self) -> None:
+        """A form left open overnight must not register today's application on yesterday's date.
+
+        The upper limits always follow today; an untouched form also moves its default dates to now.
+        """
         now = self.ctx.now()
-        self.channel.setCurrentIndex(0)
-        self.post_kind.setCurrentIndex(0)
-        self.arrived_at.setDateTime(_qdatetime(now))
+        if self._prepared_on == now.date():
+            return
+        if self._pristine():
+            self.reset()
+            return
         self.arrived_at.setMaximumDateTime(_qdatetime(now.replace(hour=23, minute=59)))
         for edit in (self.handed_in_on, self.signed_on):
-            edit.setDate(_qdate(now.date()))
             edit.setMaximumDate(_qdate(now.date()))
+        self.confirmed_at.setMaximumDateTime(_qdatetime(now.replace(hour=23, minute=59)))
+        self._prepared_on = now.date()
+
+    def _pristine(self) -> bool:
+        return not (self.name.text().strip() or self.content.toPlainText().strip() or self.id_field.number.text())
+
+    def reset(self) -> None:
+        now = self.ctx.now()
+        self._prepared_on = now.date()
+        self.channel.setCurrentIndex(0)
+        self.post_kind.setCurrentIndex(0)
+        end_of_day = _qdatetime(now.replace(hour=23, minute=59))
+        self.arrived_at.setMaximumDateTime(end_of_day)  # limits first, or the old limit clamps the new value
+        self.arrived_at.setDateTime(_qdatetime(now))
+        for edit in (self.handed_in_on, self.signed_on):
+            edit.setMaximumDate(_qdate(now.date()))
+            edit.setDate(_qdate(now.date()))
         self.confirmed.setChecked(False)
+        self.confirmed_at.setMaximumDateTime(end_of_day)
         self.confirmed_at.setDateTime(_qdatetime(now))
         for w in (
             self.name,
@@ -558,8 +589,19 @@ class RegistrationPage(QWidget):
         )
 
     def save(self) -> RegistrationResult | None:
+        self.follow_the_day()
+        data = self.collect()
+        today = self.ctx.today()
+        if data.arrived_at.date() != today and not msgbox.confirm(
+            self,
+            tr("确认到达日期"),
+            tr("到达日期为 {d}，不是今天（{t}）。\n登记编号的年度和答复期限都将按该日期计算，确认登记吗？").format(
+                d=cn_date(data.arrived_at.date()), t=cn_date(today)
+            ),
+        ):
+            return None
         try:
-            result = register_application(self.ctx, self.collect())
+            result = register_application(self.ctx, data)
         except ValidationError as exc:
             msgbox.warning(self, tr("无法登记"), tr("请先补全或更正以下内容："), "\n".join(exc.problems))
             msgbox_text = "\n".join(f"• {p}" for p in exc.problems)

@@ -31,6 +31,11 @@ def test_unusable_patterns_are_explained(pattern):
         format_number(pattern, 2026, 1)
 
 
+def test_a_pattern_without_the_year_would_repeat_numbers_each_year():
+    assert "{年}" in (validate_pattern("依申请第{号}号") or "")
+    assert validate_pattern("〔{年}〕第{号}号") is None
+
+
 def test_chain_detects_edits_and_deletions():
     rows = []
     prev = GENESIS

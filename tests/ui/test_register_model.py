@@ -47,3 +47,23 @@ def test_model_shows_masked_ids_clock_and_colours(qapp, ctx):
     assert model.data(model.index(1, COL_NUMBER), Qt.ItemDataRole.DecorationRole) is None
     model.sort(COL_NUMBER, Qt.SortOrder.AscendingOrder)
     assert model.data(model.index(0, COL_NUMBER)) == "〔2026〕第1号"
+
+
+def test_overdue_beats_paused_in_the_traffic_light():
+    from datetime import date
+
+    from app.domain.codes import Status
+    from app.services.register import RegisterRow
+    from app.ui.register_model import traffic_light
+
+    def row(status, days_left, due=date(2026, 3, 19)):
+        return RegisterRow(
+            1, "〔2026〕第1号", date(2026, 2, 13), date(2026, 2, 13), Channel.IN_PERSON, "张三", "", ApplicantKind.OTHER,
+            "x", status, None, due, None, days_left, False,
+        )  # fmt: skip
+
+    assert traffic_light(row(Status.PAUSED, -1), 3) == "red"
+    assert traffic_light(row(Status.PAUSED, None, None), 3) == "grey"
+    assert traffic_light(row(Status.IN_PROGRESS, 3), 3) == "amber"
+    assert traffic_light(row(Status.IN_PROGRESS, 4), 3) == ""
+    assert traffic_light(row(Status.CLOSED, -5), 3) == "green"

@@ -86,3 +86,24 @@ def test_standard_buttons_are_chinese(qtbot, qapp):
     qtbot.addWidget(box)
     texts = {b.text().replace("&", "") for b in box.buttons()}
     assert any("确定" in t for t in texts) and any("取消" in t for t in texts)
+
+
+def test_a_form_left_open_overnight_follows_the_new_day(qtbot, ctx, clock, monkeypatch):
+    from datetime import datetime
+
+    asked: list[str] = []
+    monkeypatch.setattr(msgbox, "confirm", lambda _p, _t, text: asked.append(text) or False)
+    monkeypatch.setattr(msgbox, "information", lambda *a, **k: None)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    page = window.registration
+    clock.value = datetime(2026, 2, 24, 8, 40)  # the form was prepared on 2026-02-13
+    page.follow_the_day()
+    assert page.arrived_at.dateTime().date().day() == 24  # untouched form moved to today
+    page.name.setText("钱七")
+    page.phone.setText("1")
+    page.content.setPlainText("某文件")
+    clock.value = datetime(2026, 2, 25, 8, 40)
+    assert page.save() is None  # arrival date is yesterday: the clerk is asked, and declined
+    assert asked and "不是今天" in asked[0]
+    assert page.name.text() == "钱七"
