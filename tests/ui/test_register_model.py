@@ -58,8 +58,8 @@ def test_overdue_beats_paused_in_the_traffic_light():
 
     def row(status, days_left, due=date(2026, 3, 19)):
         return RegisterRow(
-            1, "〔2026〕第1号", date(2026, 2, 13), date(2026, 2, 13), Channel.IN_PERSON, "张三", "", ApplicantKind.OTHER,
-            "x", status, None, due, None, days_left, False,
+            1, "〔2026〕第1号", date(2026, 2, 13), date(2026, 2, 13), Channel.IN_PERSON, "张三", "",
+            ApplicantKind.OTHER, "x", status, None, due, None, days_left, False,
         )  # fmt: skip
 
     assert traffic_light(row(Status.PAUSED, -1), 3) == "red"
