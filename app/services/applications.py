@@ -618,3 +618,71 @@ def recompute_open(ctx: ServiceContext) -> list[tuple[int, str, date | None, dat
 
 def touch_profile_timestamp(session: Session, now: datetime) -> None:  # used by tests of migrations
     session.execute(update(AgencyProfile).values(updated_at=now))
+
+
+# Fields the clerk may correct after registration, with their Chinese names (for the timeline's old → new).
+EDITABLE_FIELDS: dict[str, str] = {
+    "applicant_name": "申请人姓名/名称",
+    "phone": "联系电话",
+    "address": "通讯地址",
+    "postcode": "邮政编码",
+    "email": "电子邮箱",
+    "contact_person": "联系人",
+    "legal_representative": "法定代表人",
+    "content": "所需信息",
+    "document_titles": "文件名称/文号",
+    "purpose": "用途",
+    "notes": "备注",
+}
+_CONTACT_KEYS = ("phone", "address", "postcode", "email", "contact_person", "legal_representative")
+
+
+def edit_application(ctx: ServiceContext, application_id: int, changes: dict[str, str], reason: str) -> int:
+    """Correct registration particulars; every change is an EDITED event with old → new and the reason.
+
+    The receipt date, channel and identity number are not editable here: they start the legal clock or
+    identify the applicant, and a wrong one means the registration itself must be reviewed. Returns the
+    number of fields changed (0 = nothing to do, no event written).
+    """
+    unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise ValidationError([f"不能修改的项目：{', '.join(unknown)}"])
+    if not _clean(reason):
+        raise ValidationError(["请填写修改原因（将记入办理记录）"])
+    with ctx.db.session_scope() as s:
+        app = s.get(Application, application_id)
+        if app is None:
+            raise NotFound("找不到该申请")
+        given = dict(app.applicant_snapshot or {})
+        applicant = app.applicant
+
+        def current(key: str) -> str:
+            if key in _CONTACT_KEYS:
+                return str(given[key]) if key in given else (getattr(applicant, key) or "")
+            return getattr(app, key) or ""
+
+        diff = {k: (current(k), _clean(v)) for k, v in changes.items() if current(k) != _clean(v)}
+        if not diff:
+            return 0
+        if "applicant_name" in diff and not diff["applicant_name"][1]:
+            raise ValidationError(["申请人姓名或名称不能为空"])
+        if "content" in diff and not diff["content"][1]:
+            raise ValidationError(["所需信息的内容描述不能为空"])
+        for key, (_old, new) in diff.items():
+            if key in _CONTACT_KEYS:
+                given[key] = new
+            else:
+                setattr(app, key, new or None if key != "applicant_name" and key != "content" else new)
+        app.applicant_snapshot = given
+        app.updated_at = ctx.now()
+        append_event(
+            s,
+            app.id,
+            EventKind.EDITED.value,
+            ctx.today(),
+            actor=ctx.clerk(),
+            recorded_at=ctx.now(),
+            data={"changes": {k: {"field": EDITABLE_FIELDS[k], "old": o, "new": n} for k, (o, n) in diff.items()}},
+            note=_clean(reason),
+        )
+        return len(diff)

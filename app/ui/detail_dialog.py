@@ -21,14 +21,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.codes import EventKind, Status
+from app.domain.codes import EventKind, Outcome, Status
 from app.domain.dates import cn_date, cn_date_weekday, cn_datetime
 from app.domain.timeline import PAUSE_STARTS
 from app.domain.workcalendar import WorkCalendar
-from app.services.applications import ApplicationDetail, confirm_receipt, get_application, record_event
+from app.services.applications import (
+    ApplicationDetail,
+    EventView,
+    confirm_receipt,
+    edit_application,
+    get_application,
+    record_event,
+)
 from app.services.context import ServiceContext
 from app.services.errors import ServiceError, ValidationError
 from app.ui import msgbox
+from app.ui.edit_dialog import EditDialog
 from app.ui.event_dialog import EventDialog, open_pause_kinds
 
 
@@ -51,6 +59,26 @@ def _correction_deadline(d: ApplicationDetail) -> date | None:
             raw = e.data.get("deadline")
             return date.fromisoformat(raw) if isinstance(raw, str) else None
     return None
+
+
+def event_summary(e: EventView) -> str:
+    """What an event changed, in words: old → new for corrections of the record, the outcome of a reply …"""
+    data = e.data
+    if e.kind is EventKind.EDITED:
+        changes = data.get("changes", {})
+        return "；".join(f"{c['field']}：{c['old'] or '（空）'} → {c['new'] or '（空）'}" for c in changes.values())
+    if e.kind is EventKind.DECIDED and data.get("outcome"):
+        try:
+            return Outcome(data["outcome"]).label
+        except ValueError:
+            return str(data["outcome"])
+    if e.kind is EventKind.EXTENSION and data.get("days"):
+        return f"延长 {data['days']} 个工作日"
+    if e.kind is EventKind.CORRECTION_REQUESTED and data.get("deadline"):
+        return f"补正期限 {data['deadline']}"
+    if e.kind is EventKind.RECEIPT_CONFIRMED and data.get("with"):
+        return str(data["with"])
+    return ""
 
 
 def render_detail_html(
@@ -139,7 +167,8 @@ def render_detail_html(
         for c in d.identity_checks
     )
     events = "".join(
-        f"<tr><td>{cn_date(e.day)}</td><td>{escape(e.label)}</td><td>{escape(e.note)}</td>"
+        f"<tr><td>{cn_date(e.day)}</td><td>{escape(e.label)}</td>"
+        f"<td>{escape('；'.join(x for x in (event_summary(e), e.note) if x))}</td>"
         f"<td>{escape(e.actor)}</td><td>{cn_datetime(e.recorded_at)}</td></tr>"
         for e in d.events
     )
@@ -259,15 +288,19 @@ class DetailDialog(QDialog):
         self.confirm_button.setObjectName("confirmReceipt")
         self.event_button = QPushButton(tr("记录办理事项…"))
         self.event_button.setObjectName("recordEvent")
+        self.edit_button = QPushButton(tr("修改登记信息…"))
+        self.edit_button.setObjectName("editApplication")
         close = QPushButton(tr("关闭"))
         buttons.addWidget(self.confirm_button)
         buttons.addWidget(self.event_button)
+        buttons.addWidget(self.edit_button)
         buttons.addStretch(1)
         buttons.addWidget(close)
         layout.addLayout(buttons)
         self.explain_toggle.toggled.connect(self._toggle_explanation)
         self.confirm_button.clicked.connect(self._confirm)
         self.event_button.clicked.connect(self.record_event)
+        self.edit_button.clicked.connect(self.edit)
         close.clicked.connect(self.accept)
         self.load()
 
@@ -298,6 +331,22 @@ class DetailDialog(QDialog):
         msgbox.information(
             self, tr("已确认"), tr("收到申请之日为 {d}，答复期限已开始计算。").format(d=cn_date(receipt))
         )
+
+    def edit(self) -> bool:
+        """Correct the registration particulars; True when something changed."""
+        answer = EditDialog.ask(self, self.detail)
+        if answer is None:
+            return False
+        values, reason = answer
+        try:
+            n = edit_application(self.ctx, self.application_id, values, reason)
+        except ServiceError as exc:
+            msgbox.warning(self, tr("无法修改"), str(exc))
+            return False
+        if n:
+            self.changed = True
+            self.load()
+        return bool(n)
 
     def record_event(self) -> bool:
         """Ask for one step of the procedure and record it through the service; True when recorded."""

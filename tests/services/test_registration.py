@@ -227,3 +227,20 @@ def test_id_numbers_are_stored_normalised(ctx):
     from app.services import register as R
 
     assert R.query_ids(ctx, R.RegisterFilter(text="11010519491231002X")) == [r.id]
+
+
+def test_corrections_of_the_record_keep_old_and_new_with_the_reason(ctx):
+    r = A.register_application(ctx, reg())
+    with pytest.raises(ValidationError):
+        A.edit_application(ctx, r.id, {"phone": "13900000000"}, reason=" ")
+    with pytest.raises(ValidationError):
+        A.edit_application(ctx, r.id, {"receipt_date": "2026-01-01"}, reason="x")
+    assert A.edit_application(ctx, r.id, {"phone": "13800000000"}, reason="未变") == 0
+    assert A.edit_application(ctx, r.id, {"phone": "13900000000", "content": "新的描述"}, reason="申请人来电更正") == 2
+    d = A.get_application(ctx, r.id)
+    assert d.phone == "13900000000" and d.content == "新的描述"
+    edited = d.events[-1]
+    assert edited.kind is EventKind.EDITED and edited.note == "申请人来电更正"
+    assert edited.data["changes"]["phone"] == {"field": "联系电话", "old": "13800000000", "new": "13900000000"}
+    with ctx.db.session_scope() as s:
+        assert check_chain(s) == []

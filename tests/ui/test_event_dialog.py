@@ -215,3 +215,28 @@ def test_a_note_needs_text(qtbot, ctx):
     d.note.setPlainText("申请人来电询问进度")
     assert d.problems() == []
     assert d.answer()[3] == "申请人来电询问进度"
+
+
+def test_editing_from_the_detail_view_shows_old_and_new_in_the_timeline(qtbot, ctx, monkeypatch):
+    from app.ui.edit_dialog import EditDialog
+
+    app_id = register(ctx)
+    dialog = DetailDialog(ctx, app_id)
+    qtbot.addWidget(dialog)
+    monkeypatch.setattr(
+        EditDialog, "ask", classmethod(lambda cls, parent, detail: ({"phone": "13900000000"}, "来电更正"))
+    )
+    assert dialog.edit()
+    html = dialog.browser.toPlainText()
+    assert "联系电话：1 → 13900000000" in html and "来电更正" in html
+    assert dialog.changed
+
+
+def test_edit_dialog_offers_the_current_particulars(qtbot, ctx):
+    from app.services.applications import get_application
+    from app.ui.edit_dialog import EditDialog
+
+    dialog = EditDialog(get_application(ctx, register(ctx)))
+    qtbot.addWidget(dialog)
+    values = dialog.values()
+    assert values["applicant_name"] == "张三" and values["content"] == "某文件" and values["phone"] == "1"
