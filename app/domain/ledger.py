@@ -3,9 +3,13 @@
 Offices that adopt the program bring years of applications kept in Excel; the annual report's 上年结转
 depends on them (domain.md §6). A ledger row becomes one application with its timeline:
 
-- 收到日期 is the legal date of receipt (第三十一条) recorded in the ledger;
+- 收到日期 is the legal date of receipt (第三十一条) recorded in the ledger; it may be left empty only when
+  到达日期 (the day the application arrived) is given: the application is then 待确认 (an ordinary letter
+  whose receipt could not be confirmed, domain.md §3) and no clock runs, so no other date may be filled in;
+- 到达日期 (optional) is the arrival day; without it the arrival is taken as the 收到日期;
 - 补正通知日期 / 补正收到日期 become the correction events (第三十条);
-- 征求意见开始 / 征求意见结束 a third-party consultation pause (第三十二条、第三十三条第三款);
+- 征求意见开始 / 征求意见结束 a consultation pause (第三十三条第三款); 征求意见对象 (optional) says whom:
+  第三方 (the default, 第三十二条) or 其他机关 (第三十四条);
 - 收费通知日期 / 缴费日期 a fee pause (国办函〔2020〕109号);
 - 延期工作日 an extension of 0–20 working days (第三十三条第二款);
 - 答复日期 + 办理结果 the decision (one row of annual-report table 三);
@@ -35,6 +39,8 @@ from app.domain.workcalendar import DayKind, WorkCalendar, YearSchedule
 
 __all__ = [
     "COMPUTED_COLUMNS",
+    "CONSULT_AGENCY",
+    "CONSULT_THIRD_PARTY",
     "EXPORT_COLUMNS",
     "IMPORT_COLUMNS",
     "LITIGATION_KIND_LABELS",
@@ -55,6 +61,7 @@ __all__ = [
 
 C_NUMBER = "登记编号"
 C_RECEIPT = "收到日期"
+C_ARRIVAL = "到达日期"
 C_CHANNEL = "申请方式"
 C_KIND = "申请人类型"
 C_NAME = "申请人"
@@ -68,6 +75,7 @@ C_CORR_NOTICE = "补正通知日期"
 C_CORR_RECEIVED = "补正收到日期"
 C_CONSULT_START = "征求意见开始"
 C_CONSULT_END = "征求意见结束"
+C_CONSULT_PARTY = "征求意见对象"
 C_EXTENSION = "延期工作日"
 C_FEE_NOTICE = "收费通知日期"
 C_FEE_PAID = "缴费日期"
@@ -105,6 +113,8 @@ IMPORT_COLUMNS: tuple[str, ...] = (
     C_LIT_DATE,
     C_LIT_KIND,
     C_LIT_RESULT,
+    C_ARRIVAL,
+    C_CONSULT_PARTY,
 )
 REQUIRED_COLUMNS: tuple[str, ...] = (C_RECEIPT, C_KIND, C_NAME, C_CONTENT)
 
@@ -118,6 +128,7 @@ EXPORT_COLUMNS: tuple[str, ...] = IMPORT_COLUMNS + COMPUTED_COLUMNS
 DATE_COLUMNS: frozenset[str] = frozenset(
     {
         C_RECEIPT,
+        C_ARRIVAL,
         C_CORR_NOTICE,
         C_CORR_RECEIVED,
         C_CONSULT_START,
@@ -156,6 +167,17 @@ _LITIGATION_KIND_ALIASES: dict[str, str] = {
     "复议后起诉": LITIGATION_AFTER,
     LITIGATION_DIRECT: LITIGATION_DIRECT,
     LITIGATION_AFTER: LITIGATION_AFTER,
+}
+
+CONSULT_THIRD_PARTY = "第三方"
+CONSULT_AGENCY = "其他机关"
+_CONSULT_PARTY_ALIASES: dict[str, bool] = {
+    "第三方": False,
+    "第三人": False,
+    "其他机关": True,
+    "其他行政机关": True,
+    "行政机关": True,
+    "机关": True,
 }
 
 # The 条例 took effect on 2008-05-01 (2007 version); no ledger row can be older.
@@ -232,7 +254,7 @@ class LedgerRow:
 
     row: int
     reg_number: str
-    receipt_date: date
+    receipt_date: date | None  # None = 待确认 (arrival_date is then set)
     channel: Channel
     applicant_kind: ApplicantKind
     applicant_name: str
@@ -242,6 +264,8 @@ class LedgerRow:
     phone: str = ""
     address: str = ""
     email: str = ""
+    arrival_date: date | None = None
+    consultation_agency: bool = False  # True: another agency (第三十四条); False: a third party (第三十二条)
     correction_notice: date | None = None
     correction_received: date | None = None
     consultation_start: date | None = None
@@ -257,6 +281,13 @@ class LedgerRow:
     litigation_date: date | None = None
     litigation_kind: str | None = None
     litigation_result: str | None = None
+
+    @property
+    def arrived_on(self) -> date:
+        """The arrival day: 到达日期, else the receipt date."""
+        day = self.arrival_date or self.receipt_date
+        assert day is not None
+        return day
 
     def remedies(self) -> list[tuple[str, date, str | None]]:
         """(kind, filed_on, result) of the remedy cases: reconsideration, litigation_direct/after."""
@@ -395,7 +426,25 @@ class _RowReader:
 def _read_row(row: int, cells: Mapping[str, object], today: date) -> _RowReader:
     r = _RowReader(row, cells, today)
     reg_number = r.text(C_NUMBER)
-    receipt = r.date(C_RECEIPT, required=True)
+    arrival = r.date(C_ARRIVAL)
+    receipt = r.date(C_RECEIPT, required=arrival is None and _text(cells.get(C_ARRIVAL)) == "")
+    r.after(C_RECEIPT, receipt, C_ARRIVAL, arrival)
+    if receipt is None and arrival is not None:
+        for column in (
+            C_CORR_NOTICE,
+            C_CORR_RECEIVED,
+            C_CONSULT_START,
+            C_CONSULT_END,
+            C_EXTENSION,
+            C_FEE_NOTICE,
+            C_FEE_PAID,
+            C_REPLY,
+            C_OUTCOME,
+            C_RECON_DATE,
+            C_LIT_DATE,
+        ):
+            if _text(cells.get(column)):
+                r.problem(column, "收到日期为空（待确认收到，期限未起算），不能填写办理过程的日期或结果")
 
     channel_text = r.text(C_CHANNEL)
     channel: Channel | None = Channel.IN_PERSON
@@ -529,7 +578,16 @@ def _read_row(row: int, cells: Mapping[str, object], today: date) -> _RowReader:
         elif _text(cells.get(C_RECON_DATE)) == "":
             r.warn(C_RECON_DATE, "行政诉讼类型为复议后起诉，但没有行政复议日期")
 
-    if r.problems or receipt is None or kind is None or channel is None:
+    party_text = r.text(C_CONSULT_PARTY)
+    consult_agency = False
+    if party_text:
+        key = party_text.replace(" ", "")
+        if key not in _CONSULT_PARTY_ALIASES:
+            r.problem(C_CONSULT_PARTY, f"未知的征求意见对象“{party_text}”（可填：第三方、其他机关）")
+        else:
+            consult_agency = _CONSULT_PARTY_ALIASES[key]
+
+    if r.problems or (receipt is None and arrival is None) or kind is None or channel is None:
         return r
     r.parsed = LedgerRow(
         row=row,
@@ -544,6 +602,8 @@ def _read_row(row: int, cells: Mapping[str, object], today: date) -> _RowReader:
         phone=r.text(C_PHONE),
         address=r.text(C_ADDRESS),
         email=r.text(C_EMAIL),
+        arrival_date=arrival,
+        consultation_agency=consult_agency,
         correction_notice=corr_notice,
         correction_received=corr_received,
         consultation_start=consult_start,
@@ -578,7 +638,8 @@ def _remedy_result(r: _RowReader, column: str) -> str | None:
 def row_events(row: LedgerRow) -> list[LedgerEvent]:
     """The timeline events of an imported row, in date order (registration itself not included).
 
-    征求意见 becomes a third-party consultation (第三十二条); its working days do not count towards the
+    征求意见 becomes a third-party consultation (第三十二条), or another agency's (第三十四条) when
+    征求意见对象 says 其他机关; its working days do not count towards the
     reply period (第三十三条第三款), nor do those between a fee notice and payment (国办函〔2020〕109号).
     """
     src = "由台账导入"
@@ -590,15 +651,19 @@ def row_events(row: LedgerRow) -> list[LedgerEvent]:
 
     add(1, EventKind.CORRECTION_REQUESTED, row.correction_notice)
     add(2, EventKind.CORRECTION_RECEIVED, row.correction_received)
-    add(3, EventKind.THIRD_PARTY_CONSULTATION_STARTED, row.consultation_start)
-    add(4, EventKind.THIRD_PARTY_CONSULTATION_ENDED, row.consultation_end)
+    if row.consultation_agency:
+        add(3, EventKind.AGENCY_CONSULTATION_STARTED, row.consultation_start)
+        add(4, EventKind.AGENCY_CONSULTATION_ENDED, row.consultation_end)
+    else:
+        add(3, EventKind.THIRD_PARTY_CONSULTATION_STARTED, row.consultation_start)
+        add(4, EventKind.THIRD_PARTY_CONSULTATION_ENDED, row.consultation_end)
     add(5, EventKind.FEE_NOTICE_SENT, row.fee_notice)
     add(6, EventKind.FEE_PAID, row.fee_paid)
     if row.extension_days:
         add(
             7,
             EventKind.EXTENSION,
-            row.extension_on or row.receipt_date,
+            row.extension_on or row.arrived_on,
             {"days": row.extension_days},
             "由台账导入；台账未载明延期告知日期，以未延期时的答复期限（或答复日）记载",
         )
@@ -632,9 +697,9 @@ def _check_timeline(
             plain = replace(row, extension_days=0)
             proj0 = project(row.receipt_date, _timeline(row_events(plain)), fee_payment_days=fee_payment_days)
             dl0 = compute_deadlines(proj0.clock, cal)
-            on = dl0.unextended_due or dl0.reply_due or row.receipt_date
+            on = dl0.unextended_due or dl0.reply_due or row.arrived_on
             on = min(x for x in (on, row.reply_date, today) if x is not None)
-            row = replace(row, extension_on=max(on, row.receipt_date))
+            row = replace(row, extension_on=max(on, row.receipt_date or on))
         proj = project(row.receipt_date, _timeline(row_events(row)), fee_payment_days=fee_payment_days)
         dl = compute_deadlines(proj.clock, cal)
     except (TimelineError, ValueError) as exc:
@@ -785,5 +850,7 @@ def template_rows() -> list[list[object]]:
         C_LIT_DATE: "",
         C_LIT_KIND: "",
         C_LIT_RESULT: "",
+        C_ARRIVAL: "",
+        C_CONSULT_PARTY: "",
     }
     return [list(IMPORT_COLUMNS), [example[c] for c in IMPORT_COLUMNS]]

@@ -30,6 +30,8 @@ from app.domain.audit import GENESIS, event_hash
 from app.domain.codes import ApplicantKind, Channel, EventKind, IdDocType, Outcome
 from app.domain.dates import cn_date
 from app.domain.ledger import (
+    CONSULT_AGENCY,
+    CONSULT_THIRD_PARTY,
     EXPORT_COLUMNS,
     LITIGATION_KIND_LABELS,
     RECONSIDERATION,
@@ -52,6 +54,7 @@ from app.store.events import hashed_fields
 from app.store.models import Applicant, Application, Event, NumberSequence, RemedyCase
 
 __all__ = [
+    "ExportReport",
     "ImportReport",
     "LedgerFileError",
     "export_ledger",
@@ -84,6 +87,29 @@ def _decode_csv(raw: bytes) -> str:
     raise LedgerFileError("无法识别 CSV 文件的编码（支持 UTF-8 和 GBK/GB18030），请在 Excel 中另存为 .xlsx 后再导入")
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: object) -> object:
+    """A value as a CSV cell. Text that Excel would run as a formula (starting with = + - @) gets a leading
+    single quote, which Excel shows as plain text; :func:`_csv_uncell` removes it again on import. Only text
+    is quoted: numbers (延期工作日) are written as numbers and are never negative."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _csv_uncell(text: str) -> str:
+    """Undo :func:`_csv_cell`: "'=SUM(A1)" reads back as "=SUM(A1)"; other text is unchanged."""
+    if text.startswith("'") and text[1:].startswith(_FORMULA_START):
+        return text[1:]
+    return text
+
+
 def read_table(path: Path) -> tuple[list[object], list[tuple[int, list[object]]]]:
     """The header (first non-empty row) and the data rows as (row number as Excel shows it, cells)."""
     suffix = path.suffix.lower()
@@ -91,7 +117,8 @@ def read_table(path: Path) -> tuple[list[object], list[tuple[int, list[object]]]
         if suffix == ".csv":
             text = _decode_csv(path.read_bytes())
             records: Iterator[tuple[int, list[object]]] = (
-                (i, list(rec)) for i, rec in enumerate(csv.reader(io.StringIO(text, newline="")), start=1)
+                (i, [_csv_uncell(c) for c in rec])
+                for i, rec in enumerate(csv.reader(io.StringIO(text, newline="")), start=1)
             )
             all_rows = list(records)
         elif suffix in (".xlsx", ".xlsm"):
@@ -135,7 +162,7 @@ def _write_table(path: Path, rows: Sequence[Sequence[object]], date_columns: set
             with tmp.open("w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel then reads UTF-8
                 writer = csv.writer(fh)
                 for row in rows:
-                    writer.writerow(["" if v is None else v.isoformat() if isinstance(v, date) else v for v in row])
+                    writer.writerow([_csv_cell(v) for v in row])
         elif suffix == ".xlsx":
             _write_xlsx(tmp, rows, date_columns)
         else:
@@ -143,6 +170,10 @@ def _write_table(path: Path, rows: Sequence[Sequence[object]], date_columns: set
         tmp.replace(path)
     except PermissionError as exc:
         raise LedgerFileError(f"无法写入文件（可能正在 Excel 中打开，或没有权限）：{path}") from exc
+    except FileNotFoundError as exc:
+        raise LedgerFileError(f"找不到要保存到的文件夹：{path.parent}") from exc
+    except OSError as exc:
+        raise LedgerFileError(f"无法写入文件：{path}（{exc.strerror or exc}）") from exc
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -320,11 +351,20 @@ def _pattern_regex(pattern: str) -> re.Pattern[str] | None:
 def _allocate_numbers(s: Session, rows: list[LedgerRow], pattern: str) -> tuple[dict[int, tuple[int, int, str]], int]:
     """(year, seq, reg_number) for each row (keyed by row number), and how many numbers were new.
 
-    A number written in the ledger is kept; if it follows the office's pattern (e.g. 〔2021〕第3号) its
-    sequence number is reused so that later numbers continue after it. Blank numbers get the next numbers of
-    their receipt year (same per-year sequence as registration at the counter), in order of receipt.
+    A number written in the ledger is kept. If it follows the office's pattern (e.g. 〔2021〕第3号) it is
+    filed under the year written IN THE NUMBER (which may differ from the row's receipt year, e.g. a letter
+    that arrived on 31 December) and that year's counter moves past it, so the counter at the desk never
+    hands the same number out again. Blank numbers get the next free numbers of their arrival year (the
+    same per-year sequence as registration at the counter), in order of arrival; a number whose text is
+    already in use (in the register or elsewhere in the file) is skipped.
     """
-    years = sorted({r.receipt_date.year for r in rows})
+    rx = _pattern_regex(pattern)
+    written: dict[int, tuple[int, int]] = {}  # row -> (year, seq) read from a number in the office's pattern
+    for r in rows:
+        m = rx.match(r.reg_number) if (rx and r.reg_number) else None
+        if m:
+            written[r.row] = (int(m.group("y")), int(m.group("n")))
+    years = sorted({r.arrived_on.year for r in rows} | {y for y, _ in written.values()})
     last: dict[int, int] = dict.fromkeys(years, 0)
     for y, seq in s.execute(
         select(NumberSequence.year, NumberSequence.last).where(
@@ -338,39 +378,38 @@ def _allocate_numbers(s: Session, rows: list[LedgerRow], pattern: str) -> tuple[
         last[y] = max(last[y], seq)
     taken_numbers = set(s.scalars(select(Application.reg_number)))
     taken_numbers.update(r.reg_number for r in rows if r.reg_number)
-    rx = _pattern_regex(pattern)
     out: dict[int, tuple[int, int, str]] = {}
     later: list[LedgerRow] = []
     for r in rows:
         if not r.reg_number:
             continue
-        y = r.receipt_date.year
-        m = rx.match(r.reg_number) if rx else None
-        if m and int(m.group("y")) == y and (y, int(m.group("n"))) not in used:
-            seq = int(m.group("n"))
+        if r.row in written and written[r.row] not in used:
+            y, seq = written[r.row]
             used.add((y, seq))
             last[y] = max(last[y], seq)
             out[r.row] = (y, seq, r.reg_number)
         else:
             later.append(r)
 
-    def next_free(y: int, *, formatted: bool) -> tuple[int, str]:
+    def next_free(y: int) -> tuple[int, str]:
         while True:
             last[y] += 1
             number = format_number(pattern, y, last[y])
-            if (y, last[y]) not in used and (not formatted or number not in taken_numbers):
+            if (y, last[y]) not in used and number not in taken_numbers:
                 used.add((y, last[y]))
                 return last[y], number
 
     new = 0
-    for r in sorted((r for r in rows if not r.reg_number), key=lambda r: (r.receipt_date, r.row)):
-        seq, number = next_free(r.receipt_date.year, formatted=True)
+    for r in sorted((r for r in rows if not r.reg_number), key=lambda r: (r.arrived_on, r.row)):
+        y = r.arrived_on.year
+        seq, number = next_free(y)
         taken_numbers.add(number)
-        out[r.row] = (r.receipt_date.year, seq, number)
+        out[r.row] = (y, seq, number)
         new += 1
     for r in later:  # a number in another style: kept as written, given an internal sequence number
-        seq, _ = next_free(r.receipt_date.year, formatted=False)
-        out[r.row] = (r.receipt_date.year, seq, r.reg_number)
+        y = written[r.row][0] if r.row in written else r.arrived_on.year
+        seq, _ = next_free(y)
+        out[r.row] = (y, seq, r.reg_number)
     for y in years:
         row = s.get(NumberSequence, (REGISTRATION_SEQUENCE, y))
         if row is None:
@@ -401,17 +440,27 @@ def _write(
         next_event = (s.scalar(select(func.max(Event.id))) or 0) + 1
         prev_hash = s.scalar(select(Event.hash).order_by(Event.id.desc()).limit(1)) or GENESIS
 
-        # applicants: one per identity document (reused if already registered), else one per row
+        # applicants: one per identity document and set of contact details. A person already registered
+        # (or met earlier in the file) is reused only when the row's 联系电话/通讯地址/电子邮箱 are empty or
+        # the same; different details get a new applicant record, so no application loses the contact
+        # details it was made with.
         keys = {(r.id_doc_type.value, r.id_number) for r in rows if r.id_doc_type is not None and r.id_number}
-        applicant_ids: dict[tuple[str, str], int] = {}
+        applicant_ids: dict[tuple[str, str], list[tuple[int, tuple[str, str, str]]]] = {}
         id_list = sorted({k[1] for k in keys})
         for i in range(0, len(id_list), 500):
-            for a_id, doc, num in s.execute(
-                select(Applicant.id, Applicant.id_doc_type, Applicant.id_number)
+            for a_id, doc, num, phone, address, email in s.execute(
+                select(
+                    Applicant.id,
+                    Applicant.id_doc_type,
+                    Applicant.id_number,
+                    Applicant.phone,
+                    Applicant.address,
+                    Applicant.email,
+                )
                 .where(Applicant.id_number.in_(id_list[i : i + 500]))
                 .order_by(Applicant.id)
             ):
-                applicant_ids.setdefault((doc, num), a_id)
+                applicant_ids.setdefault((doc, num), []).append((a_id, (phone or "", address or "", email or "")))
         applicant_rows: list[dict[str, Any]] = []
         app_rows: list[dict[str, Any]] = []
         event_rows: list[dict[str, Any]] = []
@@ -419,12 +468,24 @@ def _write(
         ids: list[int] = []
         for r in rows:
             key = (r.id_doc_type.value, r.id_number) if r.id_doc_type is not None and r.id_number else None
-            applicant_id = applicant_ids.get(key) if key else None
+            contact = (r.phone, r.address, r.email)
+            applicant_id = (
+                next(
+                    (
+                        a_id
+                        for a_id, known in applicant_ids.get(key, [])
+                        if all(not mine or mine == theirs for mine, theirs in zip(contact, known, strict=True))
+                    ),
+                    None,
+                )
+                if key
+                else None
+            )
             if applicant_id is None:
                 applicant_id = next_applicant
                 next_applicant += 1
                 if key:
-                    applicant_ids[key] = applicant_id
+                    applicant_ids.setdefault(key, []).append((applicant_id, contact))
                 applicant_rows.append(
                     {
                         "id": applicant_id,
@@ -445,14 +506,18 @@ def _write(
             next_app += 1
             ids.append(app_id)
             year, seq, reg_number = numbers[r.row]
-            basis = f"由台账导入：以台账记载的收到日期 {cn_date(r.receipt_date)} 为收到申请之日（第三十一条）"
+            basis = (
+                f"由台账导入：以台账记载的收到日期 {cn_date(r.receipt_date)} 为收到申请之日（第三十一条）"
+                if r.receipt_date is not None
+                else "由台账导入：台账未记载收到日期，待确认收到（第三十一条），期限未起算"
+            )
             registered = (
                 EventKind.REGISTERED,
-                r.receipt_date,
+                r.arrived_on,
                 {
                     "reg_number": reg_number,
                     "channel": r.channel.value,
-                    "receipt_date": r.receipt_date.isoformat(),
+                    "receipt_date": r.receipt_date.isoformat() if r.receipt_date else None,
                     "receipt_basis": basis,
                     "filled_by_clerk": False,
                     "source": "ledger",
@@ -492,7 +557,7 @@ def _write(
                     "reg_number": reg_number,
                     "channel": r.channel.value,
                     "post_kind": None,
-                    "arrived_at": datetime.combine(r.receipt_date, datetime.min.time()),
+                    "arrived_at": datetime.combine(r.arrived_on, datetime.min.time()),
                     "receipt_date": r.receipt_date,
                     "receipt_basis": basis,
                     "confirmed_at": None,
@@ -551,14 +616,15 @@ def _write(
 # ------------------------------------------------------------------------------------------------ export
 
 
+def _year_of_case():
+    """The year a case belongs to in an export: its receipt year, else (待确认) its arrival year."""
+    return func.strftime("%Y", func.coalesce(Application.receipt_date, Application.arrived_at))
+
+
 def export_years(ctx: ServiceContext) -> list[int]:
-    """The receipt years present in the register, newest first (for the export dialog)."""
+    """The years present in the register (receipt year, else arrival year), newest first (export dialog)."""
     with ctx.db.session_scope() as s:
-        years = s.scalars(
-            select(func.distinct(func.strftime("%Y", Application.receipt_date))).where(
-                Application.receipt_date.is_not(None)
-            )
-        ).all()
+        years = s.scalars(select(func.distinct(_year_of_case()))).all()
     return sorted((int(y) for y in years if y), reverse=True)
 
 
@@ -579,8 +645,48 @@ def _first(events: list[tuple[str, date, dict[str, Any]]], *kinds: EventKind) ->
     return next((d for k, d, _ in events if k in codes), None)
 
 
+_REPEATABLE: tuple[tuple[str, frozenset[str]], ...] = (
+    ("补正", frozenset({EventKind.CORRECTION_REQUESTED.value})),
+    (
+        "征求意见",
+        frozenset({EventKind.THIRD_PARTY_CONSULTATION_STARTED.value, EventKind.AGENCY_CONSULTATION_STARTED.value}),
+    ),
+    ("收费", frozenset({EventKind.FEE_NOTICE_SENT.value})),
+)
+
+
+def _unrepresented(events: list[tuple[str, date, dict[str, Any]]]) -> list[str]:
+    """What of a timeline the ledger's one-per-kind columns cannot hold (e.g. ["收费 2 次"])."""
+    out: list[str] = []
+    for label, codes in _REPEATABLE:
+        n = sum(1 for k, _, _ in events if k in codes)
+        if n > 1:
+            out.append(f"{label} {n} 次")
+    return out
+
+
+@dataclass(frozen=True)
+class ExportReport:
+    """What an export wrote: the number of applications and the cases the columns cannot fully hold."""
+
+    path: Path
+    rows: int
+    warnings: tuple[str, ...] = ()
+
+    def summary(self) -> str:
+        lines = [f"已导出申请 {self.rows} 条到：{self.path}"]
+        if self.warnings:
+            lines.append(f"提示 {len(self.warnings)} 条（请核对）：")
+            lines += [f"  {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+
 def export_rows(
-    ctx: ServiceContext, *, year: int | None = None, progress: Progress | None = None
+    ctx: ServiceContext,
+    *,
+    year: int | None = None,
+    progress: Progress | None = None,
+    warnings: list[str] | None = None,
 ) -> list[list[object]]:
     """The register as ledger rows (header first): the import columns plus 答复期限, 补正告知期限, 状态, 是否超期.
 
@@ -588,6 +694,12 @@ def export_rows(
     correction notice). 答复期限 is empty while no date can be given (计时暂停, 待补正, 待确认);
     补正告知期限 is empty when there is no receipt date. 是否超期: replied after the due date, or still
     open after it.
+
+    到达日期 is written when it differs from 收到日期; a 待确认 case has 收到日期 empty and its arrival day
+    in 到达日期. The ledger has one column pair for
+    each of 补正, 征求意见 and 收费: a case with more than one of a kind is written with its first one only,
+    its 答复期限 still the true date, and a warning naming it is appended to ``warnings``. ``year`` selects by
+    receipt year, or arrival year for 待确认 cases.
     """
     cal = memo_calendar(ctx.calendar())
     today = ctx.today()
@@ -599,7 +711,7 @@ def export_rows(
         .order_by(Application.receipt_date, Application.year, Application.seq, Application.id)
     )
     if year is not None:
-        stmt = stmt.where(Application.receipt_date >= date(year, 1, 1), Application.receipt_date <= date(year, 12, 31))
+        stmt = stmt.where(_year_of_case() == f"{year:04d}")
     with ctx.db.session_scope() as s:
         records = s.execute(stmt).all()
         total = len(records)
@@ -644,6 +756,18 @@ def export_rows(
                 else:
                     overdue = reply_due is not None and today > reply_due
                 outcome: Outcome | None = proj.outcome
+                arrival = app.arrived_at.date() if app.arrived_at else None
+                consult_party = ""
+                if consult_kind == EventKind.AGENCY_CONSULTATION_STARTED:
+                    consult_party = CONSULT_AGENCY
+                elif consult_kind is not None:
+                    consult_party = CONSULT_THIRD_PARTY
+                lost = _unrepresented(evs)
+                if lost and warnings is not None:
+                    warnings.append(
+                        f"{app.reg_number}：{'、'.join(lost)}，台账各列只能写第一次；重新导入后答复期限会不同"
+                        f"（本表“答复期限”列为系统中的实际期限{' ' + reply_due.isoformat() if reply_due else ''}）"
+                    )
                 out.append(
                     [
                         app.reg_number,
@@ -667,6 +791,8 @@ def export_rows(
                         proj.closed_on,
                         outcome.label if outcome else "",
                         *_remedy_cells(remedies[app.id]),
+                        arrival if arrival != app.receipt_date else None,
+                        consult_party,
                         reply_due,
                         dl.correction_notice_due if app.receipt_date is not None else None,
                         status.label,
@@ -688,15 +814,17 @@ def _kind_label(code: str) -> str:
 
 def export_ledger(
     ctx: ServiceContext, path: Path | str, *, year: int | None = None, progress: Progress | None = None
-) -> int:
-    """Write the register to .xlsx or .csv (UTF-8 with BOM so Excel opens it); returns the number of rows.
+) -> ExportReport:
+    """Write the register to .xlsx or .csv (UTF-8 with BOM so Excel opens it).
 
-    The file can be imported again: the import ignores the computed columns.
+    The file can be imported again: the import ignores the computed columns. The report lists the cases
+    whose timeline the columns cannot fully hold (see :func:`export_rows`).
     """
     path = Path(path)
     if path.suffix.lower() not in (".xlsx", ".csv"):
         raise LedgerFileError(f"不支持的文件类型“{path.suffix}”，请保存为 .xlsx 或 .csv")
-    rows = export_rows(ctx, year=year, progress=progress)
+    warnings: list[str] = []
+    rows = export_rows(ctx, year=year, progress=progress, warnings=warnings)
     date_columns = {i for i, name in enumerate(EXPORT_COLUMNS) if "日期" in name or "期限" in name}
     _write_table(path, rows, date_columns)
-    return len(rows) - 1
+    return ExportReport(path, len(rows) - 1, tuple(warnings))
