@@ -148,11 +148,15 @@ def _ledger_export(args: argparse.Namespace) -> int:
 
     ctx = _open(args.db)
     try:
-        n = export_ledger(ctx, args.file, year=args.year, progress=_Progress())
+        report = export_ledger(ctx, args.file, year=args.year, progress=_Progress())
     finally:
         ctx.db.dispose()
     scope = f"{args.year}年" if args.year else "全部"
-    print(f"已导出{scope}申请 {n} 条到：{args.file}")
+    print(f"已导出{scope}申请 {report.rows} 条到：{args.file}")
+    if report.warnings:
+        _err(f"提示 {len(report.warnings)} 条（请核对）：")
+        for warning in report.warnings:
+            _err(f"  {warning}")
     return 0
 
 
@@ -204,6 +208,27 @@ def _check(args: argparse.Namespace) -> int:
     return 1
 
 
+def os_error_message(exc: OSError) -> str:
+    """A Chinese sentence for a failed file operation (the system's own text only as a detail)."""
+    import errno
+
+    name = exc.filename if exc.filename is not None else ""
+    if isinstance(exc, FileNotFoundError):
+        return f"找不到文件或文件夹：{name}"
+    if isinstance(exc, PermissionError):
+        return f"没有权限访问文件（可能正被其他程序打开）：{name}"
+    if isinstance(exc, IsADirectoryError):
+        return f"这是一个文件夹，不是文件：{name}"
+    if isinstance(exc, NotADirectoryError):
+        return f"路径中有一部分不是文件夹：{name}"
+    if exc.errno == errno.ENOSPC:
+        return f"磁盘空间已满，操作未完成：{name}"
+    if exc.errno == errno.EROFS:
+        return f"磁盘为只读，无法写入：{name}"
+    detail = exc.strerror or str(exc)
+    return f"文件操作失败：{name}（{detail}）" if name else f"文件操作失败（{detail}）"
+
+
 _HANDLERS: dict[tuple[str, str | None], Callable[[argparse.Namespace], int]] = {
     ("ledger", "import"): _ledger_import,
     ("ledger", "export"): _ledger_export,
@@ -222,20 +247,27 @@ def main(argv: list[str]) -> int:
     except SystemExit as exc:  # argparse: --help (0) or a wrong command line (2)
         return int(exc.code or 0)
     handler = _HANDLERS[(args.command, getattr(args, "action", None))]
+    from app.domain.workcalendar import ScheduleError
     from app.services.errors import ServiceError
     from app.store.backup import BackupError
-    from app.store.database import DatabaseOpenError
+    from app.store.database import DatabaseOpenError, DatabaseRuntimeError
 
     try:
         return handler(args)
-    except (ServiceError, BackupError, DatabaseOpenError) as exc:
+    except (ServiceError, BackupError, DatabaseOpenError, DatabaseRuntimeError) as exc:
         _err(str(exc))
+        return 1
+    except ScheduleError as exc:
+        _err(f"工作日历（放假安排）数据有误：{exc}\n请在“设置 → 工作日历”中检查该年的放假安排。")
         return 1
     except KeyboardInterrupt:
         _err("已中断，数据库未作改动。")
         return 130
     except OSError as exc:
-        _err(f"文件操作失败：{exc}")
+        _err(os_error_message(exc))
+        return 1
+    except Exception as exc:  # never a traceback for the clerk; the technical text as a detail
+        _err(f"发生意外错误，操作未完成。\n（技术信息：{type(exc).__name__}: {exc}）")
         return 1
 
 

@@ -224,3 +224,107 @@ def test_killed_in_the_middle_of_an_import_leaves_the_database_as_before(tmp_pat
         assert check_chain(s) == []
     assert import_ledger(ctx, big).ok  # and the same import then succeeds
     db.dispose()
+
+
+def test_a_database_locked_during_the_import_is_a_chinese_message(tmp_path, monkeypatch, capsys):
+    """Another program takes the write lock after the database was opened (the open-time probe passed)."""
+    import sqlite3
+
+    from app import cli
+    from app.store import database
+
+    original = database._set_pragmas
+
+    def short_timeout(conn, record):
+        original(conn, record)
+        conn.execute("PRAGMA busy_timeout=200")  # fail fast in the test
+
+    monkeypatch.setattr(database, "_set_pragmas", short_timeout)
+    db = tmp_path / "t.sqlite"
+    src = write_csv(generate_ledger(5, seed=4), tmp_path / "a.csv")
+    holder: list[sqlite3.Connection] = []
+    step = cli._Progress.__call__
+
+    def progress(self, stage, done, total):
+        if stage == "validate" and not holder:
+            other = sqlite3.connect(db, isolation_level=None)
+            other.execute("BEGIN IMMEDIATE")
+            holder.append(other)
+        step(self, stage, done, total)
+
+    monkeypatch.setattr(cli._Progress, "__call__", progress)
+    try:
+        assert cli.main(["--db", str(db), "ledger", "import", str(src)]) == 1
+    finally:
+        for other in holder:
+            other.execute("ROLLBACK")
+            other.close()
+    assert holder, "the lock was never taken"
+    err = capsys.readouterr().err
+    assert "数据库正被其他程序占用" in err and "Traceback" not in err
+    monkeypatch.setattr(cli._Progress, "__call__", step)
+    assert cli.main(["--db", str(db), "ledger", "import", str(src)]) == 0  # nothing was half-written
+
+
+def test_a_database_locked_before_the_import_is_refused_in_chinese(tmp_path):
+    import sqlite3
+
+    db = tmp_path / "t.sqlite"
+    src = write_csv(generate_ledger(5, seed=4), tmp_path / "a.csv")
+    assert run("--db", str(db), "ledger", "import", str(src), "--dry-run").returncode == 0  # creates the database
+    other = sqlite3.connect(db, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+        r = run("--db", str(db), "ledger", "import", str(src))
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert r.returncode == 1, r.stdout
+    assert "Traceback" not in r.stderr and "占用" in r.stderr
+
+
+def test_file_errors_are_chinese(tmp_path):
+    db = tmp_path / "t.sqlite"
+    r = run("--db", str(db), "restore", str(tmp_path / "none.sqlite"))
+    assert r.returncode == 1 and "Errno" not in r.stderr and "Traceback" not in r.stderr
+    assert "找不到" in r.stderr
+    r = run("--db", str(db), "ledger", "export", str(tmp_path / "no" / "such" / "x.csv"))
+    assert r.returncode == 1 and "Errno" not in r.stderr and "找不到" in r.stderr
+    r = run("--db", str(db), "ledger", "template", str(tmp_path / "no" / "such" / "t.csv"))
+    assert r.returncode == 1 and "Errno" not in r.stderr and "找不到" in r.stderr
+
+
+def test_os_error_messages_are_chinese():
+    import errno
+
+    from app.cli import os_error_message
+
+    assert os_error_message(FileNotFoundError(errno.ENOENT, "No such file or directory", "a.csv")) == (
+        "找不到文件或文件夹：a.csv"
+    )
+    assert "没有权限" in os_error_message(PermissionError(errno.EACCES, "Permission denied", "b"))
+    assert "磁盘空间已满" in os_error_message(OSError(errno.ENOSPC, "No space left on device", "c"))
+
+
+def test_a_broken_calendar_schedule_is_a_chinese_message(tmp_path, monkeypatch, capsys):
+    from app import cli
+    from app.domain.workcalendar import ScheduleError
+
+    def boom(_args):
+        raise ScheduleError("第 3 行：日期无效")
+
+    monkeypatch.setitem(cli._HANDLERS, ("check", None), boom)
+    assert cli.main(["--db", str(tmp_path / "t.sqlite"), "check"]) == 1
+    err = capsys.readouterr().err
+    assert "工作日历" in err and "第 3 行：日期无效" in err
+
+
+def test_an_unexpected_error_is_shown_without_a_traceback(tmp_path, monkeypatch, capsys):
+    from app import cli
+
+    def boom(_args):
+        raise KeyError("x")
+
+    monkeypatch.setitem(cli._HANDLERS, ("check", None), boom)
+    assert cli.main(["--db", str(tmp_path / "t.sqlite"), "check"]) == 1
+    assert "发生意外错误" in capsys.readouterr().err
