@@ -7,6 +7,7 @@ behind small functions (:class:`ReportDialog.ask`, :func:`ask`, :mod:`app.ui.msg
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -28,11 +29,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.cli import os_error_message
 from app.services.backup import BackupError, backup_now, check_database, restore_database, verify_backup
 from app.services.context import ServiceContext
 from app.services.errors import ServiceError
-from app.services.ledger import ImportReport, export_ledger, export_years, import_ledger, write_template
+from app.services.ledger import ExportReport, ImportReport, export_ledger, export_years, import_ledger, write_template
 from app.store.backup import default_backup_dir
+from app.store.database import DatabaseOpenError, DatabaseRuntimeError
 from app.ui import msgbox
 
 Progress = Callable[[str, int, int], None]
@@ -88,12 +91,24 @@ class ReportDialog(QDialog):
         return dialog.exec() == QDialog.DialogCode.Accepted and bool(accept_text)
 
 
+def _explain(exc: BaseException) -> tuple[str, str]:
+    """(Chinese message for the clerk, technical details) of a failure; English only ever in the details."""
+    if isinstance(exc, ServiceError | BackupError | DatabaseOpenError | DatabaseRuntimeError):
+        return str(exc), ""
+    technical = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    if isinstance(exc, OSError):
+        return os_error_message(exc), technical
+    return tr("发生意外错误，操作未完成。如问题反复出现，请把“详细信息”中的内容告诉技术支持人员。"), "".join(
+        traceback.format_exception(type(exc), exc, exc.__traceback__)
+    )
+
+
 class _Task(QThread):
     """Runs ``work(progress)`` off the GUI thread; results come back through signals."""
 
     progressed = Signal(str, int, int)
     succeeded = Signal(object)
-    failed = Signal(str)
+    failed = Signal(str, str)  # (Chinese message, technical details)
 
     def __init__(self, work: Callable[[Progress], Any], parent: QWidget) -> None:
         super().__init__(parent)
@@ -102,10 +117,10 @@ class _Task(QThread):
     def run(self) -> None:
         try:
             result = self._work(self.progressed.emit)
-        except (ServiceError, BackupError, OSError) as exc:
-            self.failed.emit(str(exc))
+        except (ServiceError, BackupError, DatabaseOpenError, DatabaseRuntimeError, OSError) as exc:
+            self.failed.emit(*_explain(exc))
         except Exception as exc:  # shown to the clerk instead of vanishing in a thread
-            self.failed.emit(f"{tr('发生意外错误')}：{type(exc).__name__}: {exc}")
+            self.failed.emit(*_explain(exc))
         else:
             self.succeeded.emit(result)
 
@@ -125,6 +140,7 @@ class DataPage(QWidget):
         self._progress: QProgressDialog | None = None
         self._result: Any = None
         self._error: str | None = None
+        self._error_details = ""
         self._then: Callable[[Any], None] | None = None
 
         layout = QVBoxLayout(self)
@@ -216,8 +232,9 @@ class DataPage(QWidget):
     def _on_succeeded(self, result: object) -> None:
         self._result = result
 
-    def _on_failed(self, message: str) -> None:
+    def _on_failed(self, message: str, details: str = "") -> None:
         self._error = message
+        self._error_details = details
 
     def _on_finished(self) -> None:
         task, self._task = self._task, None
@@ -232,7 +249,7 @@ class DataPage(QWidget):
             b.setEnabled(True)
         then, self._then = self._then, None
         if self._error is not None:
-            msgbox.error(self, tr("操作未完成"), self._error)
+            msgbox.error(self, tr("操作未完成"), self._error, self._error_details)
         elif then is not None:
             then(self._result)
 
@@ -308,8 +325,16 @@ class DataPage(QWidget):
         self._run(
             tr("正在导出台账…"),
             lambda p: export_ledger(ctx, target, year=year, progress=p),
-            lambda n: msgbox.information(self, tr("导出完成"), tr("已导出 {n} 条申请到：").format(n=n) + f"\n{target}"),
+            lambda report: self._exported(report, target),
         )
+
+    def _exported(self, report: ExportReport, target: Path) -> None:
+        text = tr("已导出 {n} 条申请到：").format(n=report.rows) + f"\n{target}"
+        if report.warnings:
+            text += "\n\n" + tr("其中 {n} 件的办理过程无法在台账各列中完整写出（见“详细信息”）。").format(
+                n=len(report.warnings)
+            )
+        msgbox.information(self, tr("导出完成"), text, "\n".join(report.warnings))
 
     def save_template(self) -> None:
         """保存导入模板…: the header row and one example row."""
@@ -324,7 +349,7 @@ class DataPage(QWidget):
         try:
             write_template(target)
         except (ServiceError, OSError) as exc:
-            msgbox.error(self, tr("保存失败"), str(exc))
+            msgbox.error(self, tr("保存失败"), *_explain(exc))
             return
         msgbox.information(
             self,

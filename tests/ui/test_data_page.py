@@ -199,3 +199,50 @@ def test_corrupted_backup_is_refused_in_the_page(qtbot, dctx, tmp_path, monkeypa
     page.restore_button.click()
     assert shown[-1][:2] == ("error", "不能使用该备份") and "未作任何改动" in shown[-1][2]
     assert dump(dctx.db.path) == before
+
+
+def test_an_unexpected_error_is_chinese_with_the_technical_text_only_in_the_details(
+    qtbot, dctx, tmp_path, monkeypatch, shown
+):
+    def boom(*_a, **_k):
+        raise KeyError("收到日期")
+
+    monkeypatch.setattr(D, "import_ledger", boom)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(tmp_path / "x.csv"), ""))
+    page = D.DataPage(dctx)
+    qtbot.addWidget(page)
+    page.import_button.click()
+    qtbot.waitUntil(lambda: not page.busy and bool(shown), timeout=10000)
+    kind, _title, text, details = shown[-1]
+    assert kind == "error" and "发生意外错误" in text
+    assert "KeyError" not in text and "KeyError" in details
+
+
+def test_a_file_error_is_chinese(qtbot, dctx, tmp_path, monkeypatch, shown):
+    import errno
+
+    def boom(*_a, **_k):
+        raise PermissionError(errno.EACCES, "Permission denied", str(tmp_path / "x.csv"))
+
+    monkeypatch.setattr(D, "import_ledger", boom)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(tmp_path / "x.csv"), ""))
+    page = D.DataPage(dctx)
+    qtbot.addWidget(page)
+    page.import_button.click()
+    qtbot.waitUntil(lambda: not page.busy and bool(shown), timeout=10000)
+    kind, _title, text, details = shown[-1]
+    assert kind == "error" and "没有权限" in text and "Errno" not in text and "Permission denied" in details
+
+
+def test_export_warnings_are_shown(qtbot, dctx, tmp_path, monkeypatch, shown):
+    from app.services.ledger import ExportReport
+
+    monkeypatch.setattr(D, "export_ledger", lambda *a, **k: ExportReport(Path(a[1]), 3, ("〔2026〕第1号：收费 2 次",)))
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("全部年份", True))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "x.csv"), ""))
+    page = D.DataPage(dctx)
+    qtbot.addWidget(page)
+    page.export_button.click()
+    qtbot.waitUntil(lambda: not page.busy and bool(shown), timeout=10000)
+    _kind, title, text, details = shown[-1]
+    assert title == "导出完成" and "已导出 3 条" in text and "〔2026〕第1号" in details
