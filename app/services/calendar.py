@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import select
+
+from app.domain.codes import Status
 from app.domain.workcalendar import (
     DayKind,
     ScheduleError,
@@ -22,10 +25,10 @@ from app.domain.workcalendar import (
     parse_schedule_csv,
     parse_schedule_json,
 )
-from app.services.applications import recompute_open
+from app.services.applications import refresh_derived
 from app.services.context import ServiceContext
 from app.services.errors import ValidationError
-from app.store.models import CalendarYear
+from app.store.models import Application, CalendarYear
 
 __all__ = [
     "DayView",
@@ -137,29 +140,45 @@ def save_schedule(ctx: ServiceContext, schedule: YearSchedule) -> list[MovedDead
         if bundled.confirmed:
             raise ValidationError([f"{schedule.year}年已有经确认的放假安排，不能以未确认的安排替换"])
     old_cal = ctx.calendar()
-    with ctx.db.session_scope() as s:
-        row = s.get(CalendarYear, schedule.year)
-        if row is None:
-            row = CalendarYear(year=schedule.year)
-            s.add(row)
-        row.confirmed = schedule.confirmed
-        row.source = schedule.source
-        row.schedule_json = schedule.to_json()
-        row.entered_by = ctx.clerk()
-        row.entered_at = ctx.now().replace(microsecond=0)
-    ctx.invalidate_calendar()
-    new_cal = ctx.calendar()
-    moved = [
-        MovedDeadline(
-            application_id=app_id,
-            reg_number=number,
-            old_due=old,
-            new_due=new,
-            old_provisional=_provisional(old_cal, old),
-            new_provisional=_provisional(new_cal, new),
-        )
-        for app_id, number, old, new in recompute_open(ctx)
-    ]
+    new_cal = WorkCalendar({**old_cal.schedules, schedule.year: schedule})
+    moved: list[MovedDeadline] = []
+    # ONE transaction: the schedule and every recomputed due date are saved together or not at all. The
+    # context's calendar is the new one while recomputing (refresh_derived reads it) and is reloaded from
+    # the database afterwards, whatever happened.
+    ctx._calendar = new_cal
+    try:
+        with ctx.db.session_scope() as s:
+            row = s.get(CalendarYear, schedule.year)
+            if row is None:
+                row = CalendarYear(year=schedule.year)
+                s.add(row)
+            row.confirmed = schedule.confirmed
+            row.source = schedule.source
+            row.schedule_json = schedule.to_json()
+            row.entered_by = ctx.clerk()
+            row.entered_at = ctx.now().replace(microsecond=0)
+            s.flush()
+            ids = s.scalars(
+                select(Application.id).where(Application.status != Status.CLOSED.value).order_by(Application.id)
+            ).all()
+            for app_id in ids:
+                app = s.get(Application, app_id)
+                assert app is not None
+                old = app.reply_due
+                refresh_derived(ctx, s, app)
+                if app.reply_due != old:
+                    moved.append(
+                        MovedDeadline(
+                            application_id=app.id,
+                            reg_number=app.reg_number,
+                            old_due=old,
+                            new_due=app.reply_due,
+                            old_provisional=_provisional(old_cal, old),
+                            new_provisional=_provisional(new_cal, app.reply_due),
+                        )
+                    )
+    finally:
+        ctx.invalidate_calendar()
     return sorted(moved, key=lambda m: m.application_id)
 
 

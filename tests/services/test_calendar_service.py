@@ -150,3 +150,32 @@ def test_import_errors_are_chinese_and_name_the_file(tmp_path: Path):
         import_schedule_file(other, 2027)
     with pytest.raises(ValidationError, match="无法读取"):
         import_schedule_file(tmp_path / "missing.json", 2027)
+
+
+def test_a_failure_while_recomputing_leaves_neither_the_schedule_nor_any_due_date_changed(ctx, clock, monkeypatch):
+    from app.services import calendar as C
+    from app.store.models import Application
+
+    first = register(ctx, clock, datetime(2026, 12, 15, 9, 0))  # due in January 2027: would move
+    second = register(ctx, clock, datetime(2026, 12, 15, 10, 0))
+    original = C.refresh_derived
+    seen: list[int] = []
+
+    def fail_on_second(c, s, app):
+        seen.append(app.id)
+        assert c.calendar().is_confirmed(2027)  # the recompute runs on the NEW calendar
+        if app.id == second.id:
+            raise RuntimeError("disk went away")
+        return original(c, s, app)
+
+    monkeypatch.setattr(C, "refresh_derived", fail_on_second)
+    with pytest.raises(RuntimeError):
+        save_schedule(ctx, parse_schedule_json(SCHEDULE_2027))
+    assert seen == [first.id, second.id]
+    with ctx.db.session_scope() as s:
+        assert s.get(CalendarYear, 2027) is None
+        assert s.get(Application, first.id).reply_due == date(2027, 1, 13)
+    assert not ctx.calendar().is_confirmed(2027)  # the context's calendar is not left on the unsaved one
+    monkeypatch.setattr(C, "refresh_derived", original)
+    moved = save_schedule(ctx, parse_schedule_json(SCHEDULE_2027))
+    assert [m.application_id for m in moved] == [first.id, second.id], moved
