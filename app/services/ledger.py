@@ -566,6 +566,15 @@ def _write(
                     "applicant_kind": r.applicant_kind.value,
                     "applicant_name": r.applicant_name,
                     "applicant_id_number": r.id_number or None,
+                    # the contact details as this row gives them (as registration at the desk keeps them)
+                    "applicant_snapshot": {
+                        "legal_representative": "",
+                        "contact_person": "",
+                        "phone": r.phone,
+                        "address": r.address,
+                        "postcode": "",
+                        "email": r.email,
+                    },
                     "agent_name": None,
                     "agent_id_doc_type": None,
                     "agent_id_number": None,
@@ -733,6 +742,10 @@ def export_rows(
             ):
                 remedies[app_id].append((kind, filed_on, result))
             for app, doc_type, phone, address, email in chunk:
+                given = app.applicant_snapshot or {}  # the details given with this application, if recorded
+                phone = given.get("phone", phone)
+                address = given.get("address", address)
+                email = given.get("email", email)
                 evs = events[app.id]
                 timeline = [TimelineEvent(EventKind(k), d, data) for k, d, data in evs]
                 proj, dl, status = evaluate(app.receipt_date, timeline, cal, fee_days)

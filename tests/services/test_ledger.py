@@ -618,6 +618,9 @@ def test_the_same_person_twice_with_other_contact_details_keeps_both(lctx, tmp_p
     assert got["a"][:2] == ("13800000001", "甲路1号")
     assert got["b"][:2] == ("13900000002", "乙路2号")
     assert got["c"][2] == got["a"][2]
+    with lctx.db.session_scope() as s:
+        given = {a.content: a.applicant_snapshot for a in s.scalars(select(Application))}
+    assert given["b"]["phone"] == "13900000002" and given["c"]["phone"] == ""
 
 
 def test_csv_cells_that_excel_would_run_are_quoted_and_read_back(lctx, tmp_path):
