@@ -32,9 +32,13 @@ def speak_chinese_on_the_command_line() -> None:
 
 def _parse_gui_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m app", description="政府信息公开申请办理台账")
-    parser.add_argument("--db", type=Path, default=None, help="数据库文件路径（默认在用户数据目录）")
+    parser.add_argument(
+        "--db", metavar="数据库文件", type=Path, default=None, help="数据库文件路径（默认在用户数据目录）"
+    )
     parser.add_argument("--no-backup", action="store_true", help="启动时不做每日自动备份")
-    parser.add_argument("--page", default="工作台", help="启动后显示的页面：工作台、申请登记、申请台账、年度报告、设置")
+    parser.add_argument(
+        "--page", metavar="页面", default="工作台", help="启动后显示的页面：工作台、申请登记、申请台账、年度报告、设置"
+    )
     return parser.parse_known_args(argv)[0]
 
 

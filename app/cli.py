@@ -61,7 +61,9 @@ def _build_parser() -> _Parser:
     parser = _Parser(
         prog="python -m app", description="政府信息公开申请办理台账：命令行工具（数据导入导出、备份与恢复、检查）"
     )
-    parser.add_argument("--db", type=Path, default=None, help="数据库文件路径（默认在用户数据目录）")
+    parser.add_argument(
+        "--db", metavar="数据库文件", type=Path, default=None, help="数据库文件路径（默认在用户数据目录）"
+    )
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
     sub.required = True
 
@@ -69,18 +71,20 @@ def _build_parser() -> _Parser:
     lsub = ledger.add_subparsers(dest="action", metavar="操作", parser_class=_Parser)
     lsub.required = True
     imp = lsub.add_parser("import", help="从 .xlsx 或 .csv 导入台账（全部通过校验才导入）")
-    imp.add_argument("file", type=Path, help="台账文件")
+    imp.add_argument("file", metavar="文件", type=Path, help="台账文件")
     imp.add_argument("--dry-run", action="store_true", help="只校验，不写入数据库")
     exp = lsub.add_parser("export", help="导出台账到 .xlsx 或 .csv")
-    exp.add_argument("file", type=Path, help="导出文件（.xlsx 或 .csv）")
-    exp.add_argument("--year", type=int, default=None, help="只导出该年收到的申请")
+    exp.add_argument("file", metavar="文件", type=Path, help="导出文件（.xlsx 或 .csv）")
+    exp.add_argument("--year", metavar="年份", type=int, default=None, help="只导出该年收到的申请")
     tpl = lsub.add_parser("template", help="保存导入模板（表头和一行示例）")
-    tpl.add_argument("file", type=Path, help="模板文件（.xlsx 或 .csv）")
+    tpl.add_argument("file", metavar="文件", type=Path, help="模板文件（.xlsx 或 .csv）")
 
     bak = sub.add_parser("backup", help="立即备份数据库")
-    bak.add_argument("--out", type=Path, default=None, help="备份文件或文件夹（默认：数据库所在文件夹下的 backups）")
+    bak.add_argument(
+        "--out", metavar="路径", type=Path, default=None, help="备份文件或文件夹（默认：数据库所在文件夹下的 backups）"
+    )
     res = sub.add_parser("restore", help="从备份恢复数据库（先校验备份，当前数据库另存保留）")
-    res.add_argument("file", type=Path, help="备份文件")
+    res.add_argument("file", metavar="文件", type=Path, help="备份文件")
     sub.add_parser("check", help="检查数据库完整性、数据关联和办理记录防篡改校验")
     return parser
 
