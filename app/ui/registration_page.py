@@ -133,6 +133,7 @@ class IdNumberField(QWidget):
             else:
                 self.verdict.setText("✘ " + "；".join(check.problems) + tr("（可继续登记，需填写理由）"))
                 self.verdict.setProperty("state", "bad")
+        self.verdict.setVisible(bool(self.verdict.text()))
         self.verdict.style().unpolish(self.verdict)
         self.verdict.style().polish(self.verdict)
         self.changed.emit()
