@@ -183,7 +183,7 @@ def save_schedule(ctx: ServiceContext, schedule: YearSchedule) -> list[MovedDead
 
 
 def _provisional(cal: WorkCalendar, d: date | None) -> bool:
-    return d is not None and not cal.is_confirmed(d.year)
+    return d is not None and not cal.is_date_confirmed(d)
 
 
 def _decode(raw: bytes, name: str) -> str:

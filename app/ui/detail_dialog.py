@@ -93,9 +93,9 @@ def render_detail_html(
 
     def when(day: date) -> str:
         text = cn_date_weekday(day)
-        unconfirmed = (not cal.is_confirmed(day.year)) if cal is not None else bool(dl and dl.provisional)
-        if unconfirmed:
-            text += f"（预估：{day.year}年放假安排未确认）"
+        years = cal.unconfirmed_years_for(day) if cal is not None else ([day.year] if dl and dl.provisional else [])
+        if years:
+            text += f"（预估：{'、'.join(f'{y}年' for y in years)}放假安排未确认）"
         return text
 
     clocks: list[str] = []

@@ -113,7 +113,12 @@ def test_provisional_dates_are_marked(qtbot, ctx, clock):
     qtbot.addWidget(dialog)
     text = text_of(dialog)
     assert "2027年1月13日（星期三）（预估：2027年放假安排未确认）" in text
-    assert "2026年12月24日（星期四）（预估" not in text  # the correction notice date lies in a confirmed year
+    # late December: the 2027 notice may still reach back into it (as the 2019 notice did for 2018-12-29)
+    assert "2026年12月24日（星期四）（预估：2027年放假安排未确认）" in text
+    early = DetailDialog(ctx, register(ctx, datetime(2026, 11, 13, 9, 0)))
+    qtbot.addWidget(early)
+    assert "2026年11月24日（星期二）" in text_of(early)
+    assert "2026年11月24日（星期二）（预估" not in text_of(early)
 
 
 def test_the_dialog_offers_steps_by_status(qtbot, ctx, clock):
