@@ -20,6 +20,7 @@ from datetime import date
 from typing import Any
 
 from app.domain.codes import EventKind, Outcome, Status
+from app.domain.dates import cn_date
 from app.domain.deadlines import ClockInput, Correction, Deadlines, Pause, PauseKind
 
 MAX_EXTENSION_DAYS = 20
@@ -75,9 +76,9 @@ def project(receipt_date: date | None, events: Iterable[TimelineEvent], *, fee_p
             kind = PAUSE_ENDS[ev.kind]
             match = next((p for p in open_pauses if p.kind is kind), None)
             if match is None:
-                raise TimelineError(f"“{ev.kind.label}”（{ev.day}）之前没有对应的开始记录")
+                raise TimelineError(f"“{ev.kind.label}”（{cn_date(ev.day)}）之前没有对应的开始记录")
             if ev.day < match.start:
-                raise TimelineError(f"“{ev.kind.label}”的日期早于开始日期 {match.start}")
+                raise TimelineError(f"“{ev.kind.label}”的日期早于开始日期 {cn_date(match.start)}")
             open_pauses.remove(match)
             closed_pauses.append(Pause(kind, match.start, ev.day))
         elif ev.kind is EventKind.CORRECTION_REQUESTED:
@@ -88,7 +89,7 @@ def project(receipt_date: date | None, events: Iterable[TimelineEvent], *, fee_p
         elif ev.kind is EventKind.CORRECTION_RECEIVED:
             pending = next((i for i, c in enumerate(corrections) if c.received_date is None), None)
             if pending is None:
-                raise TimelineError(f"收到补正材料（{ev.day}）之前没有发出补正告知")
+                raise TimelineError(f"收到补正材料（{cn_date(ev.day)}）之前没有发出补正告知")
             c = corrections[pending]
             corrections[pending] = Correction(c.notice_date, ev.day, c.deadline)
         elif ev.kind is EventKind.EXTENSION:
@@ -100,7 +101,7 @@ def project(receipt_date: date | None, events: Iterable[TimelineEvent], *, fee_p
             try:
                 outcome = Outcome(ev.data.get("outcome"))
             except ValueError as exc:
-                raise TimelineError(f"作出答复（{ev.day}）须选择办理结果") from exc
+                raise TimelineError(f"作出答复（{cn_date(ev.day)}）须选择办理结果") from exc
             closed_on = ev.day
     clock = ClockInput(
         receipt_date=receipt_date,
@@ -136,6 +137,18 @@ AFTER_CLOSING = frozenset(
 )
 
 
+def _pending_correction_deadline(events: list[TimelineEvent]) -> date | None:
+    """The applicant's deadline of a correction notice not yet answered, if the notice set one."""
+    pending: date | None = None
+    for ev in sorted(events, key=lambda e: e.day):
+        if ev.kind is EventKind.CORRECTION_REQUESTED:
+            raw = ev.data.get("deadline")
+            pending = date.fromisoformat(raw) if isinstance(raw, str) else raw
+        elif ev.kind is EventKind.CORRECTION_RECEIVED:
+            pending = None
+    return pending
+
+
 def check_new_event(
     receipt_date: date | None,
     existing: Iterable[TimelineEvent],
@@ -157,7 +170,7 @@ def check_new_event(
     if receipt_date is None and new.kind in CLOCK_EVENTS:
         problems.append("尚未确认收到申请，期限未起算，不能记录该事项；请先确认收到")
     if receipt_date is not None and new.day < receipt_date and new.kind is not EventKind.NOTE:
-        problems.append(f"事项日期不能早于收到申请之日 {receipt_date}")
+        problems.append(f"事项日期不能早于收到申请之日 {cn_date(receipt_date)}")
     if any(e.kind is EventKind.DECIDED for e in events) and new.kind not in AFTER_CLOSING:
         problems.append("该申请已作出答复（已办结），不能再记录办理事项")
     if new.kind is EventKind.EXTENSION:
@@ -172,10 +185,24 @@ def check_new_event(
     ):
         problems.append(
             "延期须在答复期限届满前告知申请人（第三十三条第二款）；"
-            f"原答复期限为 {current.unextended_due}，已届满，不能再延期"
+            f"原答复期限为 {cn_date(current.unextended_due)}，已届满，不能再延期"
         )
     if new.kind is EventKind.DECIDED and new.data.get("outcome") not in {o.value for o in Outcome}:
         problems.append("作出答复须选择办理结果")
+    if new.kind is EventKind.DECIDED and new.data.get("outcome") == Outcome.OTHER_NO_CORRECTION.value:
+        deadline = _pending_correction_deadline(events)
+        if deadline is not None and new.day <= deadline:
+            problems.append(f"申请人的补正期限（{cn_date(deadline)}）尚未届满，不能按“逾期不补正”处理（第三十条）")
+    if (
+        new.kind is EventKind.DECIDED
+        and new.data.get("outcome") == Outcome.OTHER_NO_FEE.value
+        and current is not None
+        and current.fee_payment_due is not None
+        and new.day <= current.fee_payment_due
+    ):
+        problems.append(
+            f"缴费期限（{cn_date(current.fee_payment_due)}）尚未届满，不能按“逾期未缴费”处理（国办函〔2020〕109号）"
+        )
     if new.kind is EventKind.CORRECTION_REQUESTED and new.data.get("deadline"):
         deadline = new.data["deadline"]
         deadline = date.fromisoformat(deadline) if isinstance(deadline, str) else deadline

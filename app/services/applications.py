@@ -26,6 +26,7 @@ from app.domain.codes import (
     Status,
     VerificationMethod,
 )
+from app.domain.dates import cn_date
 from app.domain.deadlines import Deadlines, compute_deadlines, explain
 from app.domain.identity import IdCheck, check_identity, normalise_number
 from app.domain.receipt import ReceiptError, determine_receipt
@@ -447,7 +448,7 @@ def confirm_receipt(ctx: ServiceContext, application_id: int, confirmed_at: date
         if app is None:
             raise NotFound("找不到该申请")
         if app.receipt_date is not None:
-            raise ValidationError([f"该申请已于 {app.receipt_date} 确认收到，无需再次确认"])
+            raise ValidationError([f"该申请已于 {cn_date(app.receipt_date)} 确认收到，无需再次确认"])
         if confirmed_at.date() < app.arrived_at.date():
             raise ValidationError(["确认日期不能早于申请到达日期"])
         if confirmed_at > ctx.now():

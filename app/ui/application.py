@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QInputDialog
 
 from app.services.context import ServiceContext
 from app.services.maintenance import recompute_if_calendar_changed
@@ -72,6 +72,7 @@ def run_gui(db_path: Path | None, *, auto_backup: bool = True, page: str = "工�
     install_excepthook()
     from app.ui.main_window import MainWindow
 
+    ask_clerk_name_once(ctx)
     window = MainWindow(ctx)
     if page in MainWindow.PAGES:
         window.go_to(page)
@@ -87,6 +88,21 @@ def run_gui(db_path: Path | None, *, auto_backup: bool = True, page: str = "工�
         runner.wait()
     db.dispose()
     return code
+
+
+def ask_clerk_name_once(ctx: ServiceContext) -> None:
+    """Every event records who did it: ask the clerk's name on first use instead of a generic default."""
+    if ctx.setting("clerk_name_set"):
+        return
+    name, ok = QInputDialog.getText(
+        None,
+        "经办人",
+        "请输入您的姓名。办理记录和身份核验将记录经办人（可在 设置 → 工作参数 中修改）：",
+        text="",
+    )
+    if ok and name.strip():
+        ctx.set_setting("clerk_name", name.strip())
+        ctx.set_setting("clerk_name_set", True)
 
 
 def install_excepthook() -> None:

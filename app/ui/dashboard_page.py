@@ -15,12 +15,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.dates import cn_date_weekday
+from app.domain.codes import Status
+from app.domain.dates import cn_date, cn_date_weekday
 from app.services import register
 from app.services.calendar import needs_confirmation_reminder
 from app.services.context import ServiceContext
 from app.services.register import StatusFilter
-from app.ui.register_model import AMBER, GREY, RED, traffic_light
+from app.ui.register_model import AMBER, GREY, RED, status_text, traffic_light
 
 
 def tr(text: str) -> str:
@@ -65,7 +66,7 @@ class DashboardPage(QWidget):
         specs = [
             (StatusFilter.OVERDUE, tr("已超期"), "red"),
             (StatusFilter.DUE_SOON, tr("3个工作日内到期"), "amber"),
-            (StatusFilter.OPEN, tr("办理中（未办结）"), "blue"),
+            (StatusFilter.OPEN, tr("未办结合计"), "blue"),
             (StatusFilter.PAUSED, tr("暂停计时"), "grey"),
             (StatusFilter.AWAITING, tr("待确认收到"), "grey"),
             (StatusFilter.CORRECTION, tr("待补正"), "grey"),
@@ -131,8 +132,8 @@ class DashboardPage(QWidget):
         due_soon = int(self.ctx.setting("due_soon_days") or 3)
         self.table.setRowCount(len(d.upcoming))
         for r, row in enumerate(d.upcoming):
-            if row.status.value == "paused" and row.reply_due is None:
-                due = tr("计时暂停")
+            if row.status is Status.AWAITING_CONFIRMATION:
+                due = tr("{d}到达，尚未确认收到").format(d=cn_date(row.arrived_on))
             elif row.reply_due:
                 due = cn_date_weekday(row.reply_due)
             else:
@@ -147,7 +148,7 @@ class DashboardPage(QWidget):
                 row.reg_number,
                 row.applicant_name,
                 " ".join(row.content.split()),
-                row.status.label,
+                status_text(row),
                 due,
                 left,
             ]

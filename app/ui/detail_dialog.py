@@ -130,19 +130,35 @@ def render_detail_html(
                 clocks.append(_row("申请人补正期限", when(deadline) + "（逾期不补正视为放弃申请）"))
         elif dl.reply_due:
             clocks.append(_row("答复期限", when(dl.reply_due)))
-            clocks.append(_row("剩余", days_left_text))
+            if d.days_left is not None and d.days_left < 0:
+                clocks.append(f"<tr><th>剩余</th><td class=bad><b>{escape(days_left_text)}</b></td></tr>")
+            else:
+                clocks.append(_row("剩余", days_left_text))
         if d.status is not Status.AWAITING_CONFIRMATION:
-            if dl.correction_notice_due and not any(e.kind is EventKind.CORRECTION_REQUESTED for e in d.events):
-                late = today is not None and today > dl.correction_notice_due
+            passed = today is not None and dl.correction_notice_due is not None and today > dl.correction_notice_due
+            if (
+                dl.correction_notice_due
+                and not passed
+                and not any(e.kind is EventKind.CORRECTION_REQUESTED for e in d.events)
+            ):  # once passed without a notice there is nothing left to do: no alarming "已过" line
+                clocks.append(_row("补正告知最迟", when(dl.correction_notice_due)))
+            if dl.unextended_due and not any(e.kind is EventKind.EXTENSION for e in d.events):
+                late = today is not None and today > dl.unextended_due
                 clocks.append(
                     _row(
-                        "补正告知最迟",
-                        when(dl.correction_notice_due) + ("（已过）" if late else ""),
+                        "延期告知最迟",
+                        when(dl.unextended_due) + ("（已过，不能再延期）" if late else "（即未延期时的答复期限）"),
                     )
                 )
-            if dl.unextended_due and not any(e.kind is EventKind.EXTENSION for e in d.events):
-                clocks.append(_row("延期告知最迟", when(dl.unextended_due) + "（即未延期时的答复期限）"))
             for pause, due in dl.consultation_dues:
+                lapsed = pause.end is None and today is not None and today > due
+                if lapsed:
+                    clocks.append(
+                        f"<tr><th>{escape(pause.kind.label)}答复最迟</th><td class=bad><b>{escape(when(due))}"
+                        f"（{cn_date(pause.start)} 发出）已逾期未提出意见：请记录征求意见结束，"
+                        f"结束日期为 {cn_date(due)}（第三十二条、第三十四条）</b></td></tr>"
+                    )
+                    continue
                 state = "进行中" if pause.end is None else f"{cn_date(pause.end)} 结束"
                 clocks.append(
                     _row(f"{pause.kind.label}答复最迟", f"{when(due)}（{cn_date(pause.start)} 发出，{state}）")
@@ -185,6 +201,11 @@ def render_detail_html(
         + _row("通讯地址", f"{d.address} {d.postcode}".strip())
         + _row("电子邮箱", d.email)
     )
+    overdue = (
+        '　<span class=bad style="font-weight:bold">已超期</span>'
+        if d.status is not Status.CLOSED and d.days_left is not None and d.days_left < 0
+        else ""
+    )
     return f"""
 <style>
  h2 {{ margin: 0 0 4px 0; }} h3 {{ margin: 14px 0 4px 0; color: #1f4e79; }}
@@ -192,9 +213,12 @@ def render_detail_html(
  font-weight: normal; white-space: nowrap; vertical-align: top; }}
  td {{ padding: 2px 10px 2px 0; vertical-align: top; }}
  .bad {{ color: #a1170f; }}
+ table.grid td {{ border-bottom: 1px solid #e3e7ee; padding: 3px 12px 3px 0; }}
 </style>
-<h2>{escape(d.reg_number)}　<span style="font-weight:normal">{escape(d.status.label)}</span></h2>
+<h2>{escape(d.reg_number)}　<span style="font-weight:normal">{escape(d.status.label)}</span>{overdue}</h2>
 <h3>期限</h3><table>{"".join(clocks)}</table>
+<h3>办理过程</h3>
+<table class=grid><tr><th>日期</th><th>事项</th><th>说明</th><th>经办人</th><th>记录时间</th></tr>{events}</table>
 <h3>收件</h3><table>
 {_row("申请方式", d.channel.label + (f"（{d.post_kind.label}）" if d.post_kind else ""))}
 {_row("到达时间", cn_datetime(d.arrived_at))}
@@ -217,8 +241,6 @@ def render_detail_html(
 </table>
 <h3>身份核验</h3>
 <table><tr><th>对象</th><th>证件</th><th>号码</th><th>校验</th><th>核验方式</th><th>核验人</th></tr>{checks}</table>
-<h3>办理过程</h3>
-<table><tr><th>日期</th><th>事项</th><th>说明</th><th>经办人</th><th>记录时间</th></tr>{events}</table>
 """
 
 

@@ -84,6 +84,15 @@ def traffic_light(row: RegisterRow, due_soon_days: int) -> str:
     return ""
 
 
+def status_text(row: RegisterRow) -> str:
+    """Status in words; an open case past its due date says 已超期 in words, not only in colour."""
+    if row.status is Status.CLOSED and row.outcome is not None:
+        return f"{row.status.label}（{row.outcome.label}）"
+    if row.days_left is not None and row.days_left < 0:
+        return tr("已超期") + ("" if row.status is Status.IN_PROGRESS else f"（{row.status.label}）")
+    return row.status.label
+
+
 class RegisterTableModel(QAbstractTableModel):
     def __init__(self, ctx: ServiceContext, parent: Any = None) -> None:
         super().__init__(parent)
@@ -168,8 +177,8 @@ class RegisterTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, col)
         if role == Qt.ItemDataRole.ToolTipRole:
-            if col == COL_CONTENT:
-                return row.content
+            if col in (COL_CONTENT, COL_STATUS, COL_LEFT, COL_APPLICANT):
+                return self._display(row, col) if col != COL_CONTENT else row.content
             if col in (COL_DUE, COL_LEFT) and row.provisional:
                 return tr("答复期限所在年度的放假安排尚未确认，此日期为预估")
             return None
@@ -207,9 +216,7 @@ class RegisterTableModel(QAbstractTableModel):
             text = " ".join(row.content.split())
             return text if len(text) <= 40 else text[:40] + "…"
         if col == COL_STATUS:
-            if row.status is Status.CLOSED and row.outcome is not None:
-                return f"{row.status.label}（{row.outcome.label}）"
-            return row.status.label
+            return status_text(row)
         if col == COL_DUE:
             if row.status is Status.PAUSED and row.reply_due is None:
                 return tr("计时暂停")

@@ -269,7 +269,7 @@ class RegistrationPage(QWidget):
         form.addRow(tr("申请人类型"), self.kind)
         self.name_label = QLabel(tr("姓名"))
         form.addRow(self.name_label, self.name)
-        self.id_label = QLabel(tr("身份证件"))
+        self.id_label = QLabel(tr("证件"))
         form.addRow(self.id_label, self.id_field)
         form.addRow("", self.kind_suggestion)
         form.addRow(tr("法定代表人"), self.legal_rep)
@@ -462,7 +462,7 @@ class RegistrationPage(QWidget):
         kind: ApplicantKind = self.kind.value()
         org = kind.is_organisation
         self.name_label.setText(tr("单位名称") if org else tr("姓名"))
-        self.id_label.setText(tr("统一社会信用代码") if org else tr("身份证件"))
+        self.id_label.setText(tr("证件"))
         current = self.id_field.current_type()
         wanted = ORGANISATION_DOC_TYPES if org else PERSON_DOC_TYPES
         if current not in wanted or self.id_field.doc_type.count() != len(wanted):
@@ -522,7 +522,12 @@ class RegistrationPage(QWidget):
             return
         cal = self.ctx.calendar()
         dl = compute_deadlines(ClockInput(receipt_date=decision.receipt_date), cal)
-        provisional = tr("（所涉年度放假安排尚未确认，为预估日期）") if dl.provisional else ""
+        years = cal.unconfirmed_years_for(dl.reply_due) if dl.reply_due else []
+        provisional = (
+            tr("（{years}放假安排尚未确认，为预估日期）").format(years="、".join(f"{y}年" for y in years))
+            if years
+            else ""
+        )
         self.clock_summary.setText(
             tr(
                 "收到申请之日：<b>{receipt}</b><br>"
@@ -604,7 +609,9 @@ class RegistrationPage(QWidget):
         try:
             result = register_application(self.ctx, data)
         except ValidationError as exc:
-            msgbox.warning(self, tr("无法登记"), tr("请先补全或更正以下内容："), "\n".join(exc.problems))
+            msgbox.warning(
+                self, tr("无法登记"), tr("请先补全或更正以下内容：") + "\n" + "\n".join(f"• {p}" for p in exc.problems)
+            )
             msgbox_text = "\n".join(f"• {p}" for p in exc.problems)
             self.clock_summary.setText(f"<span style='color:#b3261e'>{msgbox_text.replace(chr(10), '<br>')}</span>")
             return None

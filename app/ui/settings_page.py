@@ -131,6 +131,7 @@ class WorkSettingsForm(QWidget):
             msgbox.warning(self, tr("无法保存"), tr("请填写经办人姓名"))
             return
         self.ctx.set_setting("clerk_name", name)
+        self.ctx.set_setting("clerk_name_set", True)
         self.ctx.set_setting("due_soon_days", self.due_soon.value())
         self.ctx.set_setting("fee_payment_days", self.fee_days.value())
         self.saved.emit()

@@ -123,3 +123,21 @@ def test_notes_and_remedies_still_fit_after_closing():
 def test_decision_without_outcome_is_a_timeline_error_not_a_crash():
     with pytest.raises(TimelineError):
         project(R, [TimelineEvent(EventKind.DECIDED, R, {})])
+
+
+def test_no_correction_outcome_only_after_the_applicants_deadline():
+    req = TimelineEvent(EventKind.CORRECTION_REQUESTED, date(2026, 2, 24), {"deadline": "2026-03-10"})
+    early = TimelineEvent(EventKind.DECIDED, date(2026, 3, 10), {"outcome": Outcome.OTHER_NO_CORRECTION.value})
+    problems = check_new_event(R, [req], early)
+    assert problems and "尚未届满" in problems[0] and "2026年3月10日" in problems[0]
+    late = TimelineEvent(EventKind.DECIDED, date(2026, 3, 11), {"outcome": Outcome.OTHER_NO_CORRECTION.value})
+    assert check_new_event(R, [req], late) == []
+
+
+def test_no_fee_outcome_only_after_the_payment_deadline():
+    notice = TimelineEvent(EventKind.FEE_NOTICE_SENT, date(2026, 3, 2))
+    proj = project(R, [notice])
+    current = compute_deadlines(proj.clock, CAL)
+    assert current.fee_payment_due is not None
+    on_due = TimelineEvent(EventKind.DECIDED, current.fee_payment_due, {"outcome": Outcome.OTHER_NO_FEE.value})
+    assert any("缴费期限" in p for p in check_new_event(R, [notice], on_due, current))

@@ -12,7 +12,7 @@ from app.ui.main_window import MainWindow
 def test_fill_save_and_find_in_register(qtbot, ctx, monkeypatch):
     shown: list[tuple[str, str]] = []
     monkeypatch.setattr(msgbox, "information", lambda _p, title, text, details="": shown.append((title, text)))
-    monkeypatch.setattr(msgbox, "warning", lambda _p, title, text, details="": shown.append((title, details)))
+    monkeypatch.setattr(msgbox, "warning", lambda _p, title, text, details="": shown.append((title, text)))
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     window.show()
@@ -41,7 +41,7 @@ def test_fill_save_and_find_in_register(qtbot, ctx, monkeypatch):
 
 def test_bad_id_needs_a_reason_and_the_form_keeps_its_content(qtbot, ctx, monkeypatch):
     warnings: list[str] = []
-    monkeypatch.setattr(msgbox, "warning", lambda _p, _t, _x, details="": warnings.append(details))
+    monkeypatch.setattr(msgbox, "warning", lambda _p, _t, text, details="": warnings.append(text))
     monkeypatch.setattr(msgbox, "information", lambda *a, **k: None)
     window = MainWindow(ctx)
     qtbot.addWidget(window)
