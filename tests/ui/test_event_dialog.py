@@ -115,6 +115,7 @@ def test_provisional_dates_are_marked(qtbot, ctx, clock):
     assert "2027年1月13日（星期三）（预估：2027年放假安排未确认）" in text
     # late December: the 2027 notice may still reach back into it (as the 2019 notice did for 2018-12-29)
     assert "2026年12月24日（星期四）（预估：2027年放假安排未确认）" in text
+    clock.value = datetime(2026, 11, 13, 10, 0)  # while the correction-notice date is still ahead
     early = DetailDialog(ctx, register(ctx, datetime(2026, 11, 13, 9, 0)))
     qtbot.addWidget(early)
     assert "2026年11月24日（星期二）" in text_of(early)
@@ -140,12 +141,15 @@ def test_the_dialog_offers_steps_by_status(qtbot, ctx, clock):
     waiting = EventDialog(A.get_application(ctx, app_id), date(2026, 2, 13))
     qtbot.addWidget(waiting)
     assert waiting.action.values() == [EventKind.CORRECTION_RECEIVED, EventKind.DECIDED, EventKind.NOTE]
-    waiting.action.set_value(EventKind.DECIDED)
-    assert waiting.outcome.value() is Outcome.OTHER_NO_CORRECTION  # 逾期不补正 is the likely outcome here
-    A.record_event(ctx, app_id, EventKind.DECIDED, date(2026, 2, 13), {"outcome": Outcome.OTHER_NO_CORRECTION.value})
+    A.record_event(ctx, app_id, EventKind.DECIDED, date(2026, 2, 13), {"outcome": Outcome.DISCLOSED.value})
     closed = EventDialog(A.get_application(ctx, app_id), date(2026, 2, 13))
     qtbot.addWidget(closed)
-    assert closed.action.values() == [EventKind.NOTE]
+    assert closed.action.values() == [
+        EventKind.SERVED,
+        EventKind.RECONSIDERATION_FILED,
+        EventKind.LITIGATION_FILED,
+        EventKind.NOTE,
+    ]
 
 
 def test_correction_notice_proposes_the_applicants_deadline_in_working_days(qtbot, ctx):
@@ -197,8 +201,9 @@ def test_decision_offers_every_outcome_and_closes(qtbot, ctx, monkeypatch):
     qtbot.addWidget(d)
     d.action.set_value(EventKind.DECIDED)
     assert d.outcome.values() == list(Outcome)
-    assert d.outcome.itemText(0) == Outcome.DISCLOSED.label
+    assert d.outcome.value() is None and d.problems() == ["请选择办理结果"]  # closing needs an explicit choice
     d.outcome.set_value(Outcome.PARTIAL)
+    assert d.outcome.case.isHidden()  # 部分公开 is a group of one row
     answer = d.answer()
     assert answer == (EventKind.DECIDED, date(2026, 2, 13), {"outcome": "partial"}, "")
     dialog = DetailDialog(ctx, app_id)
@@ -245,3 +250,152 @@ def test_edit_dialog_offers_the_current_particulars(qtbot, ctx):
     qtbot.addWidget(dialog)
     values = dialog.values()
     assert values["applicant_name"] == "张三" and values["content"] == "某文件" and values["phone"] == "1"
+
+
+def consulting_agency(ctx, clock) -> int:
+    """Registered Fri 2026-02-13; another agency consulted on 2026-02-27 (lapses Thu 2026-03-19)."""
+    app_id = register(ctx)
+    clock.value = datetime(2026, 3, 30, 9, 0)
+    A.record_event(ctx, app_id, EventKind.AGENCY_CONSULTATION_STARTED, date(2026, 2, 27), {"party": "市财政局"})
+    return app_id
+
+
+def test_a_lapsed_consultation_ends_on_the_day_the_period_lapsed(qtbot, ctx, clock):
+    detail = A.get_application(ctx, consulting_agency(ctx, clock))
+    d = EventDialog(detail, date(2026, 3, 30), ctx.calendar())
+    qtbot.addWidget(d)
+    d.action.set_value(EventKind.AGENCY_CONSULTATION_ENDED)
+    assert d.ending.value() == "answered" and d.day.date() == QDate(2026, 3, 30)  # an answer: the day it came
+    d.ending.set_value("lapsed")
+    # 15 working days after 2026-02-27: the pause (S, E] ends on the 15th, not on the day it is recorded
+    assert d.day.date() == QDate(2026, 3, 19) and d.day.maximumDate() == QDate(2026, 3, 19)
+    assert "2026年3月19日（星期四）届满" in d.ending_hint.text() and "不能晚于该日" in d.ending_hint.text()
+    d.day.setDate(QDate(2026, 3, 25))  # clamped: a later date is not offered for this choice
+    assert d.day.date() == QDate(2026, 3, 19)
+    assert d.answer() == (EventKind.AGENCY_CONSULTATION_ENDED, date(2026, 3, 19), {"how": "lapsed"}, "")
+    assert d.problems() == []
+    d.ending.set_value("answered")
+    assert d.day.date() == QDate(2026, 3, 30) and d.day.maximumDate() == QDate(2026, 3, 30)
+
+
+def test_a_consultation_cannot_lapse_before_its_fifteenth_working_day(qtbot, ctx, clock):
+    detail = A.get_application(ctx, consulting_agency(ctx, clock))
+    d = EventDialog(detail, date(2026, 3, 10), ctx.calendar())
+    qtbot.addWidget(d)
+    d.action.set_value(EventKind.AGENCY_CONSULTATION_ENDED)
+    d.ending.set_value("lapsed")
+    assert d.day.date() == QDate(2026, 3, 10)
+    assert "尚未届满" in d.ending_hint.text()
+    assert d.problems() == ["征询期限至2026年3月19日届满，尚未届满，不能按逾期未提出意见结束"]
+
+
+def test_no_correction_is_proposed_only_after_the_applicants_deadline(qtbot, ctx):
+    app_id = register(ctx)
+    A.record_event(ctx, app_id, EventKind.CORRECTION_REQUESTED, date(2026, 2, 13), {"deadline": "2026-03-06"})
+    detail = A.get_application(ctx, app_id)
+    before = EventDialog(detail, date(2026, 3, 6), ctx.calendar())
+    qtbot.addWidget(before)
+    before.action.set_value(EventKind.DECIDED)
+    assert before.outcome.value() is None  # the applicant may still correct on the deadline day
+    after = EventDialog(detail, date(2026, 3, 9), ctx.calendar())
+    qtbot.addWidget(after)
+    after.action.set_value(EventKind.DECIDED)
+    assert after.outcome.value() is Outcome.OTHER_NO_CORRECTION
+
+
+def test_unpaid_fee_is_proposed_only_after_the_payment_due_date(qtbot, ctx, clock):
+    app_id = register(ctx)
+    clock.value = datetime(2026, 4, 30, 9, 0)
+    A.record_event(ctx, app_id, EventKind.FEE_NOTICE_SENT, date(2026, 2, 24), {"amount": "300元"})
+    detail = A.get_application(ctx, app_id)
+    due = detail.deadlines.fee_payment_due
+    assert due is not None
+    on_due = EventDialog(detail, due, ctx.calendar())
+    qtbot.addWidget(on_due)
+    on_due.action.set_value(EventKind.DECIDED)
+    assert on_due.outcome.value() is None
+    late = EventDialog(detail, date(2026, 4, 30), ctx.calendar())
+    qtbot.addWidget(late)
+    late.action.set_value(EventKind.DECIDED)
+    assert late.outcome.value() is Outcome.OTHER_NO_FEE
+
+
+def test_decision_groups_outcomes_and_shows_report_row_basis_and_number(qtbot, ctx):
+    d = EventDialog(A.get_application(ctx, register(ctx)), date(2026, 2, 13))
+    qtbot.addWidget(d)
+    d.action.set_value(EventKind.DECIDED)
+    groups = [d.outcome.group.itemText(i) for i in range(d.outcome.group.count())]
+    assert groups == ["（请选择）", "予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他处理"]
+    d.outcome.group.set_value("不予公开")
+    assert len(d.outcome.case.values()) == 8 and not d.outcome.case.isHidden()
+    d.outcome.case.set_value(Outcome.WITHHELD_INTERNAL)
+    info = d.outcome_info.text()
+    assert "三(三)5" in info and "5.属于三类内部事务信息" in info
+    assert "《条例》第十六条第一款、第三十六条第（三）项" in info
+    d.document_number.setText("〔2026〕3号")
+    assert d.data() == {"outcome": "withheld_internal", "document_number": "〔2026〕3号"}
+    assert d.problems() == []
+
+
+def test_a_late_correction_notice_is_warned_about_but_allowed(qtbot, ctx):
+    detail = A.get_application(ctx, register(ctx))  # notice due Mon 2026-03-02
+    d = EventDialog(detail, date(2026, 3, 3), ctx.calendar())
+    qtbot.addWidget(d)
+    d.action.set_value(EventKind.CORRECTION_REQUESTED)
+    d.day.setDate(QDate(2026, 3, 2))
+    assert d.late_notice.isHidden()
+    d.day.setDate(QDate(2026, 3, 3))
+    assert not d.late_notice.isHidden()
+    assert "已超过补正告知期限" in d.late_notice.text() and "2026年3月2日（星期一）" in d.late_notice.text()
+    assert d.problems() == []
+
+
+def test_after_closing_service_and_remedies_can_be_recorded(qtbot, ctx, clock, monkeypatch):
+    shown = no_boxes(monkeypatch)
+    app_id = register(ctx)
+    clock.value = datetime(2026, 3, 30, 9, 0)
+    A.record_event(ctx, app_id, EventKind.DECIDED, date(2026, 3, 10), {"outcome": "disclosed"})
+    d = EventDialog(A.get_application(ctx, app_id), date(2026, 3, 30))
+    qtbot.addWidget(d)
+    d.action.set_value(EventKind.SERVED)
+    d.service_method.set_value("post")
+    d.served_document.setText("政府信息公开申请答复书")
+    d.day.setDate(QDate(2026, 3, 9))
+    assert d.problems() == ["送达日期不能早于作出答复之日 2026年3月10日"]
+    d.day.setDate(QDate(2026, 3, 11))
+    assert d.answer() == (
+        EventKind.SERVED,
+        date(2026, 3, 11),
+        {"method": "post", "document": "政府信息公开申请答复书"},
+        "",
+    )
+    d.action.set_value(EventKind.LITIGATION_FILED)
+    assert d.data() == {"type": "direct"}
+
+    dialog = DetailDialog(ctx, app_id)
+    qtbot.addWidget(dialog)
+    answers = iter(
+        [
+            (EventKind.RECONSIDERATION_FILED, date(2026, 3, 20), {}, ""),
+            (EventKind.RECONSIDERATION_DECIDED, date(2026, 3, 27), {"result": "upheld"}, ""),
+        ]
+    )
+    monkeypatch.setattr(EventDialog, "ask", classmethod(lambda cls, parent, detail, **kw: next(answers)))
+    assert dialog.record_event()
+    pending = EventDialog(dialog.detail, date(2026, 3, 30))
+    qtbot.addWidget(pending)
+    assert EventKind.RECONSIDERATION_DECIDED in pending.action.values()
+    pending.action.set_value(EventKind.RECONSIDERATION_DECIDED)
+    pending.remedy_result.set_value("corrected")
+    assert pending.data() == {"result": "corrected"}
+    pending.action.set_value(EventKind.LITIGATION_FILED)
+    assert pending.data() == {"type": "after_reconsideration"}  # a reconsideration came first
+    assert dialog.record_event()
+    done = EventDialog(dialog.detail, date(2026, 3, 30))
+    qtbot.addWidget(done)
+    assert EventKind.RECONSIDERATION_DECIDED not in done.action.values()
+    assert [e.kind for e in dialog.detail.events][-2:] == [
+        EventKind.RECONSIDERATION_FILED,
+        EventKind.RECONSIDERATION_DECIDED,
+    ]
+    assert all(title != "无法记录" for title, _text in shown)
