@@ -190,6 +190,14 @@ def _due(d: date | None, provisional: bool) -> str:
     return cn_date_weekday(d) + (tr("（预估）") if provisional else "")
 
 
+SOURCE_PLACEHOLDER = "如：国务院办公厅关于2027年部分节假日安排的通知（国办发明电〔2026〕×号）"
+
+
+def source_placeholder(year: int) -> str:
+    """The 依据 example for ``year``'s notice (published late in the year before)."""
+    return tr("如：国务院办公厅关于{y}年部分节假日安排的通知（国办发明电〔{p}〕×号）").format(y=year, p=year - 1)
+
+
 class ScheduleForm(QGroupBox):
     """Enter a year's State Council notice: holiday ranges with names, make-up working days, confirmation."""
 
@@ -209,7 +217,8 @@ class ScheduleForm(QGroupBox):
         src.addWidget(QLabel(tr("依据")))
         self.source = QLineEdit()
         self.source.setObjectName("scheduleSource")
-        self.source.setPlaceholderText(tr("国务院办公厅关于某年部分节假日安排的通知（国办发明电〔…〕…号）"))
+        self.source.setPlaceholderText(SOURCE_PLACEHOLDER)
+        self.source.setToolTip(tr("国务院办公厅通知的标题和文号；勾选“确认为正式安排”时必须填写"))
         src.addWidget(self.source, 1)
         layout.addLayout(src)
 
@@ -219,6 +228,7 @@ class ScheduleForm(QGroupBox):
         self.holidays.setHorizontalHeaderLabels([tr("节日"), tr("开始日期"), tr("结束日期")])
         self.holidays.verticalHeader().setVisible(False)
         self.holidays.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.holidays.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.holidays.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         layout.addWidget(self.holidays, 2)
         row = QHBoxLayout()
@@ -275,7 +285,7 @@ class ScheduleForm(QGroupBox):
     def _date_edit(self, d: date | None) -> QDateEdit:
         edit = QDateEdit(_qdate(d or date(self.year.value(), 1, 1)))
         edit.setCalendarPopup(True)
-        edit.setDisplayFormat("yyyy-MM-dd")
+        edit.setDisplayFormat("yyyy年M月d日")
         return edit
 
     def add_holiday(self, name: str, start: date | None, end: date | None) -> int:
@@ -344,7 +354,16 @@ class ScheduleForm(QGroupBox):
             makeups.add(_pydate(edit.date()))
         if not holidays:
             raise ScheduleError(tr("请至少录入一个放假日期"))
-        return YearSchedule(year, holidays, frozenset(makeups), self.confirmed.isChecked(), self.source.text().strip())
+        schedule = YearSchedule(
+            year, holidays, frozenset(makeups), self.confirmed.isChecked(), self.source.text().strip()
+        )
+        if schedule.confirmed and not schedule.source:
+            raise ScheduleError(
+                tr("确认为正式安排时，请在“依据”中填写国务院办公厅通知的标题和文号（{e}）").format(
+                    e=source_placeholder(year)
+                )
+            )
+        return schedule
 
 
 class CalendarPage(QWidget):
@@ -400,7 +419,7 @@ class CalendarPage(QWidget):
         outer.addLayout(left, 1)
 
         self.form = ScheduleForm()
-        self.form.setFixedWidth(360)
+        self.form.setFixedWidth(440)
         outer.addWidget(self.form)
 
         today = ctx.today()
@@ -423,17 +442,18 @@ class CalendarPage(QWidget):
         for m, grid in enumerate(self.months, 1):
             grid.show_month(view, m)
         if view.confirmed:
-            state = tr("<b style='color:#1b6e20'>已确认</b>")
+            state = tr("<b style='color:#1b6e20'>已确认</b>。")
         else:
-            state = tr("<b style='color:#a1170f'>未确认</b>：落在该年的期限均为预估，请录入国务院办公厅通知")
-        counts = tr("全年工作日 {w} 天，法定节假日 {h} 天").format(w=view.working_day_count, h=view.holiday_count)
-        self.state.setText(f"{year}年　{state}　{counts}")
-        origin = {
-            "database": tr("工作人员录入"),
-            "bundled": tr("程序自带"),
-            "estimate": tr("估算，未经确认"),
-        }[view.origin]
-        text = tr("来源：{s}（{o}）").format(s=view.source or "—", o=origin)
+            state = tr(
+                "<b style='color:#a1170f'>未确认</b>。落在该年的期限均为预估，请录入国务院办公厅的放假安排通知。"
+            )
+        counts = tr("全年工作日 {w} 天，法定节假日 {h} 天。").format(w=view.working_day_count, h=view.holiday_count)
+        self.state.setText(tr("{y}年：").format(y=year) + state + counts)
+        if view.origin == "estimate":
+            text = tr("来源：程序内置估算（未经确认）")
+        else:
+            origin = tr("工作人员录入") if view.origin == "database" else tr("程序自带")
+            text = tr("来源：{s}（{o}）").format(s=view.source or "—", o=origin)
         if view.entered_by and view.entered_at:
             text += tr("　录入：{who} {when}").format(who=view.entered_by, when=cn_datetime(view.entered_at))
         self.source.setText(text)
@@ -447,7 +467,12 @@ class CalendarPage(QWidget):
         view = year_view(self.ctx, year)
         self.form.set_schedule(view.schedule)
         if view.origin == "estimate":
-            self.form.source.setText(tr("国务院办公厅关于{y}年部分节假日安排的通知").format(y=year))
+            # the notice may not be published yet: its title is for the clerk to copy, never to guess
+            self.form.source.clear()
+        self.form.source.setPlaceholderText(source_placeholder(year))
+        self.form.source.setToolTip(
+            tr("国务院办公厅通知的标题和文号；勾选“确认为正式安排”时必须填写。\n") + source_placeholder(year)
+        )
 
     def import_file(self) -> bool:
         path = choose_schedule_file(self)
