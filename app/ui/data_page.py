@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QGridLayout,
     QGroupBox,
     QInputDialog,
     QLabel,
@@ -103,6 +104,21 @@ def _explain(exc: BaseException) -> tuple[str, str]:
     )
 
 
+def _button_rows(*rows: tuple[QPushButton, str]) -> QGridLayout:
+    """Buttons of their natural width in a left column, each with a one-line explanation beside it."""
+    grid = QGridLayout()
+    grid.setHorizontalSpacing(12)
+    grid.setColumnStretch(1, 1)
+    for r, (button, text) in enumerate(rows):
+        explanation = QLabel(text)
+        explanation.setStyleSheet("color:#555;")
+        explanation.setWordWrap(True)
+        button.setMinimumWidth(140)  # one column width in both groups
+        grid.addWidget(button, r, 0)
+        grid.addWidget(explanation, r, 1)
+    return grid
+
+
 class _Task(QThread):
     """Runs ``work(progress)`` off the GUI thread; results come back through signals."""
 
@@ -157,8 +173,13 @@ class DataPage(QWidget):
         self.import_button = QPushButton(tr("导入台账…"))
         self.export_button = QPushButton(tr("导出台账…"))
         self.template_button = QPushButton(tr("保存导入模板…"))
-        for b in (self.import_button, self.export_button, self.template_button):
-            lv.addWidget(b)
+        lv.addLayout(
+            _button_rows(
+                (self.import_button, tr("选择 Excel 或 CSV 台账文件，先校验、确认后再导入。")),
+                (self.export_button, tr("把某一年或全部年份收到的申请导出为 Excel 或 CSV 台账。")),
+                (self.template_button, tr("保存一份空白台账模板，按列填写以往的申请后再导入。")),
+            )
+        )
         layout.addWidget(ledger)
 
         safety = QGroupBox(tr("备份与恢复"))
@@ -171,8 +192,13 @@ class DataPage(QWidget):
         self.backup_button = QPushButton(tr("立即备份到…"))
         self.restore_button = QPushButton(tr("从备份恢复…"))
         self.check_button = QPushButton(tr("完整性检查"))
-        for b in (self.backup_button, self.restore_button, self.check_button):
-            sv.addWidget(b)
+        sv.addLayout(
+            _button_rows(
+                (self.backup_button, tr("把当前数据库另存一份到所选位置（如U盘），用于异地保存。")),
+                (self.restore_button, tr("用以前的备份替换当前数据库；当前数据库会先另存，恢复后程序关闭。")),
+                (self.check_button, tr("检查数据库文件是否完好、办理记录的审计链是否完整。")),
+            )
+        )
         layout.addWidget(safety)
         layout.addStretch(1)
 

@@ -63,6 +63,23 @@ def test_buttons_are_there_in_chinese(qtbot, dctx):
     assert texts == ["导入台账…", "导出台账…", "保存导入模板…", "立即备份到…", "从备份恢复…", "完整性检查"]
 
 
+def test_buttons_keep_their_width_and_each_is_explained(qtbot, dctx):
+    page = D.DataPage(dctx)
+    qtbot.addWidget(page)
+    page.resize(1000, 600)
+    page.show()
+    qtbot.waitExposed(page)
+    for button in page._buttons:
+        assert button.width() < 250  # not stretched over the page
+        assert button.x() == page._buttons[0].x()  # one left-aligned column
+        beside = [
+            w
+            for w in button.parentWidget().findChildren(D.QLabel)
+            if w.isVisible() and abs(w.geometry().center().y() - button.geometry().center().y()) < 6
+        ]
+        assert len(beside) == 1 and beside[0].text().endswith("。")
+
+
 def test_import_checks_first_then_imports_on_confirmation(qtbot, dctx, tmp_path, monkeypatch, shown, reports):
     seen, _ = reports
     rows = generate_ledger(50, seed=8)
