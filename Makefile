@@ -25,7 +25,8 @@ run: $(STAMP_APP)
 
 test: $(STAMP_TEST)
 	scripts/system-deps.sh test
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q $(PYTEST_ARGS) || { s=$$?; \
+	  [ $$s -eq 5 ] && echo "pytest 没有执行任何测试：按失败处理" >&2; exit $$s; }
 
 lint: $(STAMP_TEST)
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

@@ -144,7 +144,7 @@ class Deadlines:
     remaining_days: int | None = None
 
     def working_days_left(self, today: date, cal: WorkCalendar) -> int | None:
-        """Working days in (today, reply_due]; 0 when due today; None when there is no reply date.
+        """Working days in (today, reply_due]; 0 when due today; None when there is no reply date (Art. 33).
 
         When overdue the result is negative: minus the working days in (reply_due, today], but at least -1
         (a Saturday after a Friday deadline is already overdue although no working day has passed).

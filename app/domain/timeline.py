@@ -56,7 +56,7 @@ class TimelineError(ValueError):
 
 
 def project(receipt_date: date | None, events: Iterable[TimelineEvent], *, fee_payment_days: int = 20) -> Projection:
-    """Turn a timeline into the clock's input, the outcome and the closing date.
+    """Turn a timeline into the clock's input, the outcome and the closing date (条例 Art. 30–34, 42).
 
     Events are taken in date order (stable for equal dates). Raises TimelineError for an end without a
     start, a correction received without a notice, or extensions over 20 working days in total.
@@ -217,7 +217,12 @@ def check_new_event(
 
 
 def derive_status(projection: Projection, deadlines: Deadlines) -> Status:
-    """Where the application stands, from its projection and computed deadlines."""
+    """Where the application stands, from its projection and computed deadlines.
+
+    待确认 until receipt is confirmed (Art. 31); 待补正 while a correction is outstanding (Art. 30); 暂停计时
+    during a consultation or fee pause (Art. 32–34, 国办函〔2020〕109号); 已延期 after an extension (Art. 33);
+    已办结 once the reply is made (Art. 36–39).
+    """
     if projection.closed_on is not None:
         return Status.CLOSED
     if projection.clock.receipt_date is None:

@@ -468,6 +468,8 @@ class WorkCalendar:
         return self._lookup(d)[1]
 
     def is_working_day(self, d: date) -> bool:
+        """工作日 (domain.md §4): Monday–Friday minus statutory days off, plus the 调休 make-up working days
+        set by the State Council's yearly notice (《全国年节及纪念日放假办法》, 国务院办公厅放假安排通知)."""
         return self.day_kind(d).is_working
 
     def add_working_days(self, start: date, n: int) -> date:
@@ -484,7 +486,11 @@ class WorkCalendar:
                     return d
 
     def working_days_between(self, start: date, end: date) -> int:
-        """The number of working days in (start, end]; 0 when ``end <= start``."""
+        """The number of working days in (start, end]; 0 when ``end <= start``.
+
+        The same half-open convention as the periods of 条例 Art. 30–34 (the first day is not counted) and as
+        the project rule for pauses (S, E] (domain.md §4).
+        """
         count = 0
         d = start + _ONE_DAY
         while d <= end:

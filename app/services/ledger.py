@@ -302,6 +302,7 @@ def import_ledger(
         fee_payment_days=fee_days,
         progress=(lambda done: progress("validate", done, total)) if progress else None,
     )
+    warnings = list(result.warnings) + (_possible_repeats(ctx, result.rows) if result.ok else [])
     if not result.ok or dry_run:
         return ImportReport(
             path,
@@ -309,7 +310,7 @@ def import_ledger(
             0,
             dry_run,
             tuple(result.problems),
-            tuple(result.warnings),
+            tuple(warnings),
             result.ignored_columns,
             sum(1 for r in result.rows if not r.reg_number),
             time.perf_counter() - started,
@@ -321,12 +322,37 @@ def import_ledger(
         len(ids),
         False,
         (),
-        tuple(result.warnings),
+        tuple(warnings),
         result.ignored_columns,
         new_numbers,
         time.perf_counter() - started,
         tuple(ids),
     )
+
+
+def _possible_repeats(ctx: ServiceContext, rows: Sequence[LedgerRow]) -> list[LedgerProblem]:
+    """Rows without a number that match a registered application (same receipt date, applicant, content).
+
+    Importing the same ledger twice would otherwise register every such row again under new numbers.
+    """
+    unnumbered = [r for r in rows if not r.reg_number and r.receipt_date is not None]
+    if not unnumbered:
+        return []
+    days = sorted({r.receipt_date for r in unnumbered if r.receipt_date is not None})
+    known: dict[tuple[date, str, str], str] = {}
+    with ctx.db.session_scope() as s:
+        for i in range(0, len(days), 500):
+            stmt = select(
+                Application.receipt_date, Application.applicant_name, Application.content, Application.reg_number
+            ).where(Application.receipt_date.in_(days[i : i + 500]))
+            for day, name, content, number in s.execute(stmt):
+                known.setdefault((day, name, content), number)
+    out: list[LedgerProblem] = []
+    for r in unnumbered:
+        match = known.get((r.receipt_date, r.applicant_name, r.content))  # type: ignore[arg-type]
+        if match:
+            out.append(LedgerProblem(r.row, "", f"与已登记的 {match} 收到日期、申请人和申请内容都相同，可能是重复导入"))
+    return out
 
 
 def _pattern_regex(pattern: str) -> re.Pattern[str] | None:

@@ -103,6 +103,7 @@ class Application(Base):
         Index("ix_application_status_due", "status", "reply_due"),
         Index("ix_application_kind", "applicant_kind"),
         Index("ix_application_year", "year"),
+        Index("ix_application_applicant_name", "applicant_name"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -640,3 +640,15 @@ def test_csv_cells_that_excel_would_run_are_quoted_and_read_back(lctx, tmp_path)
     assert cells["申请内容"] == "@SUM(A1)"
     _, before, after, _ = _round_trip(lctx, tmp_path)
     assert [_core(t) for t in after.values()] == [_core(t) for t in before.values()]
+
+
+def test_importing_the_same_unnumbered_rows_again_warns_of_repeats(lctx, tmp_path):
+    rows = generate_ledger(5, seed=3)
+    for r in rows:
+        r["登记编号"] = ""
+    path = write_csv(rows, tmp_path / "once.csv")
+    first = import_ledger(lctx, path)
+    assert first.ok and not any("重复导入" in w.message for w in first.warnings)
+    again = import_ledger(lctx, path, dry_run=True)
+    repeats = [w for w in again.warnings if "重复导入" in w.message]
+    assert [w.row for w in repeats] == [2, 3, 4, 5, 6]

@@ -24,12 +24,19 @@ def fill(ctx, n: int) -> None:
         )
 
 
-def test_model_passes_qtmodeltester(qtmodeltester, ctx):
-    fill(ctx, 12)
+def test_model_passes_qtmodeltester(qtmodeltester, ctx, monkeypatch):
+    from app.ui import register_model
+
+    monkeypatch.setattr(register_model, "BLOCK", 5)  # several blocks and an evicting cache with few rows
+    monkeypatch.setattr(register_model, "CACHE_ROWS", 8)
+    fill(ctx, 23)
     model = RegisterTableModel(ctx)
     model.reload()
-    assert model.rowCount() == 12
+    assert model.rowCount() == 23
     qtmodeltester.check(model, force_py=True)
+    numbers = [model.data(model.index(r, COL_NUMBER)) for r in range(23)]
+    assert numbers == [f"〔2026〕第{n}号" for n in range(23, 0, -1)]  # every row right across blocks and evictions
+    assert len(model._cache) <= 8 + 5
 
 
 def test_model_shows_masked_ids_clock_and_colours(qapp, ctx):
