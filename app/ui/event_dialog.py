@@ -118,10 +118,10 @@ def _pydate(q: QDate) -> date:
 
 
 class HintLabel(QLabel):
-    """A wrapped hint exactly as tall as its lines at the width it gets (no empty band under it)."""
+    """A wrapped hint exactly as tall as its lines at the width it gets (no empty band under it).
 
-    def hasHeightForWidth(self) -> bool:
-        return True
+    Word wrap (set by :func:`_hint`) makes QLabel report height-for-width; only the height is corrected here.
+    """
 
     def heightForWidth(self, width: int) -> int:
         if not self.text():
@@ -288,7 +288,6 @@ class OutcomePicker(QWidget):
         members = [o for o in Outcome if name is not None and outcome_group(o) == name]
         self.case.set_items([(tr(outcome_case_label(o)), o) for o in members])
         self.case.setVisible(len(members) > 1)
-        self.case.currentIndexChanged.emit(self.case.currentIndex())
 
     def value(self) -> Outcome | None:
         return self.case.value() if self.group.value() is not None else None
@@ -355,6 +354,8 @@ class EventDialog(QDialog):
         self.action.currentIndexChanged.connect(self._action_changed)
         self.day.dateChanged.connect(self._day_changed)
         self.ending.currentIndexChanged.connect(self._ending_changed)
+        # after the picker's own handler has refilled the cases (emitting Qt signals from Python crashes PySide)
+        self.outcome.group.currentIndexChanged.connect(self._outcome_changed)
         self.outcome.case.currentIndexChanged.connect(self._outcome_changed)
         self._action_changed()
 
@@ -484,6 +485,8 @@ class EventDialog(QDialog):
             self.ending.set_items([(tr(label), value) for label, value in CONSULTATION_ENDINGS[kind]])
         if kind is EventKind.DECIDED:
             self.outcome.set_value(likely_outcome(self.detail, self.today))
+        self.day.setMaximumDate(_qdate(self.today))
+        self.day.setDate(_qdate(self.today))  # not a date another step (a lapse) proposed
         self._ending_changed()
         self.problem.clear()
         self._fit_height()

@@ -326,6 +326,9 @@ def test_decision_groups_outcomes_and_shows_report_row_basis_and_number(qtbot, c
     d.action.set_value(EventKind.DECIDED)
     groups = [d.outcome.group.itemText(i) for i in range(d.outcome.group.count())]
     assert groups == ["（请选择）", "予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他处理"]
+    d.outcome.group.set_value("予以公开")  # a group of one row: chosen with the group, its row shown at once
+    assert d.outcome.value() is Outcome.DISCLOSED and "三(一)" in d.outcome_info.text()
+    assert "《条例》第三十六条第（一）、（二）项" in d.outcome_info.text()
     d.outcome.group.set_value("不予公开")
     assert len(d.outcome.case.values()) == 8 and not d.outcome.case.isHidden()
     d.outcome.case.set_value(Outcome.WITHHELD_INTERNAL)
