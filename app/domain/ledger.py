@@ -671,7 +671,10 @@ def row_events(row: LedgerRow) -> list[LedgerEvent]:
         add(8, EventKind.DECIDED, row.reply_date, {"outcome": row.outcome.value})
     for kind, filed_on, result in row.remedies():
         event = EventKind.RECONSIDERATION_FILED if kind == RECONSIDERATION else EventKind.LITIGATION_FILED
-        add(9, event, filed_on, {"remedy_kind": kind, "result": result})
+        data: dict[str, object] = {"remedy_kind": kind, "result": result}
+        if event is EventKind.LITIGATION_FILED:  # the same shape the counter records (see event_dialog)
+            data["type"] = "direct" if kind == "litigation_direct" else "after_reconsideration"
+        add(9, event, filed_on, data)
     out.sort(key=lambda pair: (pair[1].day, pair[0]))
     return [e for _, e in out]
 

@@ -187,6 +187,17 @@ def check_new_event(
             "延期须在答复期限届满前告知申请人（第三十三条第二款）；"
             f"原答复期限为 {cn_date(current.unextended_due)}，已届满，不能再延期"
         )
+    decided_on = max((e.day for e in events if e.kind is EventKind.DECIDED), default=None)
+    if new.kind in AFTER_CLOSING - {EventKind.NOTE, EventKind.EDITED} and (decided_on is None or new.day < decided_on):
+        problems.append("送达、行政复议和行政诉讼只能记录在作出答复之后（不早于答复日期）")
+    if new.kind in PAUSE_ENDS and new.data.get("how") == "lapsed" and current is not None:
+        kind = PAUSE_ENDS[new.kind]
+        lapse = next((due for p, due in current.consultation_dues if p.kind is kind and p.end is None), None)
+        if lapse is not None and new.day > lapse:
+            problems.append(
+                f"征求意见期限于 {cn_date(lapse)} 届满，逾期未提出意见的，暂停计时止于该日，不能记为更晚的日期"
+                "（第三十二条、第三十四条）"
+            )
     if new.kind is EventKind.DECIDED and new.data.get("outcome") not in {o.value for o in Outcome}:
         problems.append("作出答复须选择办理结果")
     if new.kind is EventKind.DECIDED and new.data.get("outcome") == Outcome.OTHER_NO_CORRECTION.value:

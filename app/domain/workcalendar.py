@@ -42,7 +42,7 @@ __all__ = [
 ]
 
 _ONE_DAY = timedelta(days=1)
-ESTIMATE_SOURCE = "holidays 软件包估算"
+ESTIMATE_SOURCE = "程序内置估算（未经确认）"
 
 #: The festival names as the State Council notices print them.
 FESTIVAL_NAMES: tuple[str, ...] = ("元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节")

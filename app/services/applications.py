@@ -36,7 +36,15 @@ from app.services.context import ServiceContext
 from app.services.errors import NotFound, ValidationError
 from app.services.profile import get_profile
 from app.store.events import append_event
-from app.store.models import AgencyProfile, Applicant, Application, Event, IdentityCheck, NumberSequence
+from app.store.models import (
+    AgencyProfile,
+    Applicant,
+    Application,
+    Event,
+    IdentityCheck,
+    NumberSequence,
+    RemedyCase,
+)
 
 REGISTRATION_SEQUENCE = "registration"
 
@@ -510,8 +518,41 @@ def record_event(
             data=data or {},
             note=_clean(note),
         )
+        _record_remedy(s, app.id, kind, day, data or {})
         _p, _d, status = refresh_derived(ctx, s, app)
         return status
+
+
+def _record_remedy(session: Session, application_id: int, kind: EventKind, day: date, data: dict[str, Any]) -> None:
+    """Keep the 行政复议 / 行政诉讼 cases (annual-report table 四) in step with the timeline.
+
+    A case counts in the year it was filed, under its recorded result; no result yet = 尚未审结 (domain.md §6).
+    """
+    if kind is EventKind.RECONSIDERATION_FILED:
+        session.add(RemedyCase(application_id=application_id, kind="reconsideration", filed_on=day))
+    elif kind is EventKind.LITIGATION_FILED:
+        family = "litigation_direct" if data.get("type") == "direct" else "litigation_after"
+        session.add(RemedyCase(application_id=application_id, kind=family, filed_on=day))
+    elif kind in (EventKind.RECONSIDERATION_DECIDED, EventKind.LITIGATION_DECIDED):
+        kinds = (
+            ["reconsideration"]
+            if kind is EventKind.RECONSIDERATION_DECIDED
+            else ["litigation_direct", "litigation_after"]
+        )
+        case = session.scalars(
+            select(RemedyCase)
+            .where(
+                RemedyCase.application_id == application_id,
+                RemedyCase.kind.in_(kinds),
+                RemedyCase.result.is_(None),
+            )
+            .order_by(RemedyCase.filed_on.desc(), RemedyCase.id.desc())
+            .limit(1)
+        ).first()
+        if case is None:
+            raise ValidationError(["没有尚未审结的行政复议或行政诉讼，不能记录结果"])
+        case.result = str(data.get("result") or "other")
+        case.decided_on = day
 
 
 def get_application(ctx: ServiceContext, application_id: int) -> ApplicationDetail:

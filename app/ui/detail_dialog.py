@@ -392,6 +392,6 @@ class DetailDialog(QDialog):
             return False
         self.changed = True
         self.load()
-        if status is Status.CLOSED:
+        if kind is EventKind.DECIDED and status is Status.CLOSED:
             msgbox.information(self, tr("已办结"), tr("已记录答复，申请已办结。"))
         return True

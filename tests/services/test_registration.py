@@ -244,3 +244,38 @@ def test_corrections_of_the_record_keep_old_and_new_with_the_reason(ctx):
     assert edited.data["changes"]["phone"] == {"field": "联系电话", "old": "13800000000", "new": "13900000000"}
     with ctx.db.session_scope() as s:
         assert check_chain(s) == []
+
+
+def test_remedies_recorded_at_the_counter_become_table_four_cases(ctx, clock):
+    from sqlalchemy import select
+
+    from app.store.models import RemedyCase
+
+    r = A.register_application(ctx, reg())
+    clock.value = datetime(2026, 6, 30, 9, 0)
+    with pytest.raises(ValidationError):  # nothing to serve or appeal before the reply
+        A.record_event(ctx, r.id, EventKind.SERVED, date(2026, 3, 2), {"method": "post"})
+    A.record_event(ctx, r.id, EventKind.DECIDED, date(2026, 3, 5), {"outcome": "withheld_internal"})
+    with pytest.raises(ValidationError):
+        A.record_event(ctx, r.id, EventKind.SERVED, date(2026, 3, 4), {"method": "post"})
+    A.record_event(ctx, r.id, EventKind.SERVED, date(2026, 3, 6), {"method": "post"})
+    A.record_event(ctx, r.id, EventKind.RECONSIDERATION_FILED, date(2026, 4, 1))
+    A.record_event(ctx, r.id, EventKind.LITIGATION_FILED, date(2026, 6, 1), {"type": "after_reconsideration"})
+    A.record_event(ctx, r.id, EventKind.RECONSIDERATION_DECIDED, date(2026, 5, 20), {"result": "upheld"})
+    with ctx.db.session_scope() as s:
+        cases = [(c.kind, c.filed_on, c.result) for c in s.scalars(select(RemedyCase).order_by(RemedyCase.id))]
+    assert cases == [
+        ("reconsideration", date(2026, 4, 1), "upheld"),
+        ("litigation_after", date(2026, 6, 1), None),  # 尚未审结
+    ]
+
+
+def test_a_lapsed_consultation_ends_on_its_fifteenth_working_day_not_later(ctx, clock):
+    r = A.register_application(ctx, reg())
+    clock.value = datetime(2026, 3, 31, 9, 0)
+    A.record_event(ctx, r.id, EventKind.THIRD_PARTY_CONSULTATION_STARTED, date(2026, 2, 24))
+    lapse = A.get_application(ctx, r.id).deadlines.consultation_dues[0][1]
+    with pytest.raises(ValidationError) as err:
+        A.record_event(ctx, r.id, EventKind.THIRD_PARTY_CONSULTATION_ENDED, date(2026, 3, 31), {"how": "lapsed"})
+    assert "届满" in err.value.problems[0]
+    A.record_event(ctx, r.id, EventKind.THIRD_PARTY_CONSULTATION_ENDED, lapse, {"how": "lapsed"})
