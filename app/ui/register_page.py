@@ -75,7 +75,7 @@ class RegisterPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        for col, width in enumerate((150, 90, 66, 112, 142, 86, 220, 150, 140, 124)):
+        for col, width in enumerate((150, 90, 66, 112, 134, 86, 220, 136, 130, 110)):
             self.table.setColumnWidth(col, width)
         header.setSectionResizeMode(COL_CONTENT, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)

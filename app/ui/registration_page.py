@@ -217,6 +217,7 @@ class RegistrationPage(QWidget):
         self.receipt_hint = QLabel()
         self.receipt_hint.setObjectName("receiptHint")
         self.receipt_hint.setWordWrap(True)
+        self.receipt_hint.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         form.addRow(tr("申请方式"), self.channel)
         form.addRow(tr("邮件类型"), self.post_kind)
         form.addRow(tr("到达时间"), self.arrived_at)
