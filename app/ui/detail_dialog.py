@@ -46,7 +46,7 @@ def tr(text: str) -> str:
 
 def _row(label: str, value: object) -> str:
     text = "" if value in (None, "") else str(value)
-    return f"<tr><th>{escape(label)}</th><td>{escape(text).replace(chr(10), '<br>') or '—'}</td></tr>"
+    return f'<tr><th width="104">{escape(label)}</th><td>{escape(text).replace(chr(10), "<br>") or "—"}</td></tr>'
 
 
 def _last_start(d: ApplicationDetail, kind: EventKind) -> date:
