@@ -7,17 +7,17 @@ query), and :func:`fetch_rows` loads the handful of rows the table is showing.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 
-from app.domain.codes import ApplicantKind, Channel, Outcome, Status
+from app.domain.codes import ApplicantKind, Channel, EventKind, Outcome, Status
 from app.domain.identity import mask_number
 from app.domain.workcalendar import WorkCalendar
 from app.services.context import ServiceContext
-from app.store.models import Application
+from app.store.models import Application, Event
 
 
 class StatusFilter(StrEnum):
@@ -80,6 +80,7 @@ class RegisterRow:
     closed_on: date | None
     days_left: int | None  # working days; negative = overdue by
     provisional: bool
+    correction_deadline: date | None = None  # the applicant's deadline while 待补正 (dashboard only)
 
 
 _OPEN = Application.status != Status.CLOSED.value
@@ -289,4 +290,15 @@ def dashboard(ctx: ServiceContext) -> Dashboard:
         )
     shown = list(dict.fromkeys(upcoming_ids + awaiting_ids))  # a case can be in both lists: show it once
     rows = fetch_rows(ctx, shown)
+    waiting = [i for i in shown if i in rows and rows[i].status is Status.AWAITING_CORRECTION]
+    if waiting:
+        with ctx.db.session_scope() as s:
+            for app_id, data in s.execute(
+                select(Event.application_id, Event.data)
+                .where(Event.application_id.in_(waiting), Event.kind == EventKind.CORRECTION_REQUESTED.value)
+                .order_by(Event.application_id, Event.event_date, Event.id)
+            ):
+                raw = (data or {}).get("deadline")
+                if isinstance(raw, str):
+                    rows[app_id] = replace(rows[app_id], correction_deadline=date.fromisoformat(raw))
     return Dashboard(upcoming=[rows[i] for i in shown if i in rows], **counts)

@@ -134,6 +134,8 @@ class DashboardPage(QWidget):
         for r, row in enumerate(d.upcoming):
             if row.status is Status.AWAITING_CONFIRMATION:
                 due = tr("{d}到达，尚未确认收到").format(d=cn_date(row.arrived_on))
+            elif row.status is Status.AWAITING_CORRECTION and row.correction_deadline:
+                due = tr("申请人应于{d}前补正").format(d=cn_date(row.correction_deadline))
             elif row.reply_due:
                 due = cn_date_weekday(row.reply_due)
             else:

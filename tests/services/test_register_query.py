@@ -58,3 +58,11 @@ def test_overdue_due_soon_and_sorting_by_due_date(ctx, clock):
     dash = R.dashboard(ctx)
     assert (dash.overdue, dash.due_soon, dash.open) == (1, 1, 2)
     assert R.years(ctx) == [2026]
+
+
+def test_dashboard_names_the_applicants_correction_deadline(ctx, clock):
+    r = add(ctx, "甲", "一")
+    clock.value = datetime(2026, 2, 24, 9, 0)
+    A.record_event(ctx, r.id, EventKind.CORRECTION_REQUESTED, date(2026, 2, 24), {"deadline": "2026-03-10"})
+    rows = {row.id: row for row in R.dashboard(ctx).upcoming}
+    assert rows[r.id].correction_deadline == date(2026, 3, 10)
