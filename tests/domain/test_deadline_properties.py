@@ -120,3 +120,56 @@ def test_add_and_between_are_inverse(start: date, n: int) -> None:
     assert CAL.is_working_day(end)
     assert CAL.working_days_between(start, end) == n
     assert CAL.working_days_between(start, end - timedelta(days=1)) == n - 1
+
+
+# --------------------------------------------------------------------- corrections and open pauses
+
+
+@SETTINGS
+@given(cases(), st.integers(1, 40), st.integers(0, 40))
+def test_a_received_correction_restarts_the_period_whatever_came_before(inp: ClockInput, notice_after: int, gap: int):
+    """Art. 30: counted afresh from the day the corrected application arrives; pauses before it no longer matter."""
+    from app.domain.deadlines import Correction
+
+    assert inp.receipt_date is not None
+    notice = inp.receipt_date + timedelta(days=notice_after)
+    received = notice + timedelta(days=gap)
+    # a pause still running on the correction day keeps counting from that day (project convention)
+    later_pauses = tuple(
+        Pause(p.kind, max(p.start, received), p.end) for p in inp.pauses if p.end is None or p.end > received
+    )
+    with_correction = ClockInput(
+        inp.receipt_date,
+        corrections=(Correction(notice, received),),
+        pauses=inp.pauses,
+        extension_days=inp.extension_days,
+    )
+    fresh = ClockInput(received, pauses=later_pauses, extension_days=inp.extension_days)
+    a, b = compute_deadlines(with_correction, CAL), compute_deadlines(fresh, CAL)
+    assert a.base_date == received
+    assert a.reply_due == b.reply_due
+
+
+@SETTINGS
+@given(cases(), st.integers(0, 60))
+def test_an_open_pause_suspends_the_clock_and_never_shows_a_later_date(inp: ClockInput, start_after: int):
+    """An unfinished consultation or fee pause has no end: 计时暂停, with used + remaining = the full period."""
+    assert inp.receipt_date is not None
+    closed_due = compute_deadlines(inp, CAL).reply_due
+    assert closed_due is not None
+    start = inp.receipt_date + timedelta(days=start_after)
+    d = compute_deadlines(
+        ClockInput(
+            inp.receipt_date,
+            pauses=(*inp.pauses, Pause(PauseKind.THIRD_PARTY, start, None)),
+            extension_days=inp.extension_days,
+        ),
+        CAL,
+    )
+    assert d.state == "suspended"
+    if d.reply_due is None:  # the pause began while days remained
+        assert d.used_days is not None and d.remaining_days is not None
+        assert d.used_days + d.remaining_days == REPLY_DAYS + inp.extension_days
+        assert d.remaining_days > 0
+    else:  # the period had already run out before the pause began: the passed date stays visible
+        assert d.reply_due <= closed_due and d.reply_due <= start
