@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -49,6 +49,11 @@ class DashboardPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self._stale = True
+        self._shown_for = None
+        self._day_watch = QTimer(self)
+        self._day_watch.setInterval(60_000)
+        self._day_watch.timeout.connect(self._follow_the_day)
+        self._day_watch.start()
         layout = QVBoxLayout(self)
         self.title = QLabel()
         self.title.setObjectName("pageTitle")
@@ -99,6 +104,10 @@ class DashboardPage(QWidget):
         self.empty_hint = QLabel(tr("目前没有待办的申请。新申请请在“申请登记”中登记。"))
         self.empty_hint.setObjectName("emptyHint")
         layout.addWidget(self.empty_hint)
+
+    def _follow_the_day(self) -> None:
+        if self.isVisible() and self._shown_for != self.ctx.today():
+            self.refresh()
 
     def mark_stale(self) -> None:
         self._stale = True
@@ -163,6 +172,7 @@ class DashboardPage(QWidget):
                 self.table.setItem(r, c, item)
         self.empty_hint.setVisible(not d.upcoming)
         self._stale = False
+        self._shown_for = self.ctx.today()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

@@ -95,6 +95,10 @@ class RegisterPage(QWidget):
         footer.addWidget(legend)
         layout.addLayout(footer)
 
+        self._day_watch = QTimer(self)  # days left and colours depend on today: follow midnight while open
+        self._day_watch.setInterval(60_000)
+        self._day_watch.timeout.connect(lambda: self.refresh() if self.isVisible() else None)
+        self._day_watch.start()
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(250)
