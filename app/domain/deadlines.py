@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from app.domain.dates import cn_date, cn_weekday
 from app.domain.workcalendar import DayKind, WorkCalendar
 
 __all__ = [
@@ -45,7 +46,6 @@ CORRECTION_NOTICE_DAYS = 7  # 第三十条
 CONSULTATION_DAYS = 15  # 第三十二条、第三十四条
 
 _ONE_DAY = timedelta(days=1)
-_WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 
 STEP_KINDS = frozenset({"base", "holiday", "makeup", "pause", "extension", "result", "note", "provisional"})
 
@@ -157,16 +157,6 @@ class Deadlines:
 
 
 # ---------------------------------------------------------------------------------------------- formatting
-
-
-def cn_weekday(d: date) -> str:
-    return _WEEKDAYS[d.weekday()]
-
-
-def cn_date(d: date, *, year: bool = True, weekday: bool = False) -> str:
-    """2026年3月5日 (no leading zeros, GB/T 9704 style); optionally without the year or with （星期四）."""
-    text = f"{d.year}年{d.month}月{d.day}日" if year else f"{d.month}月{d.day}日"
-    return text + (f"（{cn_weekday(d)}）" if weekday else "")
 
 
 class _Fmt:

@@ -29,6 +29,8 @@ from enum import StrEnum
 from pathlib import Path
 from types import MappingProxyType
 
+from app.domain.dates import cn_date, cn_weekday
+
 __all__ = [
     "DayKind",
     "ScheduleError",
@@ -99,13 +101,13 @@ class YearSchedule:
         both = set(self.holidays) & self.makeup_days
         if both:
             d = min(both)
-            raise ScheduleError(f"{_cn(d)}既是放假日又是调休上班日")
+            raise ScheduleError(f"{cn_date(d)}既是放假日又是调休上班日")
         for d in self.makeup_days:
             if d.weekday() < 5:
-                raise ScheduleError(f"调休上班日{_cn(d)}不是星期六或星期日")
+                raise ScheduleError(f"调休上班日{cn_date(d)}不是星期六或星期日")
         for d in (*self.holidays, *self.makeup_days):
             if d.year not in (self.year, self.year - 1):
-                raise ScheduleError(f"{_cn(d)}不属于{self.year}年的放假安排")
+                raise ScheduleError(f"{cn_date(d)}不属于{self.year}年的放假安排")
 
     def __hash__(self) -> int:
         return hash((self.year, tuple(self.holidays.items()), self.makeup_days, self.confirmed, self.source))
@@ -149,10 +151,6 @@ class YearSchedule:
         return parse_schedule_json(text)
 
 
-def _cn(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
 def _parse_iso(text: object, where: str) -> date:
     if not isinstance(text, str):
         raise ScheduleError(f"{where}：日期应为 YYYY-MM-DD 格式的文字，实际为 {text!r}")
@@ -187,28 +185,25 @@ def _build(
     holidays: dict[date, str] = {}
     for name, start, end, where in ranges:
         if end < start:
-            raise ScheduleError(f"{where}：结束日期{_cn(end)}早于开始日期{_cn(start)}")
+            raise ScheduleError(f"{where}：结束日期{cn_date(end)}早于开始日期{cn_date(start)}")
         if (end - start).days > 31:
             raise ScheduleError(f"{where}：放假范围超过一个月，请检查日期")
         for d in _date_range(start, end):
             if d.year not in (year, year - 1):
-                raise ScheduleError(f"{where}：{_cn(d)}不属于{year}年的放假安排")
+                raise ScheduleError(f"{where}：{cn_date(d)}不属于{year}年的放假安排")
             if d in holidays:
-                raise ScheduleError(f"{where}：{_cn(d)}重复列为放假日")
+                raise ScheduleError(f"{where}：{cn_date(d)}重复列为放假日")
             holidays[d] = name
     makeup_days: set[date] = set()
     for d, where in makeups:
         if d.weekday() < 5:
-            raise ScheduleError(f"{where}：调休上班日{_cn(d)}是{_WEEKDAYS[d.weekday()]}，应为星期六或星期日")
+            raise ScheduleError(f"{where}：调休上班日{cn_date(d)}是{cn_weekday(d)}，应为星期六或星期日")
         if d in holidays:
-            raise ScheduleError(f"{where}：{_cn(d)}已列为放假日，不能同时为调休上班日")
+            raise ScheduleError(f"{where}：{cn_date(d)}已列为放假日，不能同时为调休上班日")
         if d.year not in (year, year - 1):
-            raise ScheduleError(f"{where}：{_cn(d)}不属于{year}年的放假安排")
+            raise ScheduleError(f"{where}：{cn_date(d)}不属于{year}年的放假安排")
         makeup_days.add(d)
     return YearSchedule(year, holidays, frozenset(makeup_days), confirmed, source)
-
-
-_WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 
 
 def parse_schedule_json(text: str) -> YearSchedule:
@@ -290,7 +285,7 @@ def parse_schedule_csv(text: str, year: int) -> YearSchedule:
         end = _parse_iso(end_text, where)
         if kind in _MAKEUP_WORDS or "上班" in kind or "补班" in kind:
             if end < start:
-                raise ScheduleError(f"{where}：结束日期{_cn(end)}早于开始日期{_cn(start)}")
+                raise ScheduleError(f"{where}：结束日期{cn_date(end)}早于开始日期{cn_date(start)}")
             makeups.extend((d, where) for d in _date_range(start, end))
         elif kind in _OFF_WORDS or "放假" in kind:
             if not name:
