@@ -149,11 +149,17 @@ class Deadlines:
         When overdue the result is negative: minus the working days in (reply_due, today], but at least -1
         (a Saturday after a Friday deadline is already overdue although no working day has passed).
         """
-        if self.reply_due is None:
-            return None
-        if today <= self.reply_due:
-            return cal.working_days_between(today, self.reply_due)
-        return -max(1, cal.working_days_between(self.reply_due, today))
+        return None if self.reply_due is None else days_left(cal, today, self.reply_due)
+
+
+def days_left(cal: WorkCalendar, today: date, due: date) -> int:
+    """Working days in (today, due]; once *due* has passed, minus the working days in (due, today], at least -1.
+
+    The one rule for "剩余工作日" everywhere (detail view, register, 工作台); Art. 33 reply period.
+    """
+    if today <= due:
+        return cal.working_days_between(today, due)
+    return -max(1, cal.working_days_between(due, today))
 
 
 # ---------------------------------------------------------------------------------------------- formatting

@@ -14,8 +14,8 @@ from enum import StrEnum
 from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from app.domain.codes import ApplicantKind, Channel, EventKind, Outcome, Status
+from app.domain.deadlines import days_left as working_days_left
 from app.domain.identity import mask_number
-from app.domain.workcalendar import WorkCalendar
 from app.services.context import ServiceContext
 from app.store.models import Application, Event
 
@@ -196,7 +196,7 @@ def fetch_rows(ctx: ServiceContext, ids: Sequence[int]) -> dict[int, RegisterRow
                 days_left = None
                 if r.reply_due is not None and status is not Status.CLOSED:
                     if r.reply_due not in left_by_due:
-                        left_by_due[r.reply_due] = _days_left(cal, today, r.reply_due)
+                        left_by_due[r.reply_due] = working_days_left(cal, today, r.reply_due)
                     days_left = left_by_due[r.reply_due]
                 out[r.id] = RegisterRow(
                     id=r.id,
@@ -216,13 +216,6 @@ def fetch_rows(ctx: ServiceContext, ids: Sequence[int]) -> dict[int, RegisterRow
                     provisional=r.reply_due is not None and not cal.is_date_confirmed(r.reply_due),
                 )
     return out
-
-
-def _days_left(cal: WorkCalendar, today: date, due: date) -> int:
-    """Working days left until *due*; once the date has passed, overdue by at least one (as the detail view)."""
-    if due >= today:
-        return cal.working_days_between(today, due)
-    return -max(1, cal.working_days_between(due, today))
 
 
 def years(ctx: ServiceContext) -> list[int]:
