@@ -22,7 +22,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import insert, select
 
 from app.domain.agency import format_number
-from app.domain.audit import GENESIS, event_hash
 from app.domain.codes import ApplicantKind, Channel, EventKind, IdDocType, Outcome, PostKind
 from app.domain.identity import credit_code_check_char, resident_id_check_char
 from app.domain.timeline import TimelineEvent
@@ -30,8 +29,8 @@ from app.services.applications import evaluate
 from app.services.context import ServiceContext
 from app.services.profile import ensure_defaults, get_profile
 from app.store.database import open_database
-from app.store.events import hashed_fields
-from app.store.models import Applicant, Application, Event, NumberSequence
+from app.store.events import EventChain
+from app.store.models import Applicant, Application, NumberSequence
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国红梅志强海燕玉兰立新春雷晓东文博子涵欣怡浩然"
@@ -150,14 +149,13 @@ def main(argv: list[str] | None = None) -> int:
             select(NumberSequence.year, NumberSequence.last).where(NumberSequence.kind == "registration")
         ):
             seqs[row.year] = row.last
-        last_hash = s.scalar(select(Event.hash).order_by(Event.id.desc()).limit(1)) or GENESIS
+        chain = EventChain(s)
         next_app_id = (s.scalar(select(Application.id).order_by(Application.id.desc()).limit(1)) or 0) + 1
-        next_event_id = (s.scalar(select(Event.id).order_by(Event.id.desc()).limit(1)) or 0) + 1
         # arrival days, sorted, denser in recent years
         days = sorted(first + timedelta(days=int(span * rng.random() ** 0.8)) for _ in range(args.count))
         applicants: list[dict] = []
         apps: list[dict] = []
-        events: list[dict] = []
+        n_events = 0
         for n, arrived in enumerate(days):
             app_id = next_app_id + n
             kind = pick(rng, KIND_WEIGHTS)
@@ -258,31 +256,14 @@ def main(argv: list[str] | None = None) -> int:
             )
             for kind_, day, data in sorted(raw_events, key=lambda e: e[1]):
                 recorded = datetime.combine(day, datetime.min.time()).replace(hour=16)
-                fields = hashed_fields(app_id, kind_.value, day, recorded, "模拟数据", data, None)
-                h = event_hash(last_hash, fields)
-                events.append(
-                    dict(
-                        id=next_event_id,
-                        application_id=app_id,
-                        kind=kind_.value,
-                        event_date=day,
-                        recorded_at=recorded,
-                        actor="模拟数据",
-                        data=data,
-                        note=None,
-                        prev_hash=last_hash,
-                        hash=h,
-                    )
-                )
-                last_hash = h
-                next_event_id += 1
+                chain.stage(app_id, kind_.value, day, actor="模拟数据", recorded_at=recorded, data=data)
+                n_events += 1
             if (n + 1) % 10000 == 0:
                 print(f"已生成 {n + 1}/{args.count}", file=sys.stderr)
         for chunk in range(0, len(apps), 5000):
             s.execute(insert(Applicant), applicants[chunk : chunk + 5000])
             s.execute(insert(Application), apps[chunk : chunk + 5000])
-        for chunk in range(0, len(events), 10000):
-            s.execute(insert(Event), events[chunk : chunk + 10000])
+        chain.flush()
         for year, last in seqs.items():
             row = s.get(NumberSequence, ("registration", year))
             if row is None:
@@ -290,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 row.last = last
     print(
-        f"完成：{args.count} 件申请，{len(events)} 条办理记录，用时 {time.perf_counter() - started:.1f} 秒 → {args.db}"
+        f"完成：{args.count} 件申请，{n_events} 条办理记录，用时 {time.perf_counter() - started:.1f} 秒 → {args.db}"
     )
     return 0
 

@@ -419,6 +419,11 @@ class EventKind(StrEnum):
     LITIGATION_FILED = "litigation_filed"
     LITIGATION_DECIDED = "litigation_decided"
     EDITED = "edited"
+    PARTICULARS_CORRECTED = "particulars_corrected"
+    WITHDRAWN = "withdrawn"
+    VOIDED = "voided"
+    ATTACHMENT_ADDED = "attachment_added"
+    SETTING_CHANGED = "setting_changed"
     NOTE = "note"
 
     @property
@@ -446,6 +451,11 @@ EVENT_LABELS: dict[EventKind, str] = {
     EventKind.LITIGATION_FILED: "提起行政诉讼",
     EventKind.LITIGATION_DECIDED: "行政诉讼结果",
     EventKind.EDITED: "修改登记信息",
+    EventKind.PARTICULARS_CORRECTED: "更正登记事项",
+    EventKind.WITHDRAWN: "申请人撤回申请",
+    EventKind.VOIDED: "作废登记",
+    EventKind.ATTACHMENT_ADDED: "添加附件",
+    EventKind.SETTING_CHANGED: "修改设置",
     EventKind.NOTE: "备注",
 }
 
@@ -459,6 +469,7 @@ class Status(StrEnum):
     PAUSED = "paused"
     EXTENDED = "extended"
     CLOSED = "closed"
+    VOIDED = "voided"
 
     @property
     def label(self) -> str:
@@ -469,4 +480,5 @@ class Status(StrEnum):
             Status.PAUSED: "暂停计时",
             Status.EXTENDED: "已延期",
             Status.CLOSED: "已办结",
+            Status.VOIDED: "已作废",
         }[self]

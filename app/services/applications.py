@@ -323,7 +323,7 @@ def refresh_derived(ctx: ServiceContext, session: Session, app: Application) -> 
         app.receipt_date,
         timeline_of(session, app.id),
         ctx.calendar(),
-        int(ctx.setting("fee_payment_days") or 20),
+        ctx.int_setting("fee_payment_days"),
     )
     app.status = status.value
     app.reply_due = dl.reply_due
@@ -503,7 +503,7 @@ def record_event(
             raise NotFound("找不到该申请")
         timeline = timeline_of(s, app.id)
         _p, current, _st = evaluate(
-            app.receipt_date, timeline, ctx.calendar(), int(ctx.setting("fee_payment_days") or 20)
+            app.receipt_date, timeline, ctx.calendar(), ctx.int_setting("fee_payment_days")
         )
         problems = check_new_event(app.receipt_date, timeline, TimelineEvent(kind, day, data or {}), current)
         if problems:
@@ -569,7 +569,7 @@ def get_application(ctx: ServiceContext, application_id: int) -> ApplicationDeta
             return str(given[attr]) if attr in given else (getattr(applicant, attr) or "")
 
         _proj, dl, status = evaluate(
-            app.receipt_date, timeline_of(s, app.id), cal, int(ctx.setting("fee_payment_days") or 20)
+            app.receipt_date, timeline_of(s, app.id), cal, ctx.int_setting("fee_payment_days")
         )
         events = tuple(
             EventView(

@@ -1,7 +1,9 @@
 """Use cases of data safety: back up now, the automatic daily backup, restore, and the integrity check.
 
 The file work is in :mod:`app.store.backup`; this module adds the check of the legal record itself
-(the audit hash chain of every timeline event, see :mod:`app.domain.audit`) and Chinese summaries.
+(the audit hash chain of every timeline event, see :mod:`app.domain.audit`; the SHA-256 of every stored
+attachment, see :mod:`app.services.attachments`) and Chinese summaries. A backup carries the attachments
+its database refers to (``X.sqlite`` → ``X.attachments/`` and ``X.attachments.sha256`` beside it).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from app.domain.audit import ChainBreak
+from app.services.attachments import count_attachments, verify_attachments
 from app.services.context import ServiceContext
 from app.store.backup import (
     MANUAL_PREFIX,
@@ -45,7 +48,8 @@ __all__ = [
 
 def backup_now(db_path: Path, out: Path | None = None, *, now: datetime | None = None) -> Path:
     """Back up the database now: to ``out`` (a file, or a folder such as a USB stick), else to the default
-    backup folder. The copy is consistent even while the program is writing (SQLite online backup)."""
+    backup folder. The copy is consistent even while the program is writing (SQLite online backup); the
+    attachments it refers to are copied beside it (``<backup name>.attachments``)."""
     now = now or datetime.now()
     db_path = Path(db_path)
     if out is None:
@@ -59,16 +63,18 @@ def backup_now(db_path: Path, out: Path | None = None, *, now: datetime | None =
 
 @dataclass
 class CheckReport:
-    """The three checks of the integrity check, each with its problems (empty = passed)."""
+    """The four checks of the integrity check, each with its problems (empty = passed)."""
 
     integrity: list[str] = field(default_factory=list)
     foreign_keys: list[str] = field(default_factory=list)
     chain: list[ChainBreak] = field(default_factory=list)
     events_checked: int = 0
+    attachments: list[str] = field(default_factory=list)  # missing or altered files, one Chinese line each
+    attachments_checked: int = 0
 
     @property
     def ok(self) -> bool:
-        return not (self.integrity or self.foreign_keys or self.chain)
+        return not (self.integrity or self.foreign_keys or self.chain or self.attachments)
 
     def summary(self) -> str:
         lines = [
@@ -83,14 +89,21 @@ class CheckReport:
                 else f"发现 {len(self.chain)} 处异常\n  "
                 + "\n  ".join(f"记录 #{b.event_id}：{b.reason}" for b in self.chain[:20])
             ),
+            f"附件文件校验（共 {self.attachments_checked} 个附件）："
+            + (
+                "通过"
+                if not self.attachments
+                else f"发现 {len(self.attachments)} 处异常\n  " + "\n  ".join(self.attachments[:20])
+            ),
         ]
         lines.append("结论：数据完好。" if self.ok else "结论：数据存在问题。请勿继续修改，并联系管理员或从备份恢复。")
         return "\n".join(lines)
 
 
 def check_database(ctx: ServiceContext) -> CheckReport:
-    """``PRAGMA integrity_check``, ``PRAGMA foreign_key_check`` and the audit-chain check (any edited or
-    deleted event breaks the chain; 档案法 on the integrity of records)."""
+    """``PRAGMA integrity_check``, ``PRAGMA foreign_key_check``, the audit-chain check (any edited or
+    deleted event breaks the chain; 档案法 on the integrity of records) and the SHA-256 of every attachment
+    (a missing or altered file is reported with the case's registration number)."""
     report = CheckReport()
     conn = sqlite3.connect(f"{ctx.db.path.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
     try:
@@ -106,4 +119,6 @@ def check_database(ctx: ServiceContext) -> CheckReport:
         conn.close()
     with ctx.db.session_scope() as s:
         report.chain = check_chain(s)
+    report.attachments_checked = count_attachments(ctx)
+    report.attachments = verify_attachments(ctx)
     return report

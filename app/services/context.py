@@ -9,19 +9,70 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 
+from app.domain.codes import EventKind
 from app.domain.workcalendar import WorkCalendar, YearSchedule, bundled_schedules
 from app.store.database import Database
+from app.store.events import append_event
 from app.store.models import CalendarYear, Setting
 
-DEFAULT_SETTINGS: dict[str, object] = {
-    "clerk_name": "窗口工作人员",
-    "fee_payment_days": 20,
-    "due_soon_days": 3,
-    "correction_period_days": 15,
+
+@dataclass(frozen=True)
+class SettingSpec:
+    """One setting: its key in the ``setting`` table, its Chinese name, type and default.
+
+    ``audited`` settings are the office's choices (periods, the clerk's name): each change is an event in
+    the audit chain with old → new (docs/rules.md §12). Bookkeeping of the program itself is not audited.
+    """
+
+    key: str
+    label: str
+    type: type
+    default: Any
+    audited: bool = True
+    minimum: int | None = None
+    maximum: int | None = None
+
+
+#: Every setting the program reads, declared once (read through :meth:`ServiceContext.setting`).
+SETTINGS: dict[str, SettingSpec] = {
+    spec.key: spec
+    for spec in (
+        SettingSpec("clerk_name", "经办人", str, "窗口工作人员"),
+        SettingSpec("clerk_name_set", "已在首次启动时填写经办人", bool, False, audited=False),
+        SettingSpec("fee_payment_days", "缴费期限（工作日）", int, 20, minimum=1, maximum=60),
+        SettingSpec("due_soon_days", "即将到期提醒（工作日）", int, 3, minimum=0, maximum=20),
+        SettingSpec("correction_period_days", "补正期限（工作日）", int, 15, minimum=1, maximum=60),
+        SettingSpec("calendar_fingerprint", "工作日历版本指纹", str, "", audited=False),
+    )
 }
+DEFAULT_SETTINGS: dict[str, object] = {key: spec.default for key, spec in SETTINGS.items()}
+
+
+class UnknownSetting(KeyError):
+    """A key that is not declared in :data:`SETTINGS` (a programming error, not the clerk's)."""
+
+
+def _coerce(spec: SettingSpec, value: Any) -> Any:
+    """The stored value as the declared type; an unreadable stored value falls back to the default."""
+    if value is None:
+        return spec.default
+    try:
+        if spec.type is bool:
+            return bool(value)
+        if spec.type is int:
+            number = int(value)
+            if spec.minimum is not None and number < spec.minimum:
+                return spec.default
+            if spec.maximum is not None and number > spec.maximum:
+                return spec.default
+            return number
+        return spec.type(value)
+    except (TypeError, ValueError):
+        return spec.default
 
 
 @dataclass
@@ -46,19 +97,50 @@ class ServiceContext:
     def invalidate_calendar(self) -> None:
         self._calendar = None
 
-    def setting(self, key: str) -> object:
+    def setting(self, key: str) -> Any:
+        """The value of a declared setting, of its declared type (the default when never set)."""
+        spec = SETTINGS.get(key)
+        if spec is None:
+            raise UnknownSetting(key)
         with self.db.session_scope() as s:
             row = s.get(Setting, key)
-            return row.value if row is not None else DEFAULT_SETTINGS.get(key)
+            return _coerce(spec, row.value if row is not None else None)
 
-    def set_setting(self, key: str, value: object) -> None:
+    def int_setting(self, key: str) -> int:
+        return int(self.setting(key))
+
+    def set_setting(self, key: str, value: object) -> bool:
+        """Store a declared setting; an audited one writes old → new into the audit chain in the same
+        transaction. Returns False (and writes nothing) when the value is unchanged."""
+        spec = SETTINGS.get(key)
+        if spec is None:
+            raise UnknownSetting(key)
         json.dumps(value)  # fail early on values SQLite's JSON column cannot hold
         with self.db.session_scope() as s:
             row = s.get(Setting, key)
+            old = row.value if row is not None else None
+            if row is not None and old == value:
+                return False
             if row is None:
                 s.add(Setting(key=key, value=value))
             else:
                 row.value = value
+            if spec.audited:
+                now = self.now()
+                append_event(
+                    s,
+                    None,
+                    EventKind.SETTING_CHANGED.value,
+                    now.date(),
+                    actor=self._clerk_in(s),
+                    recorded_at=now,
+                    data={"key": key, "label": spec.label, "old": old, "new": value},
+                )
+            return True
+
+    def _clerk_in(self, session: Any) -> str:
+        row = session.get(Setting, "clerk_name")
+        return str(row.value) if row is not None and row.value else str(SETTINGS["clerk_name"].default)
 
     def clerk(self) -> str:
-        return str(self.setting("clerk_name") or DEFAULT_SETTINGS["clerk_name"])
+        return str(self.setting("clerk_name") or SETTINGS["clerk_name"].default)

@@ -26,7 +26,6 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from app.domain.agency import format_number
-from app.domain.audit import GENESIS, event_hash
 from app.domain.codes import ApplicantKind, Channel, EventKind, IdDocType, Outcome
 from app.domain.dates import cn_date
 from app.domain.ledger import (
@@ -50,7 +49,7 @@ from app.services.applications import REGISTRATION_SEQUENCE, evaluate
 from app.services.context import ServiceContext
 from app.services.errors import ServiceError
 from app.services.profile import get_profile
-from app.store.events import hashed_fields
+from app.store.events import EventChain
 from app.store.models import Applicant, Application, Event, NumberSequence, RemedyCase
 
 __all__ = [
@@ -292,7 +291,7 @@ def import_ledger(
         progress("read", 0, 0)
     header, rows = read_table(path)
     total = len(rows)
-    fee_days = int(ctx.setting("fee_payment_days") or 20)
+    fee_days = ctx.int_setting("fee_payment_days")
     result: LedgerValidation = validate_ledger(
         header,
         rows,
@@ -463,8 +462,7 @@ def _write(
         numbers, new_numbers = _allocate_numbers(s, rows, pattern)
         next_applicant = (s.scalar(select(func.max(Applicant.id))) or 0) + 1
         next_app = (s.scalar(select(func.max(Application.id))) or 0) + 1
-        next_event = (s.scalar(select(func.max(Event.id))) or 0) + 1
-        prev_hash = s.scalar(select(Event.hash).order_by(Event.id.desc()).limit(1)) or GENESIS
+        chain = EventChain(s)
 
         # applicants: one per identity document and set of contact details. A person already registered
         # (or met earlier in the file) is reused only when the row's 联系电话/通讯地址/电子邮箱 are empty or
@@ -489,7 +487,6 @@ def _write(
                 applicant_ids.setdefault((doc, num), []).append((a_id, (phone or "", address or "", email or "")))
         applicant_rows: list[dict[str, Any]] = []
         app_rows: list[dict[str, Any]] = []
-        event_rows: list[dict[str, Any]] = []
         remedy_rows: list[dict[str, Any]] = []
         ids: list[int] = []
         for r in rows:
@@ -555,24 +552,7 @@ def _write(
             events = [registered] + [(e.kind, e.day, e.data, e.note) for e in row_events(r)]
             timeline: list[TimelineEvent] = []
             for kind, day, data, note in events:
-                fields = hashed_fields(app_id, kind.value, day, now, clerk, data, note)
-                digest = event_hash(prev_hash, fields)
-                event_rows.append(
-                    {
-                        "id": next_event,
-                        "application_id": app_id,
-                        "kind": kind.value,
-                        "event_date": day,
-                        "recorded_at": now,
-                        "actor": clerk,
-                        "data": data,
-                        "note": note,
-                        "prev_hash": prev_hash,
-                        "hash": digest,
-                    }
-                )
-                next_event += 1
-                prev_hash = digest
+                chain.stage(app_id, kind.value, day, actor=clerk, recorded_at=now, data=data, note=note)
                 timeline.append(TimelineEvent(kind, day, data))
             proj, dl, status = evaluate(r.receipt_date, timeline, cal, fee_days)
             app_rows.append(
@@ -639,8 +619,7 @@ def _write(
             s.execute(insert(Application.__table__), app_rows[i : i + _CHUNK])
             if progress:
                 progress("write", min(i + _CHUNK, total), total)
-        for i in range(0, len(event_rows), 4 * _CHUNK):
-            s.execute(insert(Event.__table__), event_rows[i : i + 4 * _CHUNK])
+        chain.flush(4 * _CHUNK)
         if remedy_rows:
             s.execute(insert(RemedyCase.__table__), remedy_rows)
         if progress:
@@ -738,7 +717,7 @@ def export_rows(
     """
     cal = memo_calendar(ctx.calendar())
     today = ctx.today()
-    fee_days = int(ctx.setting("fee_payment_days") or 20)
+    fee_days = ctx.int_setting("fee_payment_days")
     out: list[list[object]] = [list(EXPORT_COLUMNS)]
     stmt = (
         select(Application, Applicant.id_doc_type, Applicant.phone, Applicant.address, Applicant.email)

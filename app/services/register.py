@@ -101,7 +101,7 @@ def _sort_column(key: SortKey) -> Sequence[ColumnElement]:
 
 def due_soon_limit(ctx: ServiceContext, today: date) -> date:
     """The last date that counts as "due soon": the N-th working day after today (setting, default 3)."""
-    n = int(ctx.setting("due_soon_days") or 3)
+    n = ctx.int_setting("due_soon_days")
     return ctx.calendar().add_working_days(today, n)
 
 

@@ -9,13 +9,23 @@ failure or one bad upgrade must never lose a year of it, so:
   8 ISO weeks and 12 months that have a backup are kept (the newest copy is never deleted);
 - a restore first verifies the copy (checksum, ``PRAGMA integrity_check``, a schema revision this program
   knows) before touching anything, keeps the replaced database beside it, and swaps the files with
-  ``os.replace`` (atomic on the same volume), removing the stale ``-wal``/``-shm`` of the old file.
+  ``os.replace`` (atomic on the same volume), removing the stale ``-wal``/``-shm`` of the old file;
+- the attachments (附件, :mod:`app.store.attachments`) travel with their database. A backup ``X.sqlite``
+  has its files in the folder ``X.attachments/`` beside it (the same layout as the live database, so a
+  backup is itself a usable database with its attachments) and a manifest ``X.attachments.sha256``
+  (``sha256sum`` format) of the files it holds. Only the files the backed-up database refers to are
+  copied, each checked against the SHA-256 recorded when it was added; a file that is unchanged in another
+  backup of the same folder is hard-linked instead of copied when the disk allows it, so that the daily
+  copies do not multiply the space the scans take. Rotation deletes a backup's attachments with it; a
+  restore verifies them too, and keeps the replaced attachments folder beside the replaced database.
+  A backup whose database records attachments but whose attachments copy is missing is refused.
 
 Pure ``sqlite3`` and file handling; no SQLAlchemy sessions.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -25,12 +35,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from app.store.attachments import ROOT_SUFFIX, attachments_root, copy_hashing, file_sha256, remove_tree, resolve
+from app.store.attachments import verify_file as verify_attachment_file
 from app.store.database import SQLITE_HEADER, known_revisions
 
 __all__ = [
     "AUTO_PREFIX",
     "BackupError",
     "RestoreResult",
+    "attachments_manifest",
+    "attachments_root",
     "auto_backup",
     "backup_name",
     "default_backup_dir",
@@ -63,6 +77,7 @@ class RestoreResult:
     database: Path
     replaced_kept_as: Path | None  # the database that was replaced, kept beside it
     revision: str
+    attachments_kept_as: Path | None = None  # the attachments folder that was replaced, kept beside it
 
 
 def default_backup_dir(db_path: Path) -> Path:
@@ -86,33 +101,182 @@ def _sidecar(path: Path) -> Path:
     return path.with_name(path.name + ".sha256")
 
 
-def make_backup(db_path: Path, dest: Path) -> Path:
+def attachments_manifest(backup: Path) -> Path:
+    """``X.attachments.sha256``: the manifest of the attachments copied with the backup ``X.sqlite``."""
+    root = attachments_root(backup)
+    return root.with_name(root.name + ".sha256")
+
+
+def _snapshot(db_path: Path, target_path: Path) -> None:
+    source = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
+    try:
+        target = sqlite3.connect(target_path)
+        try:
+            source.backup(target)
+            target.execute("PRAGMA journal_mode=DELETE")  # a standalone file, no -wal needed
+        finally:
+            target.close()
+    finally:
+        source.close()
+
+
+def make_backup(db_path: Path, dest: Path, *, attachments: bool = True) -> Path:
     """Copy the live database to ``dest`` with the online backup API, then write its SHA-256 sidecar.
 
     The copy is written to ``dest.part`` and renamed, so a half-written backup never carries a valid name.
+    With *attachments* (the default) the files the copied database refers to are copied beside it
+    (``X.attachments/`` and its manifest, see the module docstring); a failure there fails the backup.
     """
     db_path, dest = Path(db_path), Path(dest)
     if not db_path.exists():
         raise BackupError(f"找不到要备份的数据库文件：\n{db_path}")
+    if dest.exists() and dest.resolve() == db_path.resolve():
+        raise BackupError(f"备份文件不能与数据库文件相同：\n{dest}")
+    tmp = dest.with_name(dest.name + ".part")
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = dest.with_name(dest.name + ".part")
-        source = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
-        try:
-            target = sqlite3.connect(tmp)
-            try:
-                source.backup(target)
-                target.execute("PRAGMA journal_mode=DELETE")  # a standalone file, no -wal needed
-            finally:
-                target.close()
-        finally:
-            source.close()
+        _snapshot(db_path, tmp)
         digest = _sha256(tmp)
+        if attachments:
+            _backup_attachments(tmp, attachments_root(db_path), dest)
         os.replace(tmp, dest)
         _sidecar(dest).write_text(f"{digest}  {dest.name}\n", encoding="utf-8")
     except (OSError, sqlite3.Error) as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
         raise BackupError(f"备份失败：无法写入\n{dest}\n（{exc}）") from exc
     return dest
+
+
+def _attachment_rows(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """(stored_path, sha256) of every attachment a database records ([] for a database without the table)."""
+    try:
+        return [(str(p), str(h).lower()) for p, h in conn.execute("SELECT stored_path, sha256 FROM attachment")]
+    except sqlite3.OperationalError:
+        return []
+
+
+def _read_manifest(manifest: Path) -> list[tuple[str, str]]:
+    """(relative path, sha256) of each line of a ``sha256sum``-style manifest; BackupError if unreadable."""
+    entries: list[tuple[str, str]] = []
+    try:
+        text = manifest.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BackupError(f"无法读取备份的附件清单（{exc}）：\n{manifest}\n当前数据库未作任何改动。") from exc
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        parts = line.split(None, 1)
+        digest = parts[0].lower()
+        rel = parts[1].strip().lstrip("*") if len(parts) == 2 else ""
+        try:
+            resolve(Path("."), rel)
+            bytes.fromhex(digest)
+        except ValueError:
+            raise BackupError(f"备份的附件清单格式不正确：\n{manifest}\n当前数据库未作任何改动。") from None
+        if len(digest) != 64:
+            raise BackupError(f"备份的附件清单格式不正确：\n{manifest}\n当前数据库未作任何改动。")
+        entries.append((rel, digest))
+    return entries
+
+
+def _reusable(folder: Path, exclude: Path) -> dict[tuple[str, str], list[Path]]:
+    """Files already in other backups of *folder*, by (relative path, sha256), for hard-linking."""
+    out: dict[tuple[str, str], list[Path]] = {}
+    for manifest in sorted(folder.glob(f"*{ROOT_SUFFIX}.sha256"), reverse=True):
+        if manifest == exclude:
+            continue
+        root = manifest.with_name(manifest.name[: -len(".sha256")])
+        try:
+            entries = _read_manifest(manifest)
+        except BackupError:
+            continue
+        for rel, digest in entries:
+            with contextlib.suppress(ValueError):
+                out.setdefault((rel, digest), []).append(resolve(root, rel))
+    return out
+
+
+def _link_verified(candidates: list[Path], out: Path, digest: str) -> bool:
+    """Hard-link *out* to a candidate whose content still has *digest*; False when none can be linked."""
+    for candidate in candidates[:3]:
+        try:
+            if not candidate.is_file() or file_sha256(candidate) != digest:
+                continue
+            os.link(candidate, out)
+            return True
+        except OSError:
+            with contextlib.suppress(OSError):
+                out.unlink(missing_ok=True)
+    return False
+
+
+def _copy_verified(src: Path, out: Path, digest: str) -> bool:
+    """Copy *src* to *out* if its content has *digest* (False, nothing left, when it is missing or altered)."""
+    if not src.is_file():
+        return False
+    try:
+        with src.open("rb") as fin, out.open("wb") as fout:
+            actual, _size = copy_hashing(fin, fout)
+            fout.flush()
+            os.fsync(fout.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            out.unlink(missing_ok=True)
+        raise
+    if actual != digest:
+        out.unlink(missing_ok=True)
+        return False
+    with contextlib.suppress(OSError):
+        os.chmod(out, 0o444)
+    return True
+
+
+def _backup_attachments(snapshot: Path, live_root: Path, dest: Path) -> None:
+    """Copy the attachments *snapshot* (the backed-up database) refers to beside *dest*, with a manifest.
+
+    Built in ``X.attachments.part`` and renamed; files missing or altered in the live store are left out
+    (the integrity check reports them) rather than copied as if they were the recorded ones.
+    """
+    conn = sqlite3.connect(snapshot)
+    try:
+        rows = sorted(set(_attachment_rows(conn)))
+    finally:
+        conn.close()
+    target = attachments_root(dest)
+    manifest = attachments_manifest(dest)
+    staging = target.with_name(target.name + ".part")
+    manifest_tmp = manifest.with_name(manifest.name + ".part")
+    remove_tree(staging)
+    if not rows:
+        remove_tree(target)
+        manifest.unlink(missing_ok=True)
+        return
+    reuse = _reusable(dest.parent, manifest)
+    lines: list[str] = []
+    try:
+        staging.mkdir(parents=True)
+        for rel, digest in rows:
+            try:
+                src, out = resolve(live_root, rel), resolve(staging, rel)
+            except ValueError:
+                continue
+            out.parent.mkdir(parents=True, exist_ok=True)
+            if _link_verified(reuse.get((rel, digest), []), out, digest) or _copy_verified(src, out, digest):
+                lines.append(f"{digest}  {rel}\n")
+        with manifest_tmp.open("w", encoding="utf-8", newline="\n") as fh:
+            fh.writelines(lines)
+            fh.flush()
+            os.fsync(fh.fileno())
+        remove_tree(target)
+        os.replace(staging, target)
+        os.replace(manifest_tmp, manifest)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            remove_tree(staging)
+        with contextlib.suppress(OSError):
+            manifest_tmp.unlink(missing_ok=True)
+        raise
 
 
 def _parse_stamp(path: Path) -> datetime | None:
@@ -163,7 +327,8 @@ def select_to_keep(stamps: Iterable[datetime]) -> set[datetime]:
 
 
 def rotate(folder: Path) -> list[Path]:
-    """Delete the automatic backups (and sidecars) that :func:`select_to_keep` does not keep; return them.
+    """Delete the automatic backups (with their sidecars and attachments) that :func:`select_to_keep` does not
+    keep; return them.
 
     Only files named ``自动备份-YYYYMMDD-HHMMSS.sqlite`` are ever touched; manual and pre-restore copies stay.
     """
@@ -172,6 +337,11 @@ def rotate(folder: Path) -> list[Path]:
     removed: list[Path] = []
     for stamp, path in backups:
         if stamp not in keep:
+            try:  # attachments first: a folder that cannot be deleted (a file open elsewhere) keeps the backup
+                remove_tree(attachments_root(path))
+            except OSError:
+                continue
+            attachments_manifest(path).unlink(missing_ok=True)
             path.unlink(missing_ok=True)
             _sidecar(path).unlink(missing_ok=True)
             removed.append(path)
@@ -200,10 +370,17 @@ def verify_backup(path: Path) -> str:
     """Check a backup before it may replace anything; return its schema revision.
 
     Refused (BackupError, Chinese message): not a SQLite file, a checksum that does not match its
-    ``.sha256`` sidecar, a failed ``PRAGMA integrity_check``, no ``alembic_version`` (not our database), or a
-    revision this program does not know (made by a newer version).
+    ``.sha256`` sidecar, a failed ``PRAGMA integrity_check``, no ``alembic_version`` (not our database), a
+    revision this program does not know (made by a newer version), or attachments that do not match the
+    backup's manifest (or are missing altogether while the database records some).
     """
-    path = Path(path)
+    revision, rows = _verify_database(Path(path))
+    _verify_attachments_copy(Path(path), rows)
+    return revision
+
+
+def _verify_database(path: Path) -> tuple[str, list[tuple[str, str]]]:
+    """The database part of :func:`verify_backup`: its revision and its attachments' (path, sha256)."""
     if not path.is_file():
         raise BackupError(f"找不到备份文件：\n{path}")
     with path.open("rb") as fh:
@@ -231,6 +408,7 @@ def verify_backup(path: Path) -> str:
             if "alembic_version" not in tables or "application" not in tables:
                 raise BackupError(f"该文件不是本程序的数据库备份（缺少版本信息或登记表）：\n{path}")
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            attachments = _attachment_rows(conn)
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
@@ -243,7 +421,40 @@ def verify_backup(path: Path) -> str:
             f"该备份由更新版本的程序创建（数据库版本 {revision}），本程序无法使用：\n{path}\n"
             "请安装最新版本的程序后再恢复。当前数据库未作任何改动。"
         )
-    return revision
+    return revision, attachments
+
+
+def _verify_attachments_copy(path: Path, rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Check the attachments beside the backup *path* against its manifest and the backed-up records.
+
+    Returns the manifest's (relative path, sha256) entries. Records without a manifest entry are files that
+    were already missing or altered when the backup was made; they do not make the backup unusable.
+    """
+    root, manifest = attachments_root(path), attachments_manifest(path)
+    if not manifest.exists():
+        if rows:
+            raise BackupError(
+                f"该备份记录了 {len(rows)} 个附件，但旁边没有附件文件夹及其清单：\n{root}\n"
+                f"{manifest}\n请把备份文件与同名的“{ROOT_SUFFIX}”文件夹和“{ROOT_SUFFIX}.sha256”文件放在同一"
+                "文件夹后再恢复。当前数据库未作任何改动。"
+            )
+        return []
+    entries = _read_manifest(manifest)
+    recorded = dict(rows)
+    problems: list[str] = []
+    for rel, digest in entries:
+        if recorded.get(rel) != digest:
+            problems.append(f"{rel}：与备份数据库中的附件记录不符")
+            continue
+        reason = verify_attachment_file(root, rel, digest)
+        if reason is not None:
+            problems.append(f"{rel}：{reason}")
+    if problems:
+        shown = "\n  ".join(problems[:10]) + (f"\n  …… 共 {len(problems)} 处" if len(problems) > 10 else "")
+        raise BackupError(
+            f"备份的附件已损坏或缺失，不能用于恢复：\n{root}\n  {shown}\n请选择其他备份。当前数据库未作任何改动。"
+        )
+    return entries
 
 
 def _checkpoint_and_close(db_path: Path) -> None:
@@ -260,39 +471,77 @@ def _checkpoint_and_close(db_path: Path) -> None:
         conn.close()
 
 
+def _stage_attachments(backup_file: Path, entries: list[tuple[str, str]], staging: Path) -> bool:
+    """Copy the backup's attachments into *staging* (beside the live folder), checking every SHA-256."""
+    if not entries:
+        return False
+    source_root = attachments_root(backup_file)
+    remove_tree(staging)
+    for rel, digest in entries:
+        src, out = resolve(source_root, rel), resolve(staging, rel)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if not _copy_verified(src, out, digest):
+            raise BackupError(f"恢复附件时校验不符（复制过程中文件发生变化）：\n{src}\n当前数据库未被替换。请重试。")
+    return True
+
+
 def restore_database(
     backup_file: Path, db_path: Path, *, backup_dir: Path | None = None, now: datetime | None = None
 ) -> RestoreResult:
-    """Replace the database with a verified backup; nothing is touched unless the backup passes every check.
+    """Replace the database (and its attachments) with a verified backup; nothing is touched unless the backup
+    passes every check.
 
-    Steps: verify the backup (:func:`verify_backup`); copy it next to the database and verify the copy;
-    back up the current database into the backup folder (恢复前备份) and keep it beside the database as
-    ``<name>.被替换-<time>.sqlite``; fold and remove its ``-wal``/``-shm``; then ``os.replace`` the copy in.
+    Steps: verify the backup (:func:`verify_backup`); copy it and its attachments next to the database and
+    verify the copies; back up the current database with its attachments into the backup folder (恢复前备份)
+    and keep it beside the database as ``<name>.被替换-<time>.sqlite``, its attachments folder moved to
+    ``<name>.被替换-<time>.attachments``; fold and remove its ``-wal``/``-shm``; then ``os.replace`` the
+    copies in (attachments first; they are moved back if the database cannot be replaced).
     All connections to the database must be closed first.
     """
     backup_file, db_path = Path(backup_file), Path(db_path)
     now = now or datetime.now()
     stamp = now.strftime(_STAMP)
-    revision = verify_backup(backup_file)
+    revision, rows = _verify_database(backup_file)
+    entries = _verify_attachments_copy(backup_file, rows)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     staged = db_path.with_name(f"{db_path.name}.恢复中-{stamp}")
+    live_att = attachments_root(db_path)
+    staged_att = live_att.with_name(f"{live_att.name}.恢复中-{stamp}")
     kept: Path | None = None
+    kept_att: Path | None = None
     try:
-        make_backup(backup_file, staged)
+        make_backup(backup_file, staged, attachments=False)
         _sidecar(staged).unlink(missing_ok=True)
-        verify_backup(staged)
+        _verify_database(staged)
+        has_att = _stage_attachments(backup_file, entries, staged_att)
         if db_path.exists() and db_path.stat().st_size > 0:
             _checkpoint_and_close(db_path)
             folder = Path(backup_dir) if backup_dir is not None else default_backup_dir(db_path)
             make_backup(db_path, folder / backup_name(BEFORE_RESTORE_PREFIX, now))
             kept = db_path.with_name(f"{db_path.stem}.被替换-{stamp}{db_path.suffix or SUFFIX}")
-            make_backup(db_path, kept)
+            make_backup(db_path, kept, attachments=False)
         for extra in ("-wal", "-shm", "-journal"):
             Path(str(db_path) + extra).unlink(missing_ok=True)
-        os.replace(staged, db_path)
+        if live_att.exists():
+            kept_att = db_path.with_name(f"{db_path.stem}.被替换-{stamp}{ROOT_SUFFIX}")
+            os.replace(live_att, kept_att)
+        try:
+            if has_att:
+                os.replace(staged_att, live_att)
+            os.replace(staged, db_path)
+        except OSError:
+            with contextlib.suppress(OSError):  # put the old attachments back with the old database
+                if has_att and live_att.exists():
+                    os.replace(live_att, staged_att)
+                if kept_att is not None:
+                    os.replace(kept_att, live_att)
+                    kept_att = None
+            raise
     except OSError as exc:
         raise BackupError(f"恢复失败（{exc}）。当前数据库未被替换。") from exc
     finally:
         staged.unlink(missing_ok=True)
         _sidecar(staged).unlink(missing_ok=True)
-    return RestoreResult(backup_file, db_path, kept, revision)
+        with contextlib.suppress(OSError):
+            remove_tree(staged_att)
+    return RestoreResult(backup_file, db_path, kept, revision, kept_att)

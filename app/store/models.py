@@ -187,10 +187,14 @@ class Event(Base):
     """
 
     __tablename__ = "event"
-    __table_args__ = (Index("ix_event_application", "application_id", "event_date"),)
+    __table_args__ = (
+        Index("ix_event_application", "application_id", "event_date"),
+        Index("ix_event_recorded", "recorded_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"))
+    # NULL: an event of the office itself (a settings change), chained like every other
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(40))
     event_date: Mapped[date] = mapped_column(Date)
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
@@ -200,7 +204,7 @@ class Event(Base):
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 
-    application: Mapped[Application] = relationship(back_populates="events")
+    application: Mapped[Application | None] = relationship(back_populates="events")
 
 
 class IssuedDocument(Base):

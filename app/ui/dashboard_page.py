@@ -129,7 +129,7 @@ class DashboardPage(QWidget):
             StatusFilter.AWAITING: d.awaiting,
             StatusFilter.CORRECTION: d.correction,
         }
-        soon_days = int(self.ctx.setting("due_soon_days") or 3)
+        soon_days = self.ctx.int_setting("due_soon_days")
         self.tiles[StatusFilter.DUE_SOON].caption = tr("{n}个工作日内到期").format(n=soon_days)
         for key, tile in self.tiles.items():
             tile.set_count(values[key])
@@ -138,7 +138,7 @@ class DashboardPage(QWidget):
                 y=today.year, r=d.received_this_year, c=d.closed_this_year
             )
         )
-        due_soon = int(self.ctx.setting("due_soon_days") or 3)
+        due_soon = self.ctx.int_setting("due_soon_days")
         self.table.setRowCount(len(d.upcoming))
         for r, row in enumerate(d.upcoming):
             if row.status is Status.AWAITING_CONFIRMATION:

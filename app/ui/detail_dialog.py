@@ -377,7 +377,7 @@ class DetailDialog(QDialog):
             self.detail,
             today=self.ctx.today(),
             cal=self.ctx.calendar(),
-            correction_days=int(self.ctx.setting("correction_period_days") or 15),
+            correction_days=self.ctx.int_setting("correction_period_days"),
         )
         if answer is None:
             return False

@@ -1,4 +1,4 @@
-"""The main window: navigation on the left (工作台, 申请登记, 申请台账, 年度报告, 设置), pages on the right."""
+"""The main window: navigation on the left (工作台, 申请登记, 申请台账, 年度报告, 审计日志, 设置), pages right."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from app.services.context import ServiceContext
 from app.services.profile import get_profile
+from app.ui.audit_page import AuditPage
 from app.ui.dashboard_page import DashboardPage
 from app.ui.register_page import RegisterPage
 from app.ui.registration_page import RegistrationPage
@@ -48,7 +49,7 @@ class ReportPlaceholder(QWidget):
 
 
 class MainWindow(QMainWindow):
-    PAGES = ("工作台", "申请登记", "申请台账", "年度报告", "设置")
+    PAGES = ("工作台", "申请登记", "申请台账", "年度报告", "审计日志", "设置")
 
     def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -70,8 +71,9 @@ class MainWindow(QMainWindow):
         self.registration = RegistrationPage(ctx)
         self.register = RegisterPage(ctx)
         self.report = ReportPlaceholder()
+        self.audit = AuditPage(ctx)  # loads its rows when first shown
         self.settings = SettingsPage(ctx)
-        for page in (self.dashboard, self.registration, self.register, self.report, self.settings):
+        for page in (self.dashboard, self.registration, self.register, self.report, self.audit, self.settings):
             self.stack.addWidget(page)
 
         central = QWidget()
@@ -85,6 +87,7 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self._show_page)
         self.registration.registered.connect(self._after_registration)
         self.dashboard.open_application.connect(self.register.open_detail)
+        self.audit.open_application.connect(self._open_from_audit)
         self.dashboard.show_register.connect(self._show_register_filtered)
         self.settings.data_changed.connect(self._refresh_all)
         self.register.data_changed.connect(self.dashboard.refresh)
@@ -98,6 +101,10 @@ class MainWindow(QMainWindow):
             self.dashboard.refresh()
         elif page is self.register:
             self.register.refresh()
+
+    def _open_from_audit(self, application_id: int) -> None:
+        self.register.open_detail(application_id)
+        self.audit.refresh()  # the detail dialog may have recorded events
 
     def go_to(self, name: str) -> None:
         self.nav.setCurrentRow(self.PAGES.index(name))

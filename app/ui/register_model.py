@@ -111,7 +111,7 @@ class RegisterTableModel(QAbstractTableModel):
 
     def reload(self) -> None:
         self.beginResetModel()
-        self._due_soon = int(self.ctx.setting("due_soon_days") or 3)
+        self._due_soon = self.ctx.int_setting("due_soon_days")
         self._ids = register.query_ids(self.ctx, self._filter, self._sort, self._descending)
         self._cache.clear()
         self.endResetModel()

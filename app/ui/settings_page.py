@@ -122,8 +122,8 @@ class WorkSettingsForm(QWidget):
 
     def load(self) -> None:
         self.clerk.setText(self.ctx.clerk())
-        self.due_soon.setValue(int(self.ctx.setting("due_soon_days") or 3))
-        self.fee_days.setValue(int(self.ctx.setting("fee_payment_days") or 20))
+        self.due_soon.setValue(self.ctx.int_setting("due_soon_days"))
+        self.fee_days.setValue(self.ctx.int_setting("fee_payment_days"))
 
     def save(self) -> None:
         name = self.clerk.text().strip()

@@ -4,11 +4,18 @@ import pytest
 
 from app.domain.codes import EventKind, Outcome, Status
 from app.domain.deadlines import PauseKind, compute_deadlines
-from app.domain.timeline import TimelineError, TimelineEvent, check_new_event, derive_status, project
+from app.domain.procedure import check_step, situation_of
+from app.domain.timeline import TimelineError, TimelineEvent, derive_status, project
 from app.domain.workcalendar import WorkCalendar
 
 CAL = WorkCalendar()
 R = date(2026, 2, 13)
+
+
+def check_new_event(receipt, existing, new, today=date(2026, 3, 16)):
+    """The procedure's verdict on one more event (registered 2026-02-01, asked on 2026-03-16)."""
+    sit = situation_of(date(2026, 2, 1), receipt, existing, CAL)
+    return check_step(sit, new.kind, new.day, new.payload, today, new.note or "备注")
 
 
 def status_of(receipt, events):
@@ -103,10 +110,10 @@ def test_ends_without_starts_are_refused(events):
             "已办结",
         ),
         (R, [], TimelineEvent(EventKind.EXTENSION, R, {"days": 0}), "1 至 20"),
-        (R, [], TimelineEvent(EventKind.EXTENSION, R, {"days": "5"}), "1 至 20"),
+        (R, [], TimelineEvent(EventKind.EXTENSION, R, {"days": 21}), "1 至 20"),
         (R, [], TimelineEvent(EventKind.DECIDED, R, {}), "办理结果"),
         (R, [], TimelineEvent(EventKind.CORRECTION_REQUESTED, R, {"deadline": "2026-02-13"}), "补正期限"),
-        (R, [], TimelineEvent(EventKind.FEE_PAID, R), "没有对应的开始记录"),
+        (R, [], TimelineEvent(EventKind.FEE_PAID, R), "没有正在进行的“收费通知至缴费”"),
     ],
 )
 def test_new_events_that_do_not_fit_are_explained(receipt, existing, new, fragment):
@@ -135,9 +142,11 @@ def test_no_correction_outcome_only_after_the_applicants_deadline():
 
 
 def test_no_fee_outcome_only_after_the_payment_deadline():
-    notice = TimelineEvent(EventKind.FEE_NOTICE_SENT, date(2026, 3, 2))
+    notice = TimelineEvent(EventKind.FEE_NOTICE_SENT, date(2026, 3, 2), {"amount_yuan": 100})
     proj = project(R, [notice])
     current = compute_deadlines(proj.clock, CAL)
-    assert current.fee_payment_due is not None
+    assert current.fee_payment_due == date(2026, 3, 30)  # 20 working days after the notice
     on_due = TimelineEvent(EventKind.DECIDED, current.fee_payment_due, {"outcome": Outcome.OTHER_NO_FEE.value})
-    assert any("缴费期限" in p for p in check_new_event(R, [notice], on_due, current))
+    assert any("缴费期限（2026年3月30日）尚未届满" in p for p in check_new_event(R, [notice], on_due))
+    after = TimelineEvent(EventKind.DECIDED, date(2026, 3, 31), {"outcome": Outcome.OTHER_NO_FEE.value})
+    assert check_new_event(R, [notice], after, today=date(2026, 4, 1)) == []

@@ -1,0 +1,102 @@
+"""审计日志 page: a lazy model that passes Qt's model tests, filters that change the rows, the 校验 button."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Qt
+from sqlalchemy import text
+
+from app.domain.codes import EventKind
+from app.services import audit
+from app.ui import audit_page
+from app.ui.audit_page import COL_CASE, COL_KIND, COL_RECORDED, COL_SUMMARY, AuditPage, AuditTableModel
+from tests.factories import register_in_person
+
+
+def fill(ctx, clock, n: int) -> list:
+    made = [register_in_person(ctx, datetime(2026, 2, 13, 9, i), clock, name=f"申请人{i}") for i in range(n)]
+    ctx.set_setting("due_soon_days", 5)
+    return made
+
+
+def test_model_passes_qtmodeltester(qtmodeltester, ctx, clock, monkeypatch):
+    monkeypatch.setattr(audit_page, "BLOCK", 5)  # several blocks and an evicting cache with few rows
+    monkeypatch.setattr(audit_page, "CACHE_ROWS", 8)
+    fill(ctx, clock, 12)
+    model = AuditTableModel(ctx)
+    model.reload()
+    total = len(audit.query_event_ids(ctx, audit.AuditFilter()))
+    assert model.rowCount() == total >= 13
+    qtmodeltester.check(model, force_py=True)
+    shown = [model.data(model.index(r, 0), Qt.ItemDataRole.UserRole) for r in range(total)]
+    assert shown == audit.query_event_ids(ctx, audit.AuditFilter())  # right across blocks and evictions
+    assert model.data(model.index(0, COL_CASE)) == "（设置）"
+    assert model.data(model.index(0, COL_KIND)) == "修改设置"
+    assert model.data(model.index(0, COL_SUMMARY)) == "即将到期提醒（工作日）：3（默认） → 5"
+    assert model.data(model.index(0, COL_RECORDED)) == "2026-02-13 09:11:00"
+    assert len(model._cache) <= 8 + 5
+
+
+def test_filters_change_the_row_count(qtbot, ctx, clock):
+    made = fill(ctx, clock, 3)
+    page = AuditPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    total = page.model.rowCount()
+    assert total == len(audit.query_event_ids(ctx, audit.AuditFilter())) and "共 " in page.count_label.text()
+
+    page.settings_only.setChecked(True)
+    assert page.model.rowCount() == 1
+    assert not page.case_text.isEnabled()
+    page.settings_only.setChecked(False)
+
+    page.kind.set_value(frozenset({EventKind.REGISTERED}))
+    assert page.model.rowCount() == 3
+    page.kind.setCurrentIndex(0)
+
+    page.case_text.setText(made[1].reg_number)
+    qtbot.waitUntil(lambda: page.model.rowCount() < total)
+    assert {page.model.row_at(r).application_id for r in range(page.model.rowCount())} == {made[1].id}
+
+    page.reset_filter()
+    assert page.model.rowCount() == total
+    assert page.actor.values() == [None, "窗口工作人员"]
+    page.date_from.set_value(datetime(2026, 2, 14).date())
+    assert page.model.rowCount() == 0
+
+
+def test_double_click_on_a_case_opens_it(qtbot, ctx, clock):
+    made = fill(ctx, clock, 1)
+    page = AuditPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    opened: list[int] = []
+    page.open_application.connect(opened.append)
+    page.table.doubleClicked.emit(page.model.index(0, COL_CASE))  # the settings change: nothing to open
+    page.table.doubleClicked.emit(page.model.index(1, COL_CASE))
+    assert opened == [made[0].id]
+
+
+def test_verify_button_shows_intact_then_broken(qtbot, ctx, clock):
+    made = fill(ctx, clock, 3)
+    page = AuditPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    with qtbot.waitSignal(page.verified, timeout=10_000):
+        qtbot.mouseClick(page.verify_button, Qt.MouseButton.LeftButton)
+    total = len(audit.query_event_ids(ctx, audit.AuditFilter()))
+    assert page.verify_label.text().startswith(f"审计链完好：共校验 {total} 条记录")
+    assert page.verify_button.isEnabled() and not page.is_verifying()
+
+    victim = audit.query_event_ids(ctx, audit.AuditFilter(case_text=made[1].reg_number))[-1]
+    with ctx.db.session_scope() as s:
+        s.execute(text("UPDATE event SET note = '事后改动' WHERE id = :i"), {"i": victim})
+    with qtbot.waitSignal(page.verified, timeout=10_000):
+        page.verify_button.click()
+    shown = page.verify_label.text()
+    assert shown.startswith(f"审计链在第 {victim} 条记录处断开（申请编号 {made[1].reg_number}，记录于 2026-02-13 09:01:00）")
+    assert "改动" in shown and "a1170f" in page.verify_label.styleSheet()  # in red
+    row = page.model.row_of(victim)
+    assert page.table.selectionModel().isRowSelected(row)
+    assert page.model.data(page.model.index(row, 0), Qt.ItemDataRole.BackgroundRole) is not None
