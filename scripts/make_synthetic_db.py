@@ -270,9 +270,7 @@ def main(argv: list[str] | None = None) -> int:
                 s.add(NumberSequence(kind="registration", year=year, last=last))
             else:
                 row.last = last
-    print(
-        f"完成：{args.count} 件申请，{n_events} 条办理记录，用时 {time.perf_counter() - started:.1f} 秒 → {args.db}"
-    )
+    print(f"完成：{args.count} 件申请，{n_events} 条办理记录，用时 {time.perf_counter() - started:.1f} 秒 → {args.db}")
     return 0
 
 

@@ -27,14 +27,15 @@ import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from app.domain.codes import ApplicantKind, Channel, EventKind, IdDocType, Outcome
 from app.domain.deadlines import compute_deadlines
 from app.domain.identity import check_identity, normalise_number
-from app.domain.timeline import MAX_EXTENSION_DAYS, TimelineError, TimelineEvent, project
+from app.domain.procedure import LitigationType, Payload, Recorded, RemedyKind, payload_of
+from app.domain.timeline import MAX_EXTENSION_DAYS, TimelineError, project
 from app.domain.workcalendar import DayKind, WorkCalendar, YearSchedule
 
 __all__ = [
@@ -240,11 +241,11 @@ class LedgerProblem:
 
 @dataclass(frozen=True)
 class LedgerEvent:
-    """A timeline event an imported row produces (dates in ``data`` are ISO strings, JSON-safe)."""
+    """A timeline event an imported row produces: the same typed payload the counter records."""
 
     kind: EventKind
     day: date
-    data: dict[str, Any] = field(default_factory=dict)
+    payload: Payload
     note: str = ""
 
 
@@ -647,7 +648,8 @@ def row_events(row: LedgerRow) -> list[LedgerEvent]:
 
     def add(order: int, kind: EventKind, day: date | None, data: dict[str, Any] | None = None, note: str = ""):
         if day is not None:
-            out.append((order, LedgerEvent(kind, day, {"source": "ledger", **(data or {})}, note or src)))
+            payload = payload_of(kind, {**(data or {}), "source": "ledger"})
+            out.append((order, LedgerEvent(kind, day, payload, note or src)))
 
     add(1, EventKind.CORRECTION_REQUESTED, row.correction_notice)
     add(2, EventKind.CORRECTION_RECEIVED, row.correction_received)
@@ -671,16 +673,18 @@ def row_events(row: LedgerRow) -> list[LedgerEvent]:
         add(8, EventKind.DECIDED, row.reply_date, {"outcome": row.outcome.value})
     for kind, filed_on, result in row.remedies():
         event = EventKind.RECONSIDERATION_FILED if kind == RECONSIDERATION else EventKind.LITIGATION_FILED
-        data: dict[str, object] = {"remedy_kind": kind, "result": result}
-        if event is EventKind.LITIGATION_FILED:  # the same shape the counter records (see event_dialog)
-            data["type"] = "direct" if kind == "litigation_direct" else "after_reconsideration"
+        data: dict[str, object] = {"result": result}
+        if event is EventKind.LITIGATION_FILED:  # the same payload the counter records
+            data["type"] = (
+                LitigationType.DIRECT if kind == RemedyKind.LITIGATION_DIRECT else LitigationType.AFTER_RECONSIDERATION
+            )
         add(9, event, filed_on, data)
     out.sort(key=lambda pair: (pair[1].day, pair[0]))
     return [e for _, e in out]
 
 
-def _timeline(events: Iterable[LedgerEvent]) -> list[TimelineEvent]:
-    return [TimelineEvent(e.kind, e.day, e.data) for e in events]
+def _timeline(events: Iterable[LedgerEvent]) -> list[Recorded]:
+    return [Recorded(e.kind, e.day, e.payload, e.note) for e in events]
 
 
 def _check_timeline(

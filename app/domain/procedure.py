@@ -28,7 +28,6 @@ from typing import Any, ClassVar, TypeVar
 
 from app.domain.codes import EventKind, Outcome, Status
 from app.domain.dates import cn_date
-from app.domain.fees import FeeScheme
 from app.domain.deadlines import (
     CONSULTATION_DAYS,
     MAX_EXTENSION_DAYS,
@@ -36,6 +35,7 @@ from app.domain.deadlines import (
     PauseKind,
     compute_deadlines,
 )
+from app.domain.fees import FeeScheme
 from app.domain.workcalendar import WorkCalendar
 
 # ---------------------------------------------------------------------------------------------- vocabularies
@@ -197,20 +197,20 @@ def _text(value: Any) -> str:
 class Payload:
     """What one event carries. ``source`` marks events that came from a ledger import ("ledger")."""
 
-    kind: ClassVar[EventKind]
+    kinds: ClassVar[tuple[EventKind, ...]]
     source: str = ""
 
-    def lines(self) -> list[tuple[str, str]]:
+    def lines(self, kind: EventKind | None = None) -> list[tuple[str, str]]:
         """Every field this step carries, as (Chinese label, value) for the timeline (empty values left out)."""
-        return [(label, value) for label, value in self._lines() if value]
+        return [(label, value) for label, value in self._lines(kind or self.kinds[0]) if value]
 
-    def _lines(self) -> list[tuple[str, str]]:
+    def _lines(self, kind: EventKind) -> list[tuple[str, str]]:
         return []
 
 
 @dataclass(frozen=True, kw_only=True)
 class Registered(Payload):
-    kind: ClassVar[EventKind] = EventKind.REGISTERED
+    kinds: ClassVar[tuple[EventKind, ...]] = (EventKind.REGISTERED,)
     reg_number: str = ""
     channel: str = ""
     receipt_date: date | None = None
@@ -219,7 +219,7 @@ class Registered(Payload):
     file: str = ""
     row: int | None = None
 
-    def _lines(self) -> list[tuple[str, str]]:
+    def _lines(self, kind: EventKind) -> list[tuple[str, str]]:
         return [
             ("登记编号", self.reg_number),
             ("收到申请之日", cn_date(self.receipt_date) if self.receipt_date else "待确认"),
@@ -231,22 +231,22 @@ class Registered(Payload):
 
 @dataclass(frozen=True, kw_only=True)
 class ReceiptConfirmed(Payload):
-    kind: ClassVar[EventKind] = EventKind.RECEIPT_CONFIRMED
+    kinds: ClassVar[tuple[EventKind, ...]] = (EventKind.RECEIPT_CONFIRMED,)
     old: date | None = None
     new: date | None = None
     with_whom: str = ""
 
-    def _lines(self) -> list[tuple[str, str]]:
+    def _lines(self, kind: EventKind) -> list[tuple[str, str]]:
         return [("收到申请之日", cn_date(self.new) if self.new else ""), ("确认对象", self.with_whom)]
 
 
 @dataclass(frozen=True, kw_only=True)
 class IdentityChecked(Payload):
-    kind: ClassVar[EventKind] = EventKind.IDENTITY_CHECKED
+    kinds: ClassVar[tuple[EventKind, ...]] = (EventKind.IDENTITY_CHECKED,)
     method: str = ""
     warnings: tuple[str, ...] = ()
 
-    def _lines(self) -> list[tuple[str, str]]:
+    def _lines(self, kind: EventKind) -> list[tuple[str, str]]:
         from app.domain.codes import VerificationMethod
 
         method = _enum(VerificationMethod, self.method)
@@ -257,55 +257,51 @@ class IdentityChecked(Payload):
 class CorrectionRequested(Payload):
     """补正告知 (第三十条): what must be corrected and by when."""
 
-    kind: ClassVar[EventKind] = EventKind.CORRECTION_REQUESTED
+    kinds: ClassVar[tuple[EventKind, ...]] = (EventKind.CORRECTION_REQUESTED,)
     deadline: date | None = None
     items: str = ""
 
-    def _lines(self) -> list[tuple[str, str]]:
+    def _lines(self, kind: EventKind) -> list[tuple[str, str]]:
         return [("补正期限", cn_date(self.deadline) if self.deadline else ""), ("需补正的内容", self.items)]
 
 
 @dataclass(frozen=True, kw_only=True)
 class CorrectionReceived(Payload):
-    kind: ClassVar[EventKind] = EventKind.CORRECTION_RECEIVED
+    kinds: ClassVar[tuple[EventKind, ...]] = (EventKind.CORRECTION_RECEIVED,)
 
 
 @dataclass(frozen=True, kw_only=True)
 class ConsultationStarted(Payload):
     """征求意见 (第三十二条 third party, 第三十四条 another agency): to whom."""
 
-    kind: ClassVar[EventKind] = EventKind.THIRD_PARTY_CONSULTATION_STARTED
+    kinds: ClassVar[tuple[EventKind, ...]] = (
+        EventKind.THIRD_PARTY_CONSULTATION_STARTED,
+        EventKind.AGENCY_CONSULTATION_STARTED,
+    )
     party: str = ""
 
-    def _lines(self) -> list[tuple[str, str]]:
+    def _lines(self, kind: EventKind) -> list[tuple[str, str]]:
         return [("征求对象", self.party)]
 
 
 @dataclass(frozen=True, kw_only=True)
-class AgencyConsultationStarted(ConsultationStarted):
-    kind: ClassVar[EventKind] = EventKind.AGENCY_CONSULTATION_STARTED
-
-
-@dataclass(frozen=True, kw_only=True)
 class ConsultationEnded(Payload):
-    kind: ClassVar[EventKind] = EventKind.THIRD_PARTY_CONSULTATION_ENDED
+    kinds: ClassVar[tuple[EventKind, ...]] = (
+        EventKind.THIRD_PARTY_CONSULTATION_ENDED,
+        EventKind.AGENCY_CONSULTATION_ENDED,
+    )
     how: ConsultationEnding | None = None
     opinion: str = ""
 
-    def _lines(self) -> list[tuple[str, str]]:
-        return [("结束方式", self.how.label_for(self.kind) if self.how else ""), ("意见", self.opinion)]
-
-
-@dataclass(frozen=True, kw_only=True)
-class AgencyConsultationEnded(ConsultationEnded):
-    kind: ClassVar[EventKind] = EventKind.AGENCY_CONSULTATION_ENDED
+    def _lines(self, kind: EventKind) -> list[tuple[str, str]]:
+        return [("结束方式", self.how.label_for(kind) if self.how else ""), ("意见", self.opinion)]
 
 
 @dataclass(frozen=True, kw_only=True)
 class FeeNotice(Payload):
     """收费通知 (第四十二条, 国办函〔2020〕109号): scheme, quantity, amount, and any waiver."""
 
-    kind: ClassVar[EventKind] = EventKind.FEE_NOTICE_SENT
+    kinds: ClassVar[tuple[EventKind, ...]] = (EventKind.FEE_NOTICE_SENT,)
     scheme: FeeScheme | None = None
     quantity: int | None = None
     amount_yuan: int | None = None
@@ -315,7 +311,7 @@ class FeeNotice(Payload):
     waiver_reason: str = ""
     amount_text: str = ""  # earlier versions stored the amount as typed ("300元")
 
-    def _lines(self) -> list[tuple[str, str]]:
+    def _lines(self, kind: EventKind) -> list[tuple[str, str]]:
         amount = f"{self.amount_yuan}元" if self.amount_yuan is not None else self.amount_text
         unit = "件（本自然月第几件）" if self.scheme is FeeScheme.PER_APPLICATION else "页"
         return [
@@ -330,10 +326,10 @@ class FeeNotice(Payload):
 
 @dataclass(frozen=True, kw_only=True)
 class FeePaid(Payload):
-    kind: ClassVar[EventKind] = EventKind.FEE_PAID
+    kinds: ClassVar[tuple[EventKind, ...]] = (EventKind.FEE_PAID,)
     amount_yuan: int | None = None
 
-    def _lines(self) -> list[tuple[str, str]]:
+    def _lines(self, kind: EventKind) -> list[tuple[str, str]]:
         return [("缴费金额", f"{self.amount_yuan}元" if self.amount_yuan is not None else "")]
 
 
@@ -341,11 +337,11 @@ class FeePaid(Payload):
 class Extension(Payload):
     """延期答复 (第三十三条第二款): working days added, approved by the head of the OGI office."""
 
-    kind: ClassVar[EventKind] = EventKind.EXTENSION
+    kinds: ClassVar[tuple[EventKind, ...]] = (EventKind.EXTENSION,)
     days: int = 0
     approved_by: str = ""
 
-    def _lines(self) -> list[tuple[str, str]]:
+    def _lines(self, kind: EventKind) -> list[tuple[str, str]]:
         return [("延长", f"{self.days} 个工作日" if self.days else ""), ("批准人", self.approved_by)]
 
 
@@ -353,13 +349,13 @@ class Extension(Payload):
 class Decided(Payload):
     """作出答复: exactly one outcome (one row of table 三), and what the reply letter needs."""
 
-    kind: ClassVar[EventKind] = EventKind.DECIDED
+    kinds: ClassVar[tuple[EventKind, ...]] = (EventKind.DECIDED,)
     outcome: Outcome | None = None
     document_number: str = ""
     reason: str = ""  # the reasons given (说明理由), e.g. what is withheld and why (部分公开、不予公开)
     holder: str = ""  # 本机关不掌握: the agency that holds the information, where known (第三十六条第（五）项)
 
-    def _lines(self) -> list[tuple[str, str]]:
+    def _lines(self, kind: EventKind) -> list[tuple[str, str]]:
         info = self.outcome.info if self.outcome else None
         return [
             ("办理结果", self.outcome.label if self.outcome else ""),
@@ -372,45 +368,40 @@ class Decided(Payload):
 
 @dataclass(frozen=True, kw_only=True)
 class Served(Payload):
-    kind: ClassVar[EventKind] = EventKind.SERVED
+    kinds: ClassVar[tuple[EventKind, ...]] = (EventKind.SERVED,)
     method: ServiceMethod | None = None
     document: str = ""
 
-    def _lines(self) -> list[tuple[str, str]]:
+    def _lines(self, kind: EventKind) -> list[tuple[str, str]]:
         return [("送达方式", self.method.label if self.method else ""), ("送达文书", self.document)]
 
 
 @dataclass(frozen=True, kw_only=True)
 class ReconsiderationFiled(Payload):
-    kind: ClassVar[EventKind] = EventKind.RECONSIDERATION_FILED
+    kinds: ClassVar[tuple[EventKind, ...]] = (EventKind.RECONSIDERATION_FILED,)
     result: RemedyResult | None = None  # a ledger import may carry the result on the filing
 
-    def _lines(self) -> list[tuple[str, str]]:
+    def _lines(self, kind: EventKind) -> list[tuple[str, str]]:
         return [("结果", self.result.label if self.result else "")]
 
 
 @dataclass(frozen=True, kw_only=True)
 class LitigationFiled(Payload):
-    kind: ClassVar[EventKind] = EventKind.LITIGATION_FILED
+    kinds: ClassVar[tuple[EventKind, ...]] = (EventKind.LITIGATION_FILED,)
     type: LitigationType = LitigationType.DIRECT
     result: RemedyResult | None = None
 
-    def _lines(self) -> list[tuple[str, str]]:
+    def _lines(self, kind: EventKind) -> list[tuple[str, str]]:
         return [("起诉方式", self.type.label), ("结果", self.result.label if self.result else "")]
 
 
 @dataclass(frozen=True, kw_only=True)
 class RemedyDecided(Payload):
-    kind: ClassVar[EventKind] = EventKind.RECONSIDERATION_DECIDED
+    kinds: ClassVar[tuple[EventKind, ...]] = (EventKind.RECONSIDERATION_DECIDED, EventKind.LITIGATION_DECIDED)
     result: RemedyResult = RemedyResult.OTHER
 
-    def _lines(self) -> list[tuple[str, str]]:
+    def _lines(self, kind: EventKind) -> list[tuple[str, str]]:
         return [("结果", self.result.label)]
-
-
-@dataclass(frozen=True, kw_only=True)
-class LitigationDecided(RemedyDecided):
-    kind: ClassVar[EventKind] = EventKind.LITIGATION_DECIDED
 
 
 @dataclass(frozen=True)
@@ -426,10 +417,10 @@ class FieldChange:
 class Edited(Payload):
     """修改登记信息: particulars that start no clock (contact details, content …), old → new."""
 
-    kind: ClassVar[EventKind] = EventKind.EDITED
+    kinds: ClassVar[tuple[EventKind, ...]] = (EventKind.EDITED,)
     changes: Mapping[str, FieldChange] = field(default_factory=dict)
 
-    def _lines(self) -> list[tuple[str, str]]:
+    def _lines(self, kind: EventKind) -> list[tuple[str, str]]:
         return [(c.field, f"{c.old or '（空）'} → {c.new or '（空）'}") for c in self.changes.values()]
 
 
@@ -437,21 +428,21 @@ class Edited(Payload):
 class ParticularsCorrected(Edited):
     """更正登记事项 (docs/rules.md §10): receipt date, arrival, channel, applicant kind, ID; clocks recomputed."""
 
-    kind: ClassVar[EventKind] = EventKind.PARTICULARS_CORRECTED
+    kinds: ClassVar[tuple[EventKind, ...]] = (EventKind.PARTICULARS_CORRECTED,)
     number_note: str = ""
 
-    def _lines(self) -> list[tuple[str, str]]:
-        return [*super()._lines(), ("登记编号", self.number_note)]
+    def _lines(self, kind: EventKind) -> list[tuple[str, str]]:
+        return [*super()._lines(kind), ("登记编号", self.number_note)]
 
 
 @dataclass(frozen=True, kw_only=True)
 class Withdrawn(Payload):
     """撤回申请: closes the case as 其他处理-其他 (table 三(六)3)."""
 
-    kind: ClassVar[EventKind] = EventKind.WITHDRAWN
+    kinds: ClassVar[tuple[EventKind, ...]] = (EventKind.WITHDRAWN,)
     how: WithdrawalMethod | None = None
 
-    def _lines(self) -> list[tuple[str, str]]:
+    def _lines(self, kind: EventKind) -> list[tuple[str, str]]:
         return [("撤回方式", self.how.label if self.how else ""), ("计入年度报告", "三(六)3　其他处理-其他")]
 
 
@@ -459,24 +450,24 @@ class Withdrawn(Payload):
 class Voided(Payload):
     """作废登记: the number stays used; the case counts in no statistic and no deadline list."""
 
-    kind: ClassVar[EventKind] = EventKind.VOIDED
+    kinds: ClassVar[tuple[EventKind, ...]] = (EventKind.VOIDED,)
     reason: VoidReason | None = None
     duplicate_of: str = ""
 
-    def _lines(self) -> list[tuple[str, str]]:
+    def _lines(self, kind: EventKind) -> list[tuple[str, str]]:
         return [("作废原因", self.reason.label if self.reason else ""), ("重复的登记编号", self.duplicate_of)]
 
 
 @dataclass(frozen=True, kw_only=True)
 class AttachmentAdded(Payload):
-    kind: ClassVar[EventKind] = EventKind.ATTACHMENT_ADDED
+    kinds: ClassVar[tuple[EventKind, ...]] = (EventKind.ATTACHMENT_ADDED,)
     attachment_id: int | None = None
     filename: str = ""
     sha256: str = ""
     size: int | None = None
     category: str = ""
 
-    def _lines(self) -> list[tuple[str, str]]:
+    def _lines(self, kind: EventKind) -> list[tuple[str, str]]:
         return [
             ("文件", self.filename),
             ("类别", self.category),
@@ -487,23 +478,23 @@ class AttachmentAdded(Payload):
 
 @dataclass(frozen=True, kw_only=True)
 class SettingChanged(Payload):
-    kind: ClassVar[EventKind] = EventKind.SETTING_CHANGED
+    kinds: ClassVar[tuple[EventKind, ...]] = (EventKind.SETTING_CHANGED,)
     key: str = ""
     label: str = ""
     old: Any = None
     new: Any = None
 
-    def _lines(self) -> list[tuple[str, str]]:
+    def _lines(self, kind: EventKind) -> list[tuple[str, str]]:
         return [(self.label or self.key, f"{_text(self.old) or '（未设置）'} → {_text(self.new)}")]
 
 
 @dataclass(frozen=True, kw_only=True)
 class Note(Payload):
-    kind: ClassVar[EventKind] = EventKind.NOTE
+    kinds: ClassVar[tuple[EventKind, ...]] = (EventKind.NOTE,)
 
 
 PAYLOAD_TYPES: dict[EventKind, type[Payload]] = {
-    cls.kind: cls
+    kind: cls
     for cls in (
         Registered,
         ReceiptConfirmed,
@@ -511,9 +502,7 @@ PAYLOAD_TYPES: dict[EventKind, type[Payload]] = {
         CorrectionRequested,
         CorrectionReceived,
         ConsultationStarted,
-        AgencyConsultationStarted,
         ConsultationEnded,
-        AgencyConsultationEnded,
         FeeNotice,
         FeePaid,
         Extension,
@@ -522,7 +511,6 @@ PAYLOAD_TYPES: dict[EventKind, type[Payload]] = {
         ReconsiderationFiled,
         LitigationFiled,
         RemedyDecided,
-        LitigationDecided,
         Edited,
         ParticularsCorrected,
         Withdrawn,
@@ -531,6 +519,7 @@ PAYLOAD_TYPES: dict[EventKind, type[Payload]] = {
         SettingChanged,
         Note,
     )
+    for kind in cls.kinds
 }
 
 #: Keys stored under another name than the payload's field (kept for what is already in the chain).
@@ -593,7 +582,7 @@ def payload_of(kind: EventKind, data: Mapping[str, Any] | None) -> Payload:
         value = _read(cls, f.name, f.type, data[stored])
         if value is None and f.name in ("type", "result") and cls in (LitigationFiled, RemedyDecided):
             continue  # keep the default
-        if value is None and cls in (RemedyDecided, LitigationDecided):
+        if value is None and cls is RemedyDecided:
             continue
         values[f.name] = value
     if cls is LitigationFiled and "type" in values and values["type"] is None:
@@ -923,10 +912,7 @@ def _refusal(sit: Situation, kind: EventKind, today: date) -> str:
     if kind is K.EXTENSION:
         if sit.extension_left == 0:
             return f"已延长 {MAX_EXTENSION_DAYS} 个工作日，不能再延期（第三十三条第二款）"
-        due = sit.deadlines.unextended_due
-        if due is not None and today > due:
-            return f"原答复期限（{cn_date(due)}）已届满，不能再延期：延期须在期限届满前告知申请人（第三十三条第二款）"
-        return ""
+        return ""  # the date of the notice is checked by check_step: on or before the unextended due date
     return ""
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
@@ -26,11 +25,31 @@ from app.domain.codes import (
     Status,
     VerificationMethod,
 )
-from app.domain.dates import cn_date
 from app.domain.deadlines import Deadlines, compute_deadlines, explain
 from app.domain.identity import IdCheck, check_identity, normalise_number
+from app.domain.procedure import (
+    PAYLOAD_TYPES,
+    FieldChange,
+    IdentityChecked,
+    LitigationFiled,
+    Payload,
+    ReceiptConfirmed,
+    ReconsiderationFiled,
+    Recorded,
+    RemedyDecided,
+    RemedyKind,
+    Situation,
+    StepOption,
+    allowed_steps,
+    check_step,
+    payload_of,
+    situation_of,
+    to_data,
+)
+from app.domain.procedure import Edited as EditedPayload
+from app.domain.procedure import Registered as RegisteredPayload
 from app.domain.receipt import ReceiptError, determine_receipt
-from app.domain.timeline import Projection, TimelineEvent, check_new_event, derive_status, project
+from app.domain.timeline import Projection, derive_status, project
 from app.domain.workcalendar import WorkCalendar
 from app.services.context import ServiceContext
 from app.services.errors import NotFound, ValidationError
@@ -110,14 +129,20 @@ class RegistrationResult:
 
 @dataclass(frozen=True)
 class EventView:
+    """One event of the timeline as the case view shows it: the typed payload and its every field."""
+
     id: int
     kind: EventKind
     label: str
     day: date
     recorded_at: datetime
     actor: str
-    data: dict[str, Any]
+    payload: Payload
     note: str
+
+    @property
+    def lines(self) -> list[tuple[str, str]]:
+        return self.payload.lines(self.kind)
 
 
 @dataclass(frozen=True)
@@ -176,6 +201,11 @@ class ApplicationDetail:
     days_left: int | None
     identity_checks: tuple[IdentityCheckView, ...]
     events: tuple[EventView, ...] = field(default_factory=tuple)
+    situation: Situation | None = None
+    steps: tuple[StepOption, ...] = ()  # every step and whether it may be taken today (app.domain.procedure)
+
+    def step(self, kind: EventKind) -> StepOption:
+        return next((o for o in self.steps if o.kind is kind), StepOption(kind, False, "该操作不适用"))
 
 
 def _clean(text: str | None) -> str:
@@ -300,35 +330,55 @@ def _find_or_create_applicant(session: Session, a: ApplicantInput, now: datetime
     return existing
 
 
-def timeline_of(session: Session, application_id: int) -> list[TimelineEvent]:
+def timeline_of(session: Session, application_id: int) -> list[Recorded]:
+    """The case's events as the procedure reads them (typed payloads), in date order."""
     rows = session.execute(
-        select(Event.kind, Event.event_date, Event.data)
+        select(Event.kind, Event.event_date, Event.data, Event.note)
         .where(Event.application_id == application_id)
         .order_by(Event.event_date, Event.id)
     ).all()
-    return [TimelineEvent(EventKind(k), d, data or {}) for k, d, data in rows]
+    return [Recorded.of(EventKind(k), d, data, note or "") for k, d, data, note in rows]
 
 
 def evaluate(
-    receipt_date: date | None, timeline: list[TimelineEvent], cal: WorkCalendar, fee_days: int = 20
+    receipt_date: date | None, timeline: list[Recorded], cal: WorkCalendar, fee_days: int = 20
 ) -> tuple[Projection, Deadlines, Status]:
+    """Projection, deadlines and status of a timeline (a voided registration is 已作废 whatever else)."""
     proj = project(receipt_date, timeline, fee_payment_days=fee_days)
     dl = compute_deadlines(proj.clock, cal)
-    return proj, dl, derive_status(proj, dl)
+    status = derive_status(proj, dl)
+    if any(e.kind is EventKind.VOIDED for e in timeline):
+        status = Status.VOIDED
+    return proj, dl, status
+
+
+def situation(ctx: ServiceContext, session: Session, app: Application) -> Situation:
+    """Where *app* stands, from its stored events (app.domain.procedure)."""
+    return situation_of(
+        app.arrived_at.date(),
+        app.receipt_date,
+        timeline_of(session, app.id),
+        ctx.calendar(),
+        fee_payment_days=ctx.int_setting("fee_payment_days"),
+    )
 
 
 def refresh_derived(ctx: ServiceContext, session: Session, app: Application) -> tuple[Projection, Deadlines, Status]:
-    """Recompute status, reply due date, outcome and closing date of *app* from its timeline."""
+    """Recompute status, reply due date, outcome and closing date of *app* from its timeline.
+
+    A voided registration keeps none of them: it is in no deadline list and no statistic (docs/rules.md §5).
+    """
     proj, dl, status = evaluate(
         app.receipt_date,
         timeline_of(session, app.id),
         ctx.calendar(),
         ctx.int_setting("fee_payment_days"),
     )
+    voided = status is Status.VOIDED
     app.status = status.value
-    app.reply_due = dl.reply_due
-    app.closed_on = proj.closed_on
-    app.outcome = proj.outcome.value if proj.outcome else None
+    app.reply_due = None if voided else dl.reply_due
+    app.closed_on = None if voided else proj.closed_on
+    app.outcome = None if voided or proj.outcome is None else proj.outcome.value
     app.updated_at = ctx.now()
     return proj, dl, status
 
@@ -415,13 +465,15 @@ def register_application(ctx: ServiceContext, data: RegistrationInput) -> Regist
             data.arrived_at.date(),
             actor=clerk,
             recorded_at=now,
-            data={
-                "reg_number": reg_number,
-                "channel": data.channel.value,
-                "receipt_date": receipt.receipt_date.isoformat() if receipt.receipt_date else None,
-                "receipt_basis": receipt.basis,
-                "filled_by_clerk": data.filled_by_clerk,
-            },
+            data=to_data(
+                RegisteredPayload(
+                    reg_number=reg_number,
+                    channel=data.channel.value,
+                    receipt_date=receipt.receipt_date,
+                    receipt_basis=receipt.basis,
+                    filled_by_clerk=data.filled_by_clerk,
+                )
+            ),
         )
         if any(c[1] is not None and _clean(c[2]) for c in subjects):
             append_event(
@@ -431,7 +483,7 @@ def register_application(ctx: ServiceContext, data: RegistrationInput) -> Regist
                 data.arrived_at.date(),
                 actor=clerk,
                 recorded_at=now,
-                data={"method": data.verification.value, "warnings": warnings},
+                data=to_data(IdentityChecked(method=data.verification.value, warnings=tuple(warnings))),
             )
         _proj, dl, status = refresh_derived(ctx, s, app)
         app_id = app.id
@@ -455,8 +507,7 @@ def confirm_receipt(ctx: ServiceContext, application_id: int, confirmed_at: date
         app = s.get(Application, application_id)
         if app is None:
             raise NotFound("找不到该申请")
-        if app.receipt_date is not None:
-            raise ValidationError([f"该申请已于 {cn_date(app.receipt_date)} 确认收到，无需再次确认"])
+        _refuse_unless_allowed(ctx, s, app, EventKind.RECEIPT_CONFIRMED)
         if confirmed_at.date() < app.arrived_at.date():
             raise ValidationError(["确认日期不能早于申请到达日期"])
         if confirmed_at > ctx.now():
@@ -479,11 +530,20 @@ def confirm_receipt(ctx: ServiceContext, application_id: int, confirmed_at: date
             confirmed_at.date(),
             actor=ctx.clerk(),
             recorded_at=ctx.now(),
-            data={"old": old, "new": confirmed_at.date().isoformat(), "with": _clean(with_whom)},
+            data=to_data(ReceiptConfirmed(old=old, new=confirmed_at.date(), with_whom=_clean(with_whom))),
         )
         refresh_derived(ctx, s, app)
         assert decision.receipt_date is not None
         return decision.receipt_date
+
+
+def _refuse_unless_allowed(ctx: ServiceContext, session: Session, app: Application, kind: EventKind) -> Situation:
+    """Raise the procedure's reason when *kind* may not be taken on *app* today; else return the situation."""
+    sit = situation(ctx, session, app)
+    option = next(o for o in allowed_steps(sit, ctx.today(), (kind,)))
+    if not option.allowed:
+        raise ValidationError([option.reason])
+    return sit
 
 
 def record_event(
@@ -491,21 +551,21 @@ def record_event(
     application_id: int,
     kind: EventKind,
     day: date,
-    data: dict[str, Any] | None = None,
+    payload: Payload | None = None,
     note: str = "",
 ) -> Status:
-    """Add a timeline event after checking it fits the timeline; returns the new status."""
-    if day > ctx.today():
-        raise ValidationError(["事件日期不能晚于今天"])
+    """Record one step of the procedure after :func:`app.domain.procedure.check_step` accepts it.
+
+    The service refuses exactly what the domain refuses (same reasons, citing the article). Returns the
+    case's new status. Service and remedies also keep annual-report table 四 (``remedy_case``) in step.
+    """
+    payload = payload if payload is not None else PAYLOAD_TYPES[kind]()
     with ctx.db.session_scope() as s:
         app = s.get(Application, application_id)
         if app is None:
             raise NotFound("找不到该申请")
-        timeline = timeline_of(s, app.id)
-        _p, current, _st = evaluate(
-            app.receipt_date, timeline, ctx.calendar(), ctx.int_setting("fee_payment_days")
-        )
-        problems = check_new_event(app.receipt_date, timeline, TimelineEvent(kind, day, data or {}), current)
+        sit = situation(ctx, s, app)
+        problems = check_step(sit, kind, day, payload, ctx.today(), _clean(note))
         if problems:
             raise ValidationError(problems)
         append_event(
@@ -515,29 +575,43 @@ def record_event(
             day,
             actor=ctx.clerk(),
             recorded_at=ctx.now(),
-            data=data or {},
+            data=to_data(payload),
             note=_clean(note),
         )
-        _record_remedy(s, app.id, kind, day, data or {})
+        _record_remedy(s, app.id, kind, day, payload)
         _p, _d, status = refresh_derived(ctx, s, app)
         return status
 
 
-def _record_remedy(session: Session, application_id: int, kind: EventKind, day: date, data: dict[str, Any]) -> None:
+def _record_remedy(session: Session, application_id: int, kind: EventKind, day: date, payload: Payload) -> None:
     """Keep the 行政复议 / 行政诉讼 cases (annual-report table 四) in step with the timeline.
 
-    A case counts in the year it was filed, under its recorded result; no result yet = 尚未审结 (domain.md §6).
+    A case counts in the year it was filed, under its recorded result; no result yet = 尚未审结
+    (docs/rules.md §6).
     """
-    if kind is EventKind.RECONSIDERATION_FILED:
-        session.add(RemedyCase(application_id=application_id, kind="reconsideration", filed_on=day))
-    elif kind is EventKind.LITIGATION_FILED:
-        family = "litigation_direct" if data.get("type") == "direct" else "litigation_after"
-        session.add(RemedyCase(application_id=application_id, kind=family, filed_on=day))
-    elif kind in (EventKind.RECONSIDERATION_DECIDED, EventKind.LITIGATION_DECIDED):
+    if isinstance(payload, ReconsiderationFiled):
+        session.add(
+            RemedyCase(
+                application_id=application_id,
+                kind=RemedyKind.RECONSIDERATION.value,
+                filed_on=day,
+                result=payload.result.value if payload.result else None,
+            )
+        )
+    elif isinstance(payload, LitigationFiled):
+        session.add(
+            RemedyCase(
+                application_id=application_id,
+                kind=payload.type.remedy_kind.value,
+                filed_on=day,
+                result=payload.result.value if payload.result else None,
+            )
+        )
+    elif isinstance(payload, RemedyDecided):
         kinds = (
-            ["reconsideration"]
-            if kind is EventKind.RECONSIDERATION_DECIDED
-            else ["litigation_direct", "litigation_after"]
+            [RemedyKind.LITIGATION_DIRECT.value, RemedyKind.LITIGATION_AFTER.value]
+            if kind is EventKind.LITIGATION_DECIDED
+            else [RemedyKind.RECONSIDERATION.value]
         )
         case = session.scalars(
             select(RemedyCase)
@@ -551,7 +625,7 @@ def _record_remedy(session: Session, application_id: int, kind: EventKind, day: 
         ).first()
         if case is None:
             raise ValidationError(["没有尚未审结的行政复议或行政诉讼，不能记录结果"])
-        case.result = str(data.get("result") or "other")
+        case.result = payload.result.value
         case.decided_on = day
 
 
@@ -568,9 +642,8 @@ def get_application(ctx: ServiceContext, application_id: int) -> ApplicationDeta
         def contact(attr: str) -> str:
             return str(given[attr]) if attr in given else (getattr(applicant, attr) or "")
 
-        _proj, dl, status = evaluate(
-            app.receipt_date, timeline_of(s, app.id), cal, ctx.int_setting("fee_payment_days")
-        )
+        sit = situation(ctx, s, app)
+        dl, status = sit.deadlines, sit.status
         events = tuple(
             EventView(
                 id=e.id,
@@ -579,7 +652,7 @@ def get_application(ctx: ServiceContext, application_id: int) -> ApplicationDeta
                 day=e.event_date,
                 recorded_at=e.recorded_at,
                 actor=e.actor,
-                data=dict(e.data or {}),
+                payload=payload_of(EventKind(e.kind), e.data),
                 note=e.note or "",
             )
             for e in s.scalars(select(Event).where(Event.application_id == app.id).order_by(Event.event_date, Event.id))
@@ -637,9 +710,11 @@ def get_application(ctx: ServiceContext, application_id: int) -> ApplicationDeta
             created_at=app.created_at,
             deadlines=dl,
             explanation=explain(dl),
-            days_left=dl.working_days_left(ctx.today(), cal) if status is not Status.CLOSED else None,
+            days_left=dl.working_days_left(ctx.today(), cal) if sit.is_open else None,
             identity_checks=checks,
             events=events,
+            situation=sit,
+            steps=tuple(allowed_steps(sit, ctx.today())),
         )
 
 
@@ -724,7 +799,9 @@ def edit_application(ctx: ServiceContext, application_id: int, changes: dict[str
             ctx.today(),
             actor=ctx.clerk(),
             recorded_at=ctx.now(),
-            data={"changes": {k: {"field": EDITABLE_FIELDS[k], "old": o, "new": n} for k, (o, n) in diff.items()}},
+            data=to_data(
+                EditedPayload(changes={k: FieldChange(EDITABLE_FIELDS[k], o, n) for k, (o, n) in diff.items()})
+            ),
             note=_clean(reason),
         )
         return len(diff)

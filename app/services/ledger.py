@@ -43,7 +43,7 @@ from app.domain.ledger import (
     template_rows,
     validate_ledger,
 )
-from app.domain.timeline import TimelineEvent
+from app.domain.procedure import Extension, Recorded, Registered, to_data
 from app.domain.workcalendar import WorkCalendar
 from app.services.applications import REGISTRATION_SEQUENCE, evaluate
 from app.services.context import ServiceContext
@@ -537,23 +537,24 @@ def _write(
             registered = (
                 EventKind.REGISTERED,
                 r.arrived_on,
-                {
-                    "reg_number": reg_number,
-                    "channel": r.channel.value,
-                    "receipt_date": r.receipt_date.isoformat() if r.receipt_date else None,
-                    "receipt_basis": basis,
-                    "filled_by_clerk": False,
-                    "source": "ledger",
-                    "file": path.name,
-                    "row": r.row,
-                },
+                to_data(
+                    Registered(
+                        reg_number=reg_number,
+                        channel=r.channel.value,
+                        receipt_date=r.receipt_date,
+                        receipt_basis=basis,
+                        source="ledger",
+                        file=path.name,
+                        row=r.row,
+                    )
+                ),
                 "由台账导入",
             )
-            events = [registered] + [(e.kind, e.day, e.data, e.note) for e in row_events(r)]
-            timeline: list[TimelineEvent] = []
+            events = [registered] + [(e.kind, e.day, to_data(e.payload), e.note) for e in row_events(r)]
+            timeline: list[Recorded] = []
             for kind, day, data, note in events:
                 chain.stage(app_id, kind.value, day, actor=clerk, recorded_at=now, data=data, note=note)
-                timeline.append(TimelineEvent(kind, day, data))
+                timeline.append(Recorded.of(kind, day, data, note))
             proj, dl, status = evaluate(r.receipt_date, timeline, cal, fee_days)
             app_rows.append(
                 {
@@ -752,7 +753,7 @@ def export_rows(
                 address = given.get("address", address)
                 email = given.get("email", email)
                 evs = events[app.id]
-                timeline = [TimelineEvent(EventKind(k), d, data) for k, d, data in evs]
+                timeline = [Recorded.of(EventKind(k), d, data) for k, d, data in evs]
                 proj, dl, status = evaluate(app.receipt_date, timeline, cal, fee_days)
                 consult_kind = next(
                     (
@@ -767,7 +768,7 @@ def export_rows(
                     if consult_kind == EventKind.THIRD_PARTY_CONSULTATION_STARTED
                     else EventKind.AGENCY_CONSULTATION_ENDED
                 )
-                extension = sum(int(d.get("days", 0)) for k, _, d in evs if k == EventKind.EXTENSION)
+                extension = sum(e.payload.days for e in timeline if isinstance(e.payload, Extension))
                 reply_due = dl.reply_due
                 if proj.closed_on is not None:
                     overdue = reply_due is not None and proj.closed_on > reply_due

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 import pytest
 
+from app.domain import procedure as P
 from app.domain.codes import EventKind, Outcome
 from app.domain.ledger import (
     COMPUTED_COLUMNS,
@@ -216,8 +217,11 @@ def test_row_becomes_its_timeline_events():
         EventKind.LITIGATION_FILED,
     ]
     decided = events[7]
-    assert decided.day == date(2026, 4, 20) and decided.data["outcome"] == "partial"
-    assert events[6].data["days"] == 10 and row.extension_on is not None
+    assert decided.day == date(2026, 4, 20) and decided.payload == P.Decided(outcome=Outcome.PARTIAL, source="ledger")
+    assert events[6].payload == P.Extension(days=10, source="ledger") and row.extension_on is not None
+    # the same payloads the counter records: table 四 families spelled once
+    assert events[8].payload == P.ReconsiderationFiled(result=P.RemedyResult.UPHELD, source="ledger")
+    assert events[9].payload == P.LitigationFiled(type=P.LitigationType.AFTER_RECONSIDERATION, source="ledger")
     assert row.extension_on <= date(2026, 4, 20)
     assert row.remedies() == [
         ("reconsideration", date(2026, 5, 20), "upheld"),

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from app.domain import procedure as P
 from app.domain.codes import EventKind, Outcome
 from app.domain.workcalendar import DayKind, YearSchedule, parse_schedule_json
 from app.services import applications as A
@@ -65,7 +66,7 @@ def test_saving_2027_moves_exactly_the_cases_whose_due_date_changes(ctx, clock):
     early = register(ctx, clock, datetime(2026, 12, 1, 9, 0))  # due 2026-12-29, not affected
     closed = register(ctx, clock, datetime(2026, 12, 15, 10, 0))
     clock.value = datetime(2026, 12, 18, 9, 0)
-    A.record_event(ctx, closed.id, EventKind.DECIDED, date(2026, 12, 18), {"outcome": Outcome.DISCLOSED.value})
+    A.record_event(ctx, closed.id, EventKind.DECIDED, date(2026, 12, 18), P.Decided(outcome=Outcome.DISCLOSED))
 
     before = A.get_application(ctx, late.id).deadlines
     assert before is not None and before.reply_due == date(2027, 1, 13) and before.provisional

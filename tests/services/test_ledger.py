@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event, select
 
+from app.domain import procedure as P
 from app.domain.codes import ApplicantKind, Channel, EventKind, IdDocType, Outcome, PostKind, Status
+from app.domain.fees import FeeScheme
 from app.domain.ledger import COMPUTED_COLUMNS, EXPORT_COLUMNS, IMPORT_COLUMNS, parse_date
 from app.services import applications as A
 from app.services.context import ServiceContext
@@ -545,9 +547,17 @@ def test_a_pending_row_may_not_carry_clock_dates(lctx, tmp_path):
     assert "第 2 行“答复日期”列" in text and "第 3 行“收到日期”列：必填项为空" in text
 
 
+#: What each step carries when a test records it at the counter (the dialog always fills these in).
+_COUNTER_PAYLOADS = {
+    EventKind.FEE_NOTICE_SENT: P.FeeNotice(scheme=FeeScheme.PER_PAGE, quantity=40, amount_yuan=100),
+    EventKind.AGENCY_CONSULTATION_ENDED: P.ConsultationEnded(how=P.ConsultationEnding.ANSWERED),
+    EventKind.THIRD_PARTY_CONSULTATION_ENDED: P.ConsultationEnded(how=P.ConsultationEnding.ANSWERED),
+}
+
+
 def _record(ctx: ServiceContext, app_id: int, *events: tuple[EventKind, date]) -> None:
     for kind, day in events:
-        A.record_event(ctx, app_id, kind, day)
+        A.record_event(ctx, app_id, kind, day, _COUNTER_PAYLOADS.get(kind))
 
 
 def test_repeated_pauses_are_named_in_a_warning_and_the_due_date_column_is_true(lctx, tmp_path):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from app.domain.codes import ApplicantKind, Channel, EventKind, IdDocType, PostKind
+from app.domain import procedure as P
+from app.domain.codes import ApplicantKind, Channel, EventKind, IdDocType, Outcome, PostKind
 from app.services import applications as A
 from app.services import register as R
 
@@ -45,7 +46,7 @@ def test_overdue_due_soon_and_sorting_by_due_date(ctx, clock):
     late = add(ctx, "乙", "二")
     closed = add(ctx, "丙", "三")
     clock.value = datetime(2026, 3, 1, 9, 0)
-    A.record_event(ctx, closed.id, EventKind.DECIDED, date(2026, 2, 27), {"outcome": "disclosed"})
+    A.record_event(ctx, closed.id, EventKind.DECIDED, date(2026, 2, 27), P.Decided(outcome=Outcome("disclosed")))
     assert R.query_ids(ctx, R.RegisterFilter(status=R.StatusFilter.OVERDUE)) == [early.id]
     assert R.fetch_rows(ctx, [early.id])[early.id].days_left < 0
     assert R.query_ids(ctx, R.RegisterFilter(status=R.StatusFilter.CLOSED)) == [closed.id]
@@ -63,6 +64,8 @@ def test_overdue_due_soon_and_sorting_by_due_date(ctx, clock):
 def test_dashboard_names_the_applicants_correction_deadline(ctx, clock):
     r = add(ctx, "甲", "一")
     clock.value = datetime(2026, 2, 24, 9, 0)
-    A.record_event(ctx, r.id, EventKind.CORRECTION_REQUESTED, date(2026, 2, 24), {"deadline": "2026-03-10"})
+    A.record_event(
+        ctx, r.id, EventKind.CORRECTION_REQUESTED, date(2026, 2, 24), P.CorrectionRequested(deadline=date(2026, 3, 10))
+    )
     rows = {row.id: row for row in R.dashboard(ctx).upcoming}
     assert rows[r.id].correction_deadline == date(2026, 3, 10)

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
+from app.domain import procedure as P
 from app.domain.codes import ApplicantKind, Channel, EventKind, IdDocType, Outcome, PostKind, Status
 from app.services import applications as A
 from app.services.errors import ValidationError
@@ -134,11 +135,20 @@ def test_events_update_status_and_keep_the_audit_chain(ctx, clock):
     clock.value = datetime(2026, 3, 20, 9, 0)
     assert A.record_event(ctx, r.id, EventKind.THIRD_PARTY_CONSULTATION_STARTED, date(2026, 3, 2)) is Status.PAUSED
     assert A.get_application(ctx, r.id).deadlines.reply_due is None
-    A.record_event(ctx, r.id, EventKind.THIRD_PARTY_CONSULTATION_ENDED, date(2026, 3, 10))
+    A.record_event(
+        ctx,
+        r.id,
+        EventKind.THIRD_PARTY_CONSULTATION_ENDED,
+        date(2026, 3, 10),
+        P.ConsultationEnded(how=P.ConsultationEnding.ANSWERED),
+    )
     assert A.get_application(ctx, r.id).deadlines.reply_due == date(2026, 3, 27)
     with pytest.raises(ValidationError):
         A.record_event(ctx, r.id, EventKind.FEE_PAID, date(2026, 3, 11))
-    assert A.record_event(ctx, r.id, EventKind.DECIDED, date(2026, 3, 20), {"outcome": "disclosed"}) is Status.CLOSED
+    assert (
+        A.record_event(ctx, r.id, EventKind.DECIDED, date(2026, 3, 20), P.Decided(outcome=Outcome("disclosed")))
+        is Status.CLOSED
+    )
     d = A.get_application(ctx, r.id)
     assert d.outcome is Outcome.DISCLOSED and d.closed_on == date(2026, 3, 20)
     with ctx.db.session_scope() as s:
@@ -208,9 +218,9 @@ def test_extension_after_the_period_ran_out_is_refused_and_the_case_stays_overdu
     r = A.register_application(ctx, reg())  # due 2026-03-19
     clock.value = datetime(2026, 3, 31, 9, 0)
     with pytest.raises(ValidationError) as err:
-        A.record_event(ctx, r.id, EventKind.EXTENSION, date(2026, 3, 31), {"days": 20})
+        A.record_event(ctx, r.id, EventKind.EXTENSION, date(2026, 3, 31), P.Extension(days=20))
     assert "届满" in err.value.problems[0]
-    assert A.record_event(ctx, r.id, EventKind.EXTENSION, date(2026, 3, 19), {"days": 20}) is Status.EXTENDED
+    assert A.record_event(ctx, r.id, EventKind.EXTENSION, date(2026, 3, 19), P.Extension(days=20)) is Status.EXTENDED
 
 
 def test_a_later_application_does_not_rewrite_the_particulars_of_an_earlier_one(ctx):
@@ -241,7 +251,8 @@ def test_corrections_of_the_record_keep_old_and_new_with_the_reason(ctx):
     assert d.phone == "13900000000" and d.content == "新的描述"
     edited = d.events[-1]
     assert edited.kind is EventKind.EDITED and edited.note == "申请人来电更正"
-    assert edited.data["changes"]["phone"] == {"field": "联系电话", "old": "13800000000", "new": "13900000000"}
+    assert edited.payload.changes["phone"] == P.FieldChange("联系电话", "13800000000", "13900000000")
+    assert ("联系电话", "13800000000 → 13900000000") in edited.lines
     with ctx.db.session_scope() as s:
         assert check_chain(s) == []
 
@@ -254,14 +265,26 @@ def test_remedies_recorded_at_the_counter_become_table_four_cases(ctx, clock):
     r = A.register_application(ctx, reg())
     clock.value = datetime(2026, 6, 30, 9, 0)
     with pytest.raises(ValidationError):  # nothing to serve or appeal before the reply
-        A.record_event(ctx, r.id, EventKind.SERVED, date(2026, 3, 2), {"method": "post"})
-    A.record_event(ctx, r.id, EventKind.DECIDED, date(2026, 3, 5), {"outcome": "withheld_internal"})
+        A.record_event(ctx, r.id, EventKind.SERVED, date(2026, 3, 2), P.Served(method=P.ServiceMethod("post")))
+    A.record_event(ctx, r.id, EventKind.DECIDED, date(2026, 3, 5), P.Decided(outcome=Outcome("withheld_internal")))
     with pytest.raises(ValidationError):
-        A.record_event(ctx, r.id, EventKind.SERVED, date(2026, 3, 4), {"method": "post"})
-    A.record_event(ctx, r.id, EventKind.SERVED, date(2026, 3, 6), {"method": "post"})
+        A.record_event(ctx, r.id, EventKind.SERVED, date(2026, 3, 4), P.Served(method=P.ServiceMethod("post")))
+    A.record_event(ctx, r.id, EventKind.SERVED, date(2026, 3, 6), P.Served(method=P.ServiceMethod("post")))
     A.record_event(ctx, r.id, EventKind.RECONSIDERATION_FILED, date(2026, 4, 1))
-    A.record_event(ctx, r.id, EventKind.LITIGATION_FILED, date(2026, 6, 1), {"type": "after_reconsideration"})
-    A.record_event(ctx, r.id, EventKind.RECONSIDERATION_DECIDED, date(2026, 5, 20), {"result": "upheld"})
+    A.record_event(
+        ctx,
+        r.id,
+        EventKind.LITIGATION_FILED,
+        date(2026, 6, 1),
+        P.LitigationFiled(type=P.LitigationType("after_reconsideration")),
+    )
+    A.record_event(
+        ctx,
+        r.id,
+        EventKind.RECONSIDERATION_DECIDED,
+        date(2026, 5, 20),
+        P.RemedyDecided(result=P.RemedyResult("upheld")),
+    )
     with ctx.db.session_scope() as s:
         cases = [(c.kind, c.filed_on, c.result) for c in s.scalars(select(RemedyCase).order_by(RemedyCase.id))]
     assert cases == [
@@ -276,6 +299,18 @@ def test_a_lapsed_consultation_ends_on_its_fifteenth_working_day_not_later(ctx, 
     A.record_event(ctx, r.id, EventKind.THIRD_PARTY_CONSULTATION_STARTED, date(2026, 2, 24))
     lapse = A.get_application(ctx, r.id).deadlines.consultation_dues[0][1]
     with pytest.raises(ValidationError) as err:
-        A.record_event(ctx, r.id, EventKind.THIRD_PARTY_CONSULTATION_ENDED, date(2026, 3, 31), {"how": "lapsed"})
+        A.record_event(
+            ctx,
+            r.id,
+            EventKind.THIRD_PARTY_CONSULTATION_ENDED,
+            date(2026, 3, 31),
+            P.ConsultationEnded(how=P.ConsultationEnding("lapsed")),
+        )
     assert "届满" in err.value.problems[0]
-    A.record_event(ctx, r.id, EventKind.THIRD_PARTY_CONSULTATION_ENDED, lapse, {"how": "lapsed"})
+    A.record_event(
+        ctx,
+        r.id,
+        EventKind.THIRD_PARTY_CONSULTATION_ENDED,
+        lapse,
+        P.ConsultationEnded(how=P.ConsultationEnding("lapsed")),
+    )
