@@ -25,6 +25,7 @@ from app.domain.codes import (
     Status,
     VerificationMethod,
 )
+from app.domain.dates import cn_date
 from app.domain.deadlines import Deadlines, compute_deadlines, explain
 from app.domain.identity import IdCheck, check_identity, normalise_number
 from app.domain.procedure import (
@@ -32,7 +33,9 @@ from app.domain.procedure import (
     FieldChange,
     IdentityChecked,
     LitigationFiled,
+    ParticularsCorrected,
     Payload,
+    ProcedureError,
     ReceiptConfirmed,
     ReconsiderationFiled,
     Recorded,
@@ -40,6 +43,8 @@ from app.domain.procedure import (
     RemedyKind,
     Situation,
     StepOption,
+    Voided,
+    VoidReason,
     allowed_steps,
     check_step,
     payload_of,
@@ -722,7 +727,9 @@ def recompute_open(ctx: ServiceContext) -> list[tuple[int, str, date | None, dat
     """Recompute every open application (after a calendar change); return (id, number, old, new) that moved."""
     moved: list[tuple[int, str, date | None, date | None]] = []
     with ctx.db.session_scope() as s:
-        ids = s.scalars(select(Application.id).where(Application.status != Status.CLOSED.value)).all()
+        ids = s.scalars(
+            select(Application.id).where(Application.status.not_in([Status.CLOSED.value, Status.VOIDED.value]))
+        ).all()
         for app_id in ids:
             app = s.get(Application, app_id)
             assert app is not None
@@ -805,3 +812,241 @@ def edit_application(ctx: ServiceContext, application_id: int, changes: dict[str
             note=_clean(reason),
         )
         return len(diff)
+
+
+# ------------------------------------------------------------------------------------ 更正登记事项 and 作废登记
+
+
+@dataclass(frozen=True)
+class ParticularsCorrection:
+    """The registration facts that start the legal clock or identify the applicant (docs/rules.md §10).
+
+    ``None`` leaves a fact as it is.
+    """
+
+    receipt_date: date | None = None
+    arrived_at: datetime | None = None
+    channel: Channel | None = None
+    post_kind: PostKind | None = None
+    applicant_kind: ApplicantKind | None = None
+    id_doc_type: IdDocType | None = None
+    id_number: str | None = None
+
+
+@dataclass(frozen=True)
+class CorrectionResult:
+    changed: int
+    number_note: str
+    reply_due_before: date | None
+    reply_due_after: date | None
+    warnings: tuple[str, ...]
+
+
+def _fmt(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return cn_date(value)
+    if isinstance(value, Channel | PostKind | ApplicantKind | IdDocType):
+        return value.label
+    return str(value)
+
+
+def correct_particulars(
+    ctx: ServiceContext, application_id: int, correction: ParticularsCorrection, reason: str
+) -> CorrectionResult:
+    """更正登记事项: correct the receipt date, arrival time, channel, applicant kind or identity document.
+
+    Each change is recorded old → new with the reason in one PARTICULARS_CORRECTED event, and every clock is
+    recomputed from the corrected facts. The registration number is never renumbered (numbers are neither
+    reused nor moved): if the corrected receipt date lies in another year, the number keeps recording when
+    the case was registered while the annual report counts it in the year of the corrected receipt date,
+    and the event says so (docs/rules.md §10, §6). Refused: a voided registration, a receipt date in the
+    future or before the arrival, a receipt date later than a step already recorded, an unconfirmed
+    application (confirm it instead).
+    """
+    if not _clean(reason):
+        raise ValidationError(["请填写更正原因（将记入办理记录）"])
+    today = ctx.today()
+    with ctx.db.session_scope() as s:
+        app = s.get(Application, application_id)
+        if app is None:
+            raise NotFound("找不到该申请")
+        sit = _refuse_unless_allowed(ctx, s, app, EventKind.PARTICULARS_CORRECTED)
+        applicant = app.applicant
+        old_doc = IdDocType(applicant.id_doc_type) if applicant.id_doc_type else None
+        c = correction
+        before: dict[str, tuple[str, object, object]] = {
+            "receipt_date": ("收到申请之日", app.receipt_date, c.receipt_date),
+            "arrived_at": ("到达时间", app.arrived_at, c.arrived_at.replace(microsecond=0) if c.arrived_at else None),
+            "channel": ("申请方式", Channel(app.channel), c.channel),
+            "post_kind": ("信函类型", PostKind(app.post_kind) if app.post_kind else None, c.post_kind),
+            "applicant_kind": ("申请人类型", ApplicantKind(app.applicant_kind), c.applicant_kind),
+            "id_doc_type": ("证件类型", old_doc, c.id_doc_type),
+            "id_number": (
+                "证件号码",
+                app.applicant_id_number or "",
+                normalise_number(c.id_number) if c.id_number is not None else None,
+            ),
+        }
+        diff = {k: v for k, v in before.items() if v[2] is not None and v[2] != v[1]}
+        if not diff:
+            return CorrectionResult(0, "", app.reply_due, app.reply_due, ())
+        problems: list[str] = []
+        new_receipt = c.receipt_date if "receipt_date" in diff else app.receipt_date
+        new_arrival = c.arrived_at if "arrived_at" in diff else app.arrived_at
+        new_channel = c.channel if "channel" in diff else Channel(app.channel)
+        if "receipt_date" in diff and app.receipt_date is None:
+            problems.append("该申请尚未确认收到，请用“确认收到”记录收到申请之日（第三十一条）")
+        if new_receipt is not None:
+            if new_receipt > today:
+                problems.append("收到申请之日不能晚于今天")
+            if new_arrival is not None and new_receipt < new_arrival.date():
+                problems.append(f"收到申请之日不能早于到达日期 {cn_date(new_arrival.date())}")
+            if new_channel is Channel.IN_PERSON and new_arrival is not None and new_receipt != new_arrival.date():
+                problems.append("当面提交的申请，收到申请之日即提交之日（第三十一条第（一）项），应与到达日期一致")
+            clock_steps = [
+                e
+                for e in sit.events
+                if e.kind not in (EventKind.REGISTERED, EventKind.IDENTITY_CHECKED)
+                and e.kind not in (EventKind.NOTE, EventKind.EDITED, EventKind.ATTACHMENT_ADDED)
+                and e.kind not in (EventKind.PARTICULARS_CORRECTED, EventKind.RECEIPT_CONFIRMED)
+            ]
+            early = [e for e in clock_steps if e.day < new_receipt]
+            if early:
+                problems.append(
+                    f"已记录的“{early[0].kind.label}”（{cn_date(early[0].day)}）早于更正后的收到申请之日，"
+                    "请核实日期；更正后的日期不能晚于已办理的事项"
+                )
+        if new_arrival is not None and new_arrival > ctx.now():
+            problems.append("到达时间不能晚于当前时间")
+        warnings: list[str] = []
+        new_doc = c.id_doc_type if "id_doc_type" in diff else old_doc
+        new_number = before["id_number"][2] if "id_number" in diff else (app.applicant_id_number or "")
+        check = (
+            _identity_check(new_doc, str(new_number or ""), today)
+            if ("id_doc_type" in diff or "id_number" in diff)
+            else None
+        )
+        if check is not None and not check.ok:
+            warnings.append(f"证件号码未通过校验：{'；'.join(check.problems)}（已按更正原因记录）")
+        if problems:
+            raise ValidationError(problems)
+
+        due_before = app.reply_due
+        if "receipt_date" in diff:
+            app.receipt_date = new_receipt
+            app.receipt_basis = (
+                f"{app.receipt_basis}（{cn_date(today)}更正为 {cn_date(new_receipt)}：{_clean(reason)}）"
+            )
+        if "arrived_at" in diff:
+            app.arrived_at = new_arrival
+        if "channel" in diff:
+            app.channel = new_channel.value
+            if new_channel is not Channel.LETTER:
+                app.post_kind = None
+        if "post_kind" in diff and new_channel is Channel.LETTER:
+            app.post_kind = c.post_kind.value if c.post_kind else None
+        if "applicant_kind" in diff:
+            app.applicant_kind = c.applicant_kind.value  # type: ignore[union-attr]
+        if "id_doc_type" in diff or "id_number" in diff:
+            app.applicant_id_number = str(new_number) or None
+            # the person behind the corrected document: an existing record with it, else a new one
+            other = (
+                s.scalars(
+                    select(Applicant)
+                    .where(Applicant.id_doc_type == new_doc.value, Applicant.id_number == new_number)
+                    .order_by(Applicant.id)
+                    .limit(1)
+                ).first()
+                if new_doc is not None and new_number
+                else None
+            )
+            if other is None:
+                other = Applicant(
+                    kind=app.applicant_kind,
+                    name=app.applicant_name,
+                    id_doc_type=new_doc.value if new_doc else None,
+                    id_number=str(new_number) or None,
+                    legal_representative=applicant.legal_representative,
+                    contact_person=applicant.contact_person,
+                    phone=applicant.phone,
+                    address=applicant.address,
+                    postcode=applicant.postcode,
+                    email=applicant.email,
+                    created_at=ctx.now(),
+                )
+                s.add(other)
+                s.flush()
+            app.applicant_id = other.id
+            if check is not None and new_doc is not None:
+                s.add(
+                    IdentityCheck(
+                        application_id=app.id,
+                        subject="applicant",
+                        doc_type=new_doc.value,
+                        doc_number=check.number,
+                        valid=check.ok,
+                        problems="；".join(check.problems),
+                        override_reason=_clean(reason) if not check.ok else None,
+                        method=VerificationMethod.NOT_CHECKED.value,
+                        checked_by=ctx.clerk(),
+                        checked_at=ctx.now(),
+                    )
+                )
+        number_note = ""
+        if new_receipt is not None and new_receipt.year != app.year:
+            number_note = (
+                f"登记编号{app.reg_number}保持不变（编号不重编、不重复使用）；"
+                f"年度报告按更正后的收到申请之日计入{new_receipt.year}年"
+            )
+        payload = ParticularsCorrected(
+            changes={k: FieldChange(label, _fmt(old), _fmt(new)) for k, (label, old, new) in diff.items()},
+            number_note=number_note,
+        )
+        append_event(
+            s,
+            app.id,
+            EventKind.PARTICULARS_CORRECTED.value,
+            today,
+            actor=ctx.clerk(),
+            recorded_at=ctx.now(),
+            data=to_data(payload),
+            note=_clean(reason),
+        )
+        s.flush()
+        try:
+            situation(ctx, s, app)
+        except ProcedureError as exc:
+            raise ValidationError([f"更正后办理记录前后矛盾：{exc}"]) from exc
+        refresh_derived(ctx, s, app)
+        return CorrectionResult(len(diff), number_note, due_before, app.reply_due, tuple(warnings))
+
+
+def void_application(
+    ctx: ServiceContext, application_id: int, reason: VoidReason, explanation: str, duplicate_of: str = ""
+) -> Status:
+    """作废登记: a registration made by mistake or twice (docs/rules.md §5).
+
+    The explanation is required; the number stays used and is never handed out again; the case leaves
+    every deadline list and every statistic but stays in the register (filter 已作废). A case already
+    answered or withdrawn cannot be voided (its reply is an act of the office).
+    """
+    duplicate_of = _clean(duplicate_of)
+    if duplicate_of:
+        with ctx.db.session_scope() as s:
+            other = s.scalar(select(Application.id).where(Application.reg_number == duplicate_of))
+        if other is None:
+            raise ValidationError([f"找不到登记编号为“{duplicate_of}”的申请"])
+        if other == application_id:
+            raise ValidationError(["重复的登记编号不能是本申请自己的编号"])
+    return record_event(
+        ctx,
+        application_id,
+        EventKind.VOIDED,
+        ctx.today(),
+        Voided(reason=reason, duplicate_of=duplicate_of),
+        explanation,
+    )

@@ -159,7 +159,9 @@ def save_schedule(ctx: ServiceContext, schedule: YearSchedule) -> list[MovedDead
             row.entered_at = ctx.now().replace(microsecond=0)
             s.flush()
             ids = s.scalars(
-                select(Application.id).where(Application.status != Status.CLOSED.value).order_by(Application.id)
+                select(Application.id)
+                .where(Application.status.not_in([Status.CLOSED.value, Status.VOIDED.value]))
+                .order_by(Application.id)
             ).all()
             for app_id in ids:
                 app = s.get(Application, app_id)

@@ -26,7 +26,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from app.domain.agency import format_number
-from app.domain.codes import ApplicantKind, Channel, EventKind, IdDocType, Outcome
+from app.domain.codes import ApplicantKind, Channel, EventKind, IdDocType, Outcome, Status
 from app.domain.dates import cn_date
 from app.domain.ledger import (
     CONSULT_AGENCY,
@@ -727,7 +727,15 @@ def export_rows(
     )
     if year is not None:
         stmt = stmt.where(_year_of_case() == f"{year:04d}")
+    voided_stmt = select(Application.reg_number).where(Application.status == Status.VOIDED.value)
+    if year is not None:
+        voided_stmt = voided_stmt.where(_year_of_case() == f"{year:04d}")
+    stmt = stmt.where(Application.status != Status.VOIDED.value)  # a voided registration would import as a case
     with ctx.db.session_scope() as s:
+        voided = s.scalars(voided_stmt.order_by(Application.id)).all() if warnings is not None else []
+        if voided and warnings is not None:
+            shown = "、".join(voided[:20]) + ("等" if len(voided) > 20 else "")
+            warnings.append(f"已作废的登记 {len(voided)} 件不导出（{shown}）：作废的登记不计入台账和统计")
         records = s.execute(stmt).all()
         total = len(records)
         for start in range(0, total, 1000):

@@ -73,6 +73,8 @@ def traffic_light(row: RegisterRow, due_soon_days: int) -> str:
     """'red' overdue, 'amber' ≤ N working days left, 'grey' paused/awaiting, 'green' closed, '' otherwise."""
     if row.status is Status.CLOSED:
         return "green"
+    if row.status is Status.VOIDED:
+        return "grey"
     if row.days_left is not None and row.days_left < 0:
         return "red"  # a pause begun after the period ran out does not hide that it ran out
     if row.status in (Status.PAUSED, Status.AWAITING_CONFIRMATION, Status.AWAITING_CORRECTION):
@@ -229,6 +231,8 @@ class RegisterTableModel(QAbstractTableModel):
         if col == COL_LEFT:
             if row.status is Status.CLOSED:
                 return tr("已办结 {d}").format(d=short_date(row.closed_on))
+            if row.status is Status.VOIDED:
+                return tr("已作废")
             if row.days_left is None:
                 return "—"
             if row.days_left < 0:
