@@ -37,7 +37,10 @@ def _parse_gui_args(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--no-backup", action="store_true", help="启动时不做每日自动备份")
     parser.add_argument(
-        "--page", metavar="页面", default="工作台", help="启动后显示的页面：工作台、申请登记、申请台账、年度报告、设置"
+        "--page",
+        metavar="页面",
+        default="工作台",
+        help="启动后显示的页面：工作台、申请登记、申请台账、年度报告、审计日志、设置",
     )
     return parser.parse_known_args(argv)[0]
 

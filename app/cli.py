@@ -116,20 +116,15 @@ class _Progress:
 
 
 def _open(db_path: Path | None):  # -> ServiceContext
-    from app.services.context import ServiceContext
-    from app.services.profile import ensure_defaults
-    from app.store.database import open_database
+    from app.services.bootstrap import open_context
 
-    db = open_database(db_path)
-    ctx = ServiceContext(db)
-    ensure_defaults(ctx)
-    return ctx
+    return open_context(db_path)
 
 
 def _db_path(arg: Path | None) -> Path:
-    from app.store.database import default_db_path
+    from app.services.bootstrap import database_path
 
-    return arg if arg is not None else default_db_path()
+    return database_path(arg)
 
 
 def _ledger_import(args: argparse.Namespace) -> int:
@@ -174,13 +169,13 @@ def _ledger_template(args: argparse.Namespace) -> int:
 
 def _backup(args: argparse.Namespace) -> int:
     from app.services.backup import backup_now
-    from app.store.database import inspect_existing
+    from app.services.bootstrap import check_file
 
     path = _db_path(args.db)
     if not path.exists():
         _err(f"找不到数据库文件：{path}")
         return 1
-    inspect_existing(path)
+    check_file(path)
     dest = backup_now(path, args.out)
     print(f"已备份到：{dest}")
     return 0
@@ -212,27 +207,6 @@ def _check(args: argparse.Namespace) -> int:
     return 1
 
 
-def os_error_message(exc: OSError) -> str:
-    """A Chinese sentence for a failed file operation (the system's own text only as a detail)."""
-    import errno
-
-    name = exc.filename if exc.filename is not None else ""
-    if isinstance(exc, FileNotFoundError):
-        return f"找不到文件或文件夹：{name}"
-    if isinstance(exc, PermissionError):
-        return f"没有权限访问文件（可能正被其他程序打开）：{name}"
-    if isinstance(exc, IsADirectoryError):
-        return f"这是一个文件夹，不是文件：{name}"
-    if isinstance(exc, NotADirectoryError):
-        return f"路径中有一部分不是文件夹：{name}"
-    if exc.errno == errno.ENOSPC:
-        return f"磁盘空间已满，操作未完成：{name}"
-    if exc.errno == errno.EROFS:
-        return f"磁盘为只读，无法写入：{name}"
-    detail = exc.strerror or str(exc)
-    return f"文件操作失败：{name}（{detail}）" if name else f"文件操作失败（{detail}）"
-
-
 _HANDLERS: dict[tuple[str, str | None], Callable[[argparse.Namespace], int]] = {
     ("ledger", "import"): _ledger_import,
     ("ledger", "export"): _ledger_export,
@@ -241,6 +215,13 @@ _HANDLERS: dict[tuple[str, str | None], Callable[[argparse.Namespace], int]] = {
     ("restore", None): _restore,
     ("check", None): _check,
 }
+
+
+def os_error_message(exc: OSError) -> str:
+    """A Chinese sentence for a failed file operation (see :func:`app.services.errors.os_error_message`)."""
+    from app.services.errors import os_error_message as message
+
+    return message(exc)
 
 
 def main(argv: list[str]) -> int:
@@ -252,13 +233,11 @@ def main(argv: list[str]) -> int:
         return int(exc.code or 0)
     handler = _HANDLERS[(args.command, getattr(args, "action", None))]
     from app.domain.workcalendar import ScheduleError
-    from app.services.errors import ServiceError
-    from app.store.backup import BackupError
-    from app.store.database import DatabaseOpenError, DatabaseRuntimeError
+    from app.services.errors import ClerkError
 
     try:
         return handler(args)
-    except (ServiceError, BackupError, DatabaseOpenError, DatabaseRuntimeError) as exc:
+    except ClerkError as exc:
         _err(str(exc))
         return 1
     except ScheduleError as exc:

@@ -12,10 +12,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.services.context import ServiceContext
+from app.services.bootstrap import open_context
 from app.services.ledger import export_ledger, import_ledger
-from app.services.profile import ensure_defaults
-from app.store.database import open_database
 from app.store.events import check_chain
 from tests.ledger_factory import NOW, generate_ledger, write_csv, write_xlsx
 
@@ -29,9 +27,8 @@ def main(argv: list[str]) -> int:
         print(f"生成 {n} 行台账：{time.perf_counter() - t:.2f} 秒")
         files = [write_csv(rows, folder / "ledger.csv"), write_xlsx(rows, folder / "ledger.xlsx")]
         for path in files:
-            db = open_database(folder / f"{path.suffix[1:]}.sqlite")
-            ctx = ServiceContext(db, now=lambda: NOW)
-            ensure_defaults(ctx)
+            ctx = open_context(folder / f"{path.suffix[1:]}.sqlite", now=lambda: NOW)
+            db = ctx.db
             t = time.perf_counter()
             dry = import_ledger(ctx, path, dry_run=True)
             t_dry = time.perf_counter() - t

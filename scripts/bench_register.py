@@ -12,8 +12,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.services import register as R
-from app.services.context import ServiceContext
-from app.store.database import open_database
+from app.services.bootstrap import open_context
 
 
 def timed(label: str, fn):
@@ -25,8 +24,8 @@ def timed(label: str, fn):
 
 def main() -> int:
     path = Path(sys.argv[1])
-    db = timed("打开数据库（检查与迁移）", lambda: open_database(path))
-    ctx = ServiceContext(db)
+    ctx = timed("打开数据库（检查与迁移）", lambda: open_context(path))
+    db = ctx.db
     timed("载入工作日历", ctx.calendar)
     ids = timed("全部申请编号（按登记编号排序）", lambda: R.query_ids(ctx, R.RegisterFilter()))
     print(f"  共 {len(ids)} 件")

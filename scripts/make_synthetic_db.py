@@ -21,16 +21,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import insert, select
 
-from app.domain.agency import format_number
 from app.domain.codes import ApplicantKind, Channel, EventKind, IdDocType, Outcome, PostKind
 from app.domain.identity import credit_code_check_char, resident_id_check_char
 from app.domain.timeline import TimelineEvent
 from app.services.applications import evaluate
-from app.services.context import ServiceContext
-from app.services.profile import ensure_defaults, get_profile
-from app.store.database import open_database
+from app.services.bootstrap import open_context
+from app.services.profile import get_profile
 from app.store.events import EventChain
-from app.store.models import Applicant, Application, NumberSequence
+from app.store.models import Applicant, Application
+from app.store.numbers import NumberAllocator
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国红梅志强海燕玉兰立新春雷晓东文博子涵欣怡浩然"
@@ -135,20 +134,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     rng = random.Random(args.seed)
     started = time.perf_counter()
-    db = open_database(args.db)
     now = datetime.combine(args.today, datetime.min.time()).replace(hour=17)
-    ctx = ServiceContext(db, now=lambda: now)
-    ensure_defaults(ctx)
+    ctx = open_context(args.db, now=lambda: now)
+    db = ctx.db
     pattern = get_profile(ctx).registration_pattern
     cal = ctx.calendar()
     first = date(2019, 1, 2)
     span = (args.today - first).days
     with db.session_scope() as s:
-        seqs: dict[int, int] = {}
-        for row in s.execute(
-            select(NumberSequence.year, NumberSequence.last).where(NumberSequence.kind == "registration")
-        ):
-            seqs[row.year] = row.last
+        numbers = NumberAllocator(s, pattern, preload=True)
         chain = EventChain(s)
         next_app_id = (s.scalar(select(Application.id).order_by(Application.id.desc()).limit(1)) or 0) + 1
         # arrival days, sorted, denser in recent years
@@ -170,8 +164,7 @@ def main(argv: list[str] | None = None) -> int:
             if channel is not Channel.IN_PERSON and age < 10 and rng.random() < 0.3:
                 receipt = None  # still waiting for confirmation
             year = arrived.year
-            seqs[year] = seqs.get(year, 0) + 1
-            reg = format_number(pattern, year, seqs[year])
+            seq, reg = numbers.next_free(year)
             timeline: list[TimelineEvent] = []
             raw_events: list[tuple[EventKind, date, dict]] = [(EventKind.REGISTERED, arrived, {"reg_number": reg})]
             if receipt is not None:
@@ -231,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
                 dict(
                     id=app_id,
                     year=year,
-                    seq=seqs[year],
+                    seq=seq,
                     reg_number=reg,
                     channel=channel.value,
                     post_kind=post_kind,
@@ -264,12 +257,7 @@ def main(argv: list[str] | None = None) -> int:
             s.execute(insert(Applicant), applicants[chunk : chunk + 5000])
             s.execute(insert(Application), apps[chunk : chunk + 5000])
         chain.flush()
-        for year, last in seqs.items():
-            row = s.get(NumberSequence, ("registration", year))
-            if row is None:
-                s.add(NumberSequence(kind="registration", year=year, last=last))
-            else:
-                row.last = last
+        numbers.save()
     print(f"完成：{args.count} 件申请，{n_events} 条办理记录，用时 {time.perf_counter() - started:.1f} 秒 → {args.db}")
     return 0
 

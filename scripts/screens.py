@@ -13,9 +13,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.domain.codes import ApplicantKind, Channel, PostKind
-from app.services.context import ServiceContext
-from app.services.profile import ensure_defaults
-from app.store.database import open_database
+from app.services.bootstrap import open_context
 from app.ui.application import create_qapplication
 
 
@@ -26,9 +24,8 @@ def main() -> int:
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     app = create_qapplication()
-    db = open_database(args.db)
-    ctx = ServiceContext(db, now=lambda: datetime(2026, 2, 13, 10, 12))
-    ensure_defaults(ctx)
+    ctx = open_context(args.db, now=lambda: datetime(2026, 2, 13, 10, 12))
+    db = ctx.db
     from app.ui.main_window import MainWindow
 
     w = MainWindow(ctx)

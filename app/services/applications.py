@@ -9,10 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app.domain.agency import format_number
 from app.domain.codes import (
     ApplicantKind,
     Channel,
@@ -66,11 +65,9 @@ from app.store.models import (
     Application,
     Event,
     IdentityCheck,
-    NumberSequence,
     RemedyCase,
 )
-
-REGISTRATION_SEQUENCE = "registration"
+from app.store.numbers import NumberAllocator, NumbersExhausted
 
 
 @dataclass
@@ -267,34 +264,15 @@ def _receipt(data: RegistrationInput):  # -> ReceiptDecision
     )
 
 
-def next_number(session: Session, kind: str, year: int) -> int:
-    """Take the next number of a per-year sequence inside the caller's transaction."""
-    row = session.get(NumberSequence, (kind, year))
-    if row is None:
-        row = NumberSequence(kind=kind, year=year, last=0)
-        session.add(row)
-    row.last += 1
-    session.flush()
-    return row.last
-
-
 def allocate_registration_number(session: Session, pattern: str, year: int) -> tuple[int, str]:
-    """The next free registration number of *year*: skips any (year, seq) or number text already in use.
-
-    A ledger imported from earlier years, or a pattern that was changed, can already hold a number the
-    counter would hand out; a clash would otherwise block every registration after it.
-    """
-    for _ in range(100_000):
-        seq = next_number(session, REGISTRATION_SEQUENCE, year)
-        text = format_number(pattern, year, seq)
-        taken = session.scalar(
-            select(Application.id)
-            .where(or_(Application.reg_number == text, and_(Application.year == year, Application.seq == seq)))
-            .limit(1)
-        )
-        if taken is None:
-            return seq, text
-    raise ValidationError([f"{year}年的登记编号已用尽，请检查“设置 → 机关信息”中的登记编号格式"])
+    """The next free registration number of *year* (:class:`app.store.numbers.NumberAllocator`)."""
+    numbers = NumberAllocator(session, pattern, [year])
+    try:
+        seq, text = numbers.next_free(year)
+    except NumbersExhausted as exc:
+        raise ValidationError([f"{year}年的登记编号已用尽，请检查“设置 → 机关信息”中的登记编号格式"]) from exc
+    numbers.save()
+    return seq, text
 
 
 def _contact_fields(a: ApplicantInput) -> dict[str, str]:
@@ -777,6 +755,7 @@ def edit_application(ctx: ServiceContext, application_id: int, changes: dict[str
         app = s.get(Application, application_id)
         if app is None:
             raise NotFound("找不到该申请")
+        _refuse_unless_allowed(ctx, s, app, EventKind.EDITED)
         given = dict(app.applicant_snapshot or {})
         applicant = app.applicant
 

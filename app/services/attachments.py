@@ -8,6 +8,7 @@ there is never half a record. The category (申请表扫描件, 送达回证 …
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import mimetypes
 from dataclasses import dataclass
@@ -197,7 +198,8 @@ def add_attachment(
             )
             view = _view(row, cat, root, ok=True)
     except BaseException:
-        store.remove_stored(root, stored.relative_path)
+        with contextlib.suppress(OSError):  # the database error is the one the clerk must see
+            store.remove_stored(root, stored.relative_path)
         raise
     return view
 

@@ -87,18 +87,18 @@ def _where(f: AuditFilter) -> list[ColumnElement[bool]]:
         clauses.append(Event.application_id.is_(None))
     text = f.case_text.strip()
     if text:
-        clauses.append(Application.reg_number.like(f"%{_escape_like(text)}%", escape="\\"))
+        # the matching applications first, then their events through ix_event_application: a join would
+        # walk all events in date order and look up each one's application (seconds on 500,000 events)
+        matching = select(Application.id).where(Application.reg_number.like(f"%{_escape_like(text)}%", escape="\\"))
+        clauses.append(Event.application_id.in_(matching))
     return clauses
 
 
 def query_event_ids(ctx: ServiceContext, f: AuditFilter) -> list[int]:
     """Ids of the matching events, newest first (recorded_at, then id: never left to SQLite)."""
-    stmt = select(Event.id)
-    if f.case_text.strip():
-        stmt = stmt.join(Application, Application.id == Event.application_id)
-    stmt = stmt.where(*_where(f)).order_by(Event.recorded_at.desc(), Event.id.desc())
+    stmt = select(Event.id).where(*_where(f)).order_by(Event.recorded_at.desc(), Event.id.desc())
     with ctx.db.session_scope() as s:
-        return list(s.scalars(stmt))
+        return [row[0] for row in s.connection().execute(stmt)]  # plain rows: a third faster than ORM scalars
 
 
 def fetch_audit_rows(ctx: ServiceContext, ids: Sequence[int]) -> list[AuditRow]:

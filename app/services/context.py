@@ -121,6 +121,7 @@ class ServiceContext:
             old = row.value if row is not None else None
             if row is not None and old == value:
                 return False
+            actor = self._clerk_in(s)  # who was at the desk when the change was made (before a new name)
             if row is None:
                 s.add(Setting(key=key, value=value))
             else:
@@ -132,7 +133,7 @@ class ServiceContext:
                     None,
                     EventKind.SETTING_CHANGED.value,
                     now.date(),
-                    actor=self._clerk_in(s),
+                    actor=actor,
                     recorded_at=now,
                     data={"key": key, "label": spec.label, "old": old, "new": value},
                 )

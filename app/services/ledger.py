@@ -25,7 +25,6 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from app.domain.agency import format_number
 from app.domain.codes import ApplicantKind, Channel, EventKind, IdDocType, Outcome, Status
 from app.domain.dates import cn_date
 from app.domain.ledger import (
@@ -45,12 +44,13 @@ from app.domain.ledger import (
 )
 from app.domain.procedure import Extension, Recorded, Registered, to_data
 from app.domain.workcalendar import WorkCalendar
-from app.services.applications import REGISTRATION_SEQUENCE, evaluate
+from app.services.applications import evaluate
 from app.services.context import ServiceContext
 from app.services.errors import ServiceError
 from app.services.profile import get_profile
 from app.store.events import EventChain
-from app.store.models import Applicant, Application, Event, NumberSequence, RemedyCase
+from app.store.models import Applicant, Application, Event, RemedyCase
+from app.store.numbers import NumberAllocator
 
 __all__ = [
     "ExportReport",
@@ -390,58 +390,32 @@ def _allocate_numbers(s: Session, rows: list[LedgerRow], pattern: str) -> tuple[
         if m:
             written[r.row] = (int(m.group("y")), int(m.group("n")))
     years = sorted({r.arrived_on.year for r in rows} | {y for y, _ in written.values()})
-    last: dict[int, int] = dict.fromkeys(years, 0)
-    for y, seq in s.execute(
-        select(NumberSequence.year, NumberSequence.last).where(
-            NumberSequence.kind == REGISTRATION_SEQUENCE, NumberSequence.year.in_(years)
-        )
-    ):
-        last[y] = max(last[y], seq)
-    used: set[tuple[int, int]] = set()
-    for y, seq in s.execute(select(Application.year, Application.seq).where(Application.year.in_(years))):
-        used.add((y, seq))
-        last[y] = max(last[y], seq)
-    taken_numbers = set(s.scalars(select(Application.reg_number)))
-    taken_numbers.update(r.reg_number for r in rows if r.reg_number)
+    numbers = NumberAllocator(s, pattern, years, preload=True)
+    for r in rows:
+        if r.reg_number:
+            numbers.reserve_text(r.reg_number)  # every number written in the file is spoken for
     out: dict[int, tuple[int, int, str]] = {}
     later: list[LedgerRow] = []
     for r in rows:
         if not r.reg_number:
             continue
-        if r.row in written and written[r.row] not in used:
+        if r.row in written:
             y, seq = written[r.row]
-            used.add((y, seq))
-            last[y] = max(last[y], seq)
-            out[r.row] = (y, seq, r.reg_number)
-        else:
-            later.append(r)
-
-    def next_free(y: int) -> tuple[int, str]:
-        while True:
-            last[y] += 1
-            number = format_number(pattern, y, last[y])
-            if (y, last[y]) not in used and number not in taken_numbers:
-                used.add((y, last[y]))
-                return last[y], number
-
+            if numbers.claim(y, seq):  # its text is reserved above
+                out[r.row] = (y, seq, r.reg_number)
+                continue
+        later.append(r)
     new = 0
     for r in sorted((r for r in rows if not r.reg_number), key=lambda r: (r.arrived_on, r.row)):
         y = r.arrived_on.year
-        seq, number = next_free(y)
-        taken_numbers.add(number)
+        seq, number = numbers.next_free(y)
         out[r.row] = (y, seq, number)
         new += 1
     for r in later:  # a number in another style: kept as written, given an internal sequence number
         y = written[r.row][0] if r.row in written else r.arrived_on.year
-        seq, _ = next_free(y)
+        seq, _ = numbers.next_free(y)
         out[r.row] = (y, seq, r.reg_number)
-    for y in years:
-        row = s.get(NumberSequence, (REGISTRATION_SEQUENCE, y))
-        if row is None:
-            s.add(NumberSequence(kind=REGISTRATION_SEQUENCE, year=y, last=last[y]))
-        else:
-            row.last = max(row.last, last[y])
-    s.flush()
+    numbers.save()
     return out, new
 
 

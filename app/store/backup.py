@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from app.domain.errors import ClerkError
 from app.store.attachments import ROOT_SUFFIX, attachments_root, copy_hashing, file_sha256, remove_tree, resolve
 from app.store.attachments import verify_file as verify_attachment_file
 from app.store.database import SQLITE_HEADER, known_revisions
@@ -67,7 +68,7 @@ KEEP_WEEKLY = 8
 KEEP_MONTHLY = 12
 
 
-class BackupError(Exception):
+class BackupError(ClerkError):
     """A backup could not be made, or a file cannot be restored; ``str(err)`` is Chinese."""
 
 

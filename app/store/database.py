@@ -26,13 +26,15 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.domain.errors import ClerkError
+
 APP_DIR_NAME = "ogi-desk"
 DB_FILE_NAME = "ogi.sqlite"
 SQLITE_HEADER = b"SQLite format 3\x00"
 QUICK_CHECK_MAX_BYTES = 64 * 1024 * 1024
 
 
-class DatabaseOpenError(Exception):
+class DatabaseOpenError(ClerkError):
     """The database cannot be used; ``str(err)`` is a Chinese message for the clerk."""
 
     def __init__(self, message: str, *, kind: str) -> None:
@@ -103,7 +105,7 @@ class Database:
         self.engine.dispose()
 
 
-class DatabaseRuntimeError(Exception):
+class DatabaseRuntimeError(ClerkError):
     """A database failure during work; ``str(err)`` is a Chinese message. The action was rolled back."""
 
     def __init__(self, message: str, *, kind: str) -> None:

@@ -142,20 +142,27 @@ def append_event(
 
 
 def _rows(session: Session, batch: int = 5000) -> Iterator[tuple[int, str, str, dict[str, Any]]]:
+    """Every event in id order as (id, prev_hash, hash, hashed fields), read as plain columns in batches."""
+    cols = (
+        Event.id,
+        Event.application_id,
+        Event.kind,
+        Event.event_date,
+        Event.recorded_at,
+        Event.actor,
+        Event.data,
+        Event.note,
+        Event.prev_hash,
+        Event.hash,
+    )
     last_id = 0
     while True:
-        chunk = session.scalars(select(Event).where(Event.id > last_id).order_by(Event.id).limit(batch)).all()
+        chunk = session.execute(select(*cols).where(Event.id > last_id).order_by(Event.id).limit(batch)).all()
         if not chunk:
             return
-        for ev in chunk:
-            yield (
-                ev.id,
-                ev.prev_hash,
-                ev.hash,
-                hashed_fields(ev.application_id, ev.kind, ev.event_date, ev.recorded_at, ev.actor, ev.data, ev.note),
-            )
-        last_id = chunk[-1].id
-        session.expunge_all()
+        for ev_id, app_id, kind, day, recorded, actor, data, note, prev, digest in chunk:
+            yield ev_id, prev, digest, hashed_fields(app_id, kind, day, recorded, actor, data, note)
+        last_id = chunk[-1][0]
 
 
 def check_chain(session: Session) -> list[ChainBreak]:

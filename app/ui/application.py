@@ -13,10 +13,10 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator, 
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QInputDialog
 
+from app.services.bootstrap import open_context
 from app.services.context import ServiceContext
+from app.services.errors import ClerkError, DatabaseUnavailable
 from app.services.maintenance import recompute_if_calendar_changed
-from app.services.profile import ensure_defaults
-from app.store.database import DatabaseOpenError, DatabaseRuntimeError, open_database
 from app.ui import msgbox
 
 log = logging.getLogger(__name__)
@@ -62,12 +62,11 @@ def create_qapplication() -> QApplication:
 def run_gui(db_path: Path | None, *, auto_backup: bool = True, page: str = "工作台") -> int:
     app = create_qapplication()
     try:
-        db = open_database(db_path)
-    except DatabaseOpenError as exc:
+        ctx = open_context(db_path)
+    except DatabaseUnavailable as exc:
         msgbox.error(None, "无法打开数据库", str(exc))
         return 2
-    ctx = ServiceContext(db)
-    ensure_defaults(ctx)
+    db = ctx.db
     moved = recompute_if_calendar_changed(ctx)
     install_excepthook()
     from app.ui.main_window import MainWindow
@@ -111,7 +110,7 @@ def install_excepthook() -> None:
     def hook(exc_type: type[BaseException], exc: BaseException, tb: types.TracebackType | None) -> None:
         details = "".join(traceback.format_exception(exc_type, exc, tb))
         log.error("未处理的错误：%s", details)
-        if isinstance(exc, DatabaseRuntimeError):
+        if isinstance(exc, ClerkError):
             msgbox.error(None, "操作未完成", str(exc))
         else:
             msgbox.error(

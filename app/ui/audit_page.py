@@ -263,8 +263,8 @@ class AuditPage(QWidget):
         layout.addWidget(title)
         intro = QLabel(
             tr(
-                "每一件申请的全部办理记录和每一次设置修改，按记录时间从新到旧排列；按日期筛选时依据的是记录时间"
-                "（写入系统的时间），不是事项日期。各条记录以校验值首尾相连，任何改动或删除都会被“校验审计链”发现。"
+                "全部申请的办理记录和每一次设置修改，按记录时间从新到旧排列；"
+                "按日期筛选依据的是记录时间（写入系统的时间），不是事项日期。"
             )
         )
         intro.setObjectName("auditIntro")
@@ -348,7 +348,9 @@ class AuditPage(QWidget):
         footer.addWidget(self.busy)
         self.verify_button = QPushButton(tr("校验审计链"))
         self.verify_button.setObjectName("verifyButton")
-        self.verify_button.setToolTip(tr("重新计算每一条记录的校验值，检查是否有记录被改动、删除或插入"))
+        self.verify_button.setToolTip(
+            tr("各条记录以校验值首尾相连。校验会重新计算每一条记录的校验值，发现被改动、删除或插入的记录。")
+        )
         footer.addWidget(self.verify_button)
         layout.addLayout(footer)
 
@@ -418,9 +420,16 @@ class AuditPage(QWidget):
 
     def refresh(self) -> None:
         """Reload when events were added since the last load (events are only ever appended)."""
-        if self._loaded_upto is None or audit.latest_event_id(self.ctx) != self._loaded_upto:
+        first = self._loaded_upto is None
+        if first or audit.latest_event_id(self.ctx) != self._loaded_upto:
             self._fill_actors()
             self.apply_filter()
+        if first:
+            # not the date edit: its 不限 would show as selected text (the page as context: no call once it is gone)
+            QTimer.singleShot(0, self, self._focus_table)
+
+    def _focus_table(self) -> None:
+        self.table.setFocus()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -440,6 +449,8 @@ class AuditPage(QWidget):
         if self._verifying:
             return
         self._verifying = True
+        if self.verify_button.hasFocus():  # else disabling it hands the focus to the first date edit
+            self.table.setFocus()
         self.verify_button.setEnabled(False)
         self.busy.show()
         self.verify_label.setStyleSheet("")

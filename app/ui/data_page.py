@@ -30,13 +30,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.cli import os_error_message
-from app.services.backup import BackupError, backup_now, check_database, restore_database, verify_backup
+from app.services.backup import backup_now, check_database, restore_database, verify_backup
+from app.services.bootstrap import backup_folder
 from app.services.context import ServiceContext
-from app.services.errors import ServiceError
+from app.services.errors import BackupRefused, ClerkError, ServiceError, os_error_message
 from app.services.ledger import ExportReport, ImportReport, export_ledger, export_years, import_ledger, write_template
-from app.store.backup import default_backup_dir
-from app.store.database import DatabaseOpenError, DatabaseRuntimeError
 from app.ui import msgbox
 
 Progress = Callable[[str, int, int], None]
@@ -94,7 +92,7 @@ class ReportDialog(QDialog):
 
 def _explain(exc: BaseException) -> tuple[str, str]:
     """(Chinese message for the clerk, technical details) of a failure; English only ever in the details."""
-    if isinstance(exc, ServiceError | BackupError | DatabaseOpenError | DatabaseRuntimeError):
+    if isinstance(exc, ClerkError):
         return str(exc), ""
     technical = "".join(traceback.format_exception_only(type(exc), exc)).strip()
     if isinstance(exc, OSError):
@@ -133,7 +131,7 @@ class _Task(QThread):
     def run(self) -> None:
         try:
             result = self._work(self.progressed.emit)
-        except (ServiceError, BackupError, DatabaseOpenError, DatabaseRuntimeError, OSError) as exc:
+        except (ClerkError, OSError) as exc:
             self.failed.emit(*_explain(exc))
         except Exception as exc:  # shown to the clerk instead of vanishing in a thread
             self.failed.emit(*_explain(exc))
@@ -184,7 +182,7 @@ class DataPage(QWidget):
 
         safety = QGroupBox(tr("备份与恢复"))
         sv = QVBoxLayout(safety)
-        folder = default_backup_dir(ctx.db.path)
+        folder = backup_folder(ctx.db.path)
         auto = QLabel(tr("程序每天启动时自动备份到：") + f"\n{folder}\n" + tr("（保留最近 7 天、8 周、12 个月的备份）"))
         auto.setWordWrap(True)
         auto.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -402,7 +400,7 @@ class DataPage(QWidget):
         path, _ = QFileDialog.getOpenFileName(
             self,
             tr("选择备份文件"),
-            str(default_backup_dir(self.ctx.db.path)),
+            str(backup_folder(self.ctx.db.path)),
             tr("数据库备份 (*.sqlite *.db);;所有文件 (*)"),
         )
         if not path:
@@ -410,7 +408,7 @@ class DataPage(QWidget):
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             verify_backup(Path(path))
-        except BackupError as exc:
+        except BackupRefused as exc:
             QApplication.restoreOverrideCursor()
             msgbox.error(self, tr("不能使用该备份"), str(exc))
             return
@@ -428,7 +426,7 @@ class DataPage(QWidget):
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             result = restore_database(Path(path), self.ctx.db.path)
-        except (BackupError, OSError) as exc:
+        except (BackupRefused, OSError) as exc:
             QApplication.restoreOverrideCursor()
             msgbox.error(self, tr("恢复失败"), str(exc))
             return

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from html import escape
+from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QDateTime, QTime
+from PySide6.QtCore import QCoreApplication, QDateTime, QTime, QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
@@ -15,29 +18,40 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
     QTextBrowser,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from app.domain.codes import EventKind, Outcome, Status
+from app.domain.codes import EventKind, Status
 from app.domain.dates import cn_date, cn_date_weekday, cn_datetime
-from app.domain.timeline import PAUSE_STARTS
+from app.domain.deadlines import PauseKind
+from app.domain.fees import FeeQuote, FeeScheme
+from app.domain.procedure import DIALOG_STEPS, StepOption
 from app.domain.workcalendar import WorkCalendar
 from app.services.applications import (
     ApplicationDetail,
     EventView,
     confirm_receipt,
+    correct_particulars,
     edit_application,
     get_application,
     record_event,
+    void_application,
 )
+from app.services.attachments import add_attachment, attachment_path, list_attachments
 from app.services.context import ServiceContext
 from app.services.errors import ServiceError, ValidationError
+from app.services.fees import fee_quote_for_application
+from app.services.repeats import find_repeats_for_application
 from app.ui import msgbox
 from app.ui.edit_dialog import EditDialog
-from app.ui.event_dialog import EventDialog, open_pause_kinds
+from app.ui.event_dialog import EventDialog
+from app.ui.step_dialogs import AttachmentDialog, CorrectParticularsDialog, VoidDialog
 
 
 def tr(text: str) -> str:
@@ -49,36 +63,9 @@ def _row(label: str, value: object) -> str:
     return f'<tr><th width="104">{escape(label)}</th><td>{escape(text).replace(chr(10), "<br>") or "—"}</td></tr>'
 
 
-def _last_start(d: ApplicationDetail, kind: EventKind) -> date:
-    return max(e.day for e in d.events if e.kind is kind)
-
-
-def _correction_deadline(d: ApplicationDetail) -> date | None:
-    for e in reversed(d.events):
-        if e.kind is EventKind.CORRECTION_REQUESTED:
-            raw = e.data.get("deadline")
-            return date.fromisoformat(raw) if isinstance(raw, str) else None
-    return None
-
-
 def event_summary(e: EventView) -> str:
-    """What an event changed, in words: old → new for corrections of the record, the outcome of a reply …"""
-    data = e.data
-    if e.kind is EventKind.EDITED:
-        changes = data.get("changes", {})
-        return "；".join(f"{c['field']}：{c['old'] or '（空）'} → {c['new'] or '（空）'}" for c in changes.values())
-    if e.kind is EventKind.DECIDED and data.get("outcome"):
-        try:
-            return Outcome(data["outcome"]).label
-        except ValueError:
-            return str(data["outcome"])
-    if e.kind is EventKind.EXTENSION and data.get("days"):
-        return f"延长 {data['days']} 个工作日"
-    if e.kind is EventKind.CORRECTION_REQUESTED and data.get("deadline"):
-        return f"补正期限 {data['deadline']}"
-    if e.kind is EventKind.RECEIPT_CONFIRMED and data.get("with"):
-        return str(data["with"])
-    return ""
+    """Every field the event carries, in words (old → new for corrections, the outcome of a reply …)."""
+    return "；".join(f"{label}：{value}" for label, value in e.lines)
 
 
 def render_detail_html(
@@ -90,6 +77,8 @@ def render_detail_html(
     confirmed is marked 预估 (per date when ``cal`` is given, else whenever the clock is provisional).
     """
     dl = d.deadlines
+    sit = d.situation
+    assert sit is not None
 
     def when(day: date) -> str:
         text = cn_date_weekday(day)
@@ -99,7 +88,13 @@ def render_detail_html(
         return text
 
     clocks: list[str] = []
-    if d.status is Status.CLOSED:
+    if d.status is Status.VOIDED:
+        voided = next((e for e in d.events if e.kind is EventKind.VOIDED), None)
+        clocks.append(_row("作废日期", cn_date(sit.voided_on) if sit.voided_on else ""))
+        if voided is not None:
+            clocks.append(_row("作废原因", "；".join(x for x in (event_summary(voided), voided.note) if x)))
+        clocks.append(_row("统计", "已作废的登记不计入任何统计和期限提醒；登记编号保留，不再使用"))
+    elif d.status is Status.CLOSED:
         clocks.append(_row("办结日期", cn_date(d.closed_on) if d.closed_on else ""))
         clocks.append(_row("办理结果", d.outcome.label if d.outcome else ""))
         if dl is not None and dl.reply_due:
@@ -108,11 +103,7 @@ def render_detail_html(
         if d.status is Status.AWAITING_CONFIRMATION:
             clocks.append(_row("答复期限", "未起算：尚未确认收到申请"))
         elif dl.state == "suspended":
-            paused = "、".join(
-                f"{PAUSE_STARTS[k].label}（{cn_date(_last_start(d, k))}起）"
-                for k in PAUSE_STARTS
-                if k in open_pause_kinds(d)
-            )
+            paused = "、".join(f"{p.kind.label}（{cn_date(p.start)}起）" for p in sit.open_pauses)
             if dl.reply_due:
                 clocks.append(_row("答复期限", when(dl.reply_due) + "（暂停开始前已届满）"))
             else:
@@ -125,7 +116,7 @@ def render_detail_html(
                 )
         elif dl.state == "awaiting_correction":
             clocks.append(_row("答复期限", "等待申请人补正，收到补正材料之日起重新计算 20 个工作日（第三十条）"))
-            deadline = _correction_deadline(d)
+            deadline = sit.correction_deadline
             if deadline is not None:
                 clocks.append(_row("申请人补正期限", when(deadline) + "（逾期不补正视为放弃申请）"))
         elif dl.reply_due:
@@ -163,7 +154,7 @@ def render_detail_html(
                 clocks.append(
                     _row(f"{pause.kind.label}答复最迟", f"{when(due)}（{cn_date(pause.start)} 发出，{state}）")
                 )
-            if dl.fee_payment_due and EventKind.FEE_NOTICE_SENT in open_pause_kinds(d):
+            if dl.fee_payment_due and sit.open_pause(PauseKind.FEE) is not None:
                 clocks.append(_row("缴费最迟", when(dl.fee_payment_due)))
 
     agent = ""
@@ -283,17 +274,39 @@ class ConfirmReceiptDialog(QDialog):
         return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute()), dialog.with_whom.text()
 
 
+def open_file(path: Path) -> bool:
+    """Open a stored file with the system's viewer (tests replace this)."""
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{max(1, round(n / 1024))} KB"
+
+
 class DetailDialog(QDialog):
+    """One case: 详情 (fields, clocks, timeline), 附件, 可能重复的申请; every action asks the domain first."""
+
     def __init__(self, ctx: ServiceContext, application_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.application_id = application_id
         self.changed = False
-        self.resize(900, 760)
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        width, height = 920, 760
+        if screen is not None:  # fit a 1366×768 office screen (title bar and task bar included)
+            width, height = min(width, screen.width() - 40), min(height, screen.height() - 60)
+        self.resize(width, height)
         layout = QVBoxLayout(self)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("detailTabs")
+        layout.addWidget(self.tabs, 1)
+
+        page = QWidget()
+        page_layout = QVBoxLayout(page)
+        page_layout.setContentsMargins(0, 0, 0, 0)
         self.browser = QTextBrowser()
         self.browser.setObjectName("detailBrowser")
-        layout.addWidget(self.browser, 1)
+        page_layout.addWidget(self.browser, 1)
         self.explain_toggle = QToolButton()
         self.explain_toggle.setObjectName("explainToggle")
         self.explain_toggle.setText(tr("如何计算答复期限 ▸"))
@@ -303,8 +316,58 @@ class DetailDialog(QDialog):
         self.explanation.setWordWrap(True)
         self.explanation.setVisible(False)
         self.explanation.setStyleSheet("background:#f6f8fb; border:1px solid #d0d7e2; padding:8px;")
-        layout.addWidget(self.explain_toggle)
-        layout.addWidget(self.explanation)
+        page_layout.addWidget(self.explain_toggle)
+        page_layout.addWidget(self.explanation)
+        self.tabs.addTab(page, tr("详情"))
+
+        # 附件
+        files = QWidget()
+        files_layout = QVBoxLayout(files)
+        self.attachments = QTableWidget(0, 6)
+        self.attachments.setObjectName("attachmentTable")
+        self.attachments.setHorizontalHeaderLabels(
+            [tr("文件"), tr("类别"), tr("说明"), tr("大小"), tr("添加"), tr("状态")]
+        )
+        self.attachments.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.attachments.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.attachments.verticalHeader().setVisible(False)
+        self.attachments.horizontalHeader().setStretchLastSection(True)
+        files_layout.addWidget(self.attachments, 1)
+        file_buttons = QHBoxLayout()
+        self.add_file_button = QPushButton(tr("添加附件…"))
+        self.add_file_button.setObjectName("addAttachment")
+        self.open_file_button = QPushButton(tr("打开"))
+        self.open_file_button.setObjectName("openAttachment")
+        file_buttons.addWidget(self.add_file_button)
+        file_buttons.addWidget(self.open_file_button)
+        file_buttons.addStretch(1)
+        files_layout.addLayout(file_buttons)
+        self.tabs.addTab(files, tr("附件"))
+
+        # 可能重复的申请 (第三十五条、第三十六条第（六）项)
+        repeats = QWidget()
+        repeats_layout = QVBoxLayout(repeats)
+        repeats_layout.addWidget(
+            QLabel(
+                tr(
+                    "同一申请人（证件号码相同，或姓名和电话相同）此前内容相近的申请，按相似度排序，仅供参考；"
+                    "是否属于重复申请（第三十六条第（六）项）由经办人判断。双击打开早先的申请。"
+                )
+            )
+        )
+        repeats_layout.itemAt(0).widget().setWordWrap(True)
+        self.repeats = QTableWidget(0, 5)
+        self.repeats.setObjectName("repeatTable")
+        self.repeats.setHorizontalHeaderLabels(
+            [tr("登记编号"), tr("收到日期"), tr("相似度"), tr("办理结果"), tr("依据")]
+        )
+        self.repeats.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.repeats.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.repeats.verticalHeader().setVisible(False)
+        self.repeats.horizontalHeader().setStretchLastSection(True)
+        repeats_layout.addWidget(self.repeats, 1)
+        self.tabs.addTab(repeats, tr("可能重复的申请"))
+
         buttons = QHBoxLayout()
         self.confirm_button = QPushButton(tr("确认收到…"))
         self.confirm_button.setObjectName("confirmReceipt")
@@ -312,17 +375,27 @@ class DetailDialog(QDialog):
         self.event_button.setObjectName("recordEvent")
         self.edit_button = QPushButton(tr("修改登记信息…"))
         self.edit_button.setObjectName("editApplication")
+        self.correct_button = QPushButton(tr("更正登记事项…"))
+        self.correct_button.setObjectName("correctParticulars")
+        self.void_button = QPushButton(tr("作废登记…"))
+        self.void_button.setObjectName("voidApplication")
         close = QPushButton(tr("关闭"))
-        buttons.addWidget(self.confirm_button)
-        buttons.addWidget(self.event_button)
-        buttons.addWidget(self.edit_button)
+        for button in (self.confirm_button, self.event_button, self.edit_button, self.correct_button):
+            buttons.addWidget(button)
         buttons.addStretch(1)
+        buttons.addWidget(self.void_button)
         buttons.addWidget(close)
         layout.addLayout(buttons)
         self.explain_toggle.toggled.connect(self._toggle_explanation)
         self.confirm_button.clicked.connect(self._confirm)
         self.event_button.clicked.connect(self.record_event)
         self.edit_button.clicked.connect(self.edit)
+        self.correct_button.clicked.connect(self.correct)
+        self.void_button.clicked.connect(self.void)
+        self.add_file_button.clicked.connect(self.add_attachment)
+        self.open_file_button.clicked.connect(self.open_attachment)
+        self.attachments.doubleClicked.connect(self.open_attachment)
+        self.repeats.doubleClicked.connect(self._open_repeat)
         close.clicked.connect(self.accept)
         self.load()
 
@@ -333,11 +406,89 @@ class DetailDialog(QDialog):
         html = render_detail_html(d, days_left_text(d.days_left), self.ctx.calendar(), self.ctx.today())
         self.browser.setHtml(html)
         self.explanation.setText(d.explanation.replace("\n", "<br>") if d.explanation else tr("尚未起算。"))
-        self.confirm_button.setVisible(d.status is Status.AWAITING_CONFIRMATION)
+        self.confirm_button.setVisible(d.receipt_date is None and d.status is not Status.VOIDED)
+        # every button asks the domain; a refused action stays visible, disabled, with the reason as tooltip
+        dialog_steps = [d.step(k) for k in DIALOG_STEPS]
+        any_step = any(o.allowed for o in dialog_steps if o.kind is not EventKind.NOTE)
+        self._rule(self.event_button, d.step(EventKind.NOTE), extra="" if any_step else tr("目前只能记录备注"))
+        self._rule(self.confirm_button, d.step(EventKind.RECEIPT_CONFIRMED))
+        self._rule(self.edit_button, d.step(EventKind.EDITED))
+        self._rule(self.correct_button, d.step(EventKind.PARTICULARS_CORRECTED))
+        self._rule(self.void_button, d.step(EventKind.VOIDED))
+        self._rule(self.add_file_button, d.step(EventKind.ATTACHMENT_ADDED))
+        self._load_attachments()
+        self._load_repeats()
+
+    @staticmethod
+    def _rule(button: QPushButton, option: StepOption, extra: str = "") -> None:
+        button.setEnabled(option.allowed)
+        button.setToolTip(option.reason or extra)
+
+    def _load_attachments(self) -> None:
+        self.files = list_attachments(self.ctx, self.application_id)
+        self.attachments.setRowCount(len(self.files))
+        for row, f in enumerate(self.files):
+            cells = (
+                f.filename,
+                f.category_label,
+                f.description,
+                _size(f.size),
+                f"{f.added_by} {cn_datetime(f.added_at)}",
+                tr("正常") if f.ok else tr("文件缺失"),
+            )
+            for col, text in enumerate(cells):
+                self.attachments.setItem(row, col, QTableWidgetItem(text))
+        self.attachments.resizeColumnsToContents()
+        self.tabs.setTabText(1, tr("附件（{n}）").format(n=len(self.files)) if self.files else tr("附件"))
+        self.open_file_button.setEnabled(bool(self.files))
+
+    def _load_repeats(self) -> None:
+        self.repeat_matches = find_repeats_for_application(self.ctx, self.application_id)
+        self.repeats.setRowCount(len(self.repeat_matches))
+        for row, m in enumerate(self.repeat_matches):
+            e = m.earlier
+            cells = (
+                e.reg_number,
+                cn_date(e.receipt_date) if e.receipt_date else tr("待确认"),
+                f"{m.similarity.score}%",
+                e.outcome_label or e.status_label,
+                f"{e.same_by}；{m.similarity.explanation}",
+            )
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(e.content)
+                self.repeats.setItem(row, col, item)
+        self.repeats.resizeColumnsToContents()
+        n = len(self.repeat_matches)
+        self.tabs.setTabText(2, tr("可能重复的申请（{n}）").format(n=n) if n else tr("可能重复的申请"))
+
+    def repeats_text(self) -> str:
+        """One line for the decision: how many similar earlier applications, the closest one."""
+        if not self.repeat_matches:
+            return ""
+        top = self.repeat_matches[0]
+        return tr(
+            "提示：该申请人有 {n} 件内容相近的早先申请，最接近的是 {num}（相似度 {s}%，{o}），"
+            "见申请详情“可能重复的申请”（第三十五条、第三十六条第（六）项）。"
+        ).format(
+            n=len(self.repeat_matches),
+            num=top.earlier.reg_number,
+            s=top.similarity.score,
+            o=top.earlier.outcome_label or top.earlier.status_label,
+        )
+
+    def _open_repeat(self) -> None:
+        row = self.repeats.currentRow()
+        if 0 <= row < len(self.repeat_matches):
+            DetailDialog(self.ctx, self.repeat_matches[row].earlier.id, self).exec()
 
     def _toggle_explanation(self, on: bool) -> None:
         self.explanation.setVisible(on)
         self.explain_toggle.setText(tr("如何计算答复期限 ▾") if on else tr("如何计算答复期限 ▸"))
+
+    def _after(self) -> None:
+        self.changed = True
+        self.load()
 
     def _confirm(self) -> None:
         answer = ConfirmReceiptDialog.ask(self.ctx.now(), self)
@@ -348,8 +499,7 @@ class DetailDialog(QDialog):
         except ServiceError as exc:
             msgbox.warning(self, tr("无法确认"), str(exc))
             return
-        self.changed = True
-        self.load()
+        self._after()
         msgbox.information(
             self, tr("已确认"), tr("收到申请之日为 {d}，答复期限已开始计算。").format(d=cn_date(receipt))
         )
@@ -366,9 +516,90 @@ class DetailDialog(QDialog):
             msgbox.warning(self, tr("无法修改"), str(exc))
             return False
         if n:
-            self.changed = True
-            self.load()
+            self._after()
         return bool(n)
+
+    def correct(self) -> bool:
+        """更正登记事项; True when something was corrected. Says where the reply date moved."""
+        answer = CorrectParticularsDialog.ask(self, self.detail, self.ctx.today())
+        if answer is None:
+            return False
+        correction, reason = answer
+        try:
+            result = correct_particulars(self.ctx, self.application_id, correction, reason)
+        except ServiceError as exc:
+            msgbox.warning(self, tr("无法更正"), str(exc))
+            return False
+        if not result.changed:
+            msgbox.information(self, tr("未更正"), tr("所填内容与登记一致，没有需要更正的事项。"))
+            return False
+        self._after()
+        lines = [tr("已更正 {n} 项，办理记录已记载更正前后的内容和原因。").format(n=result.changed)]
+        if result.reply_due_before != result.reply_due_after:
+            lines.append(
+                tr("答复期限：{a} → {b}").format(
+                    a=cn_date(result.reply_due_before) if result.reply_due_before else "—",
+                    b=cn_date(result.reply_due_after) if result.reply_due_after else "—",
+                )
+            )
+        if result.number_note:
+            lines.append(result.number_note)
+        lines += list(result.warnings)
+        msgbox.information(self, tr("已更正"), "\n".join(lines))
+        return True
+
+    def void(self) -> bool:
+        """作废登记 after a second confirmation; True when voided."""
+        answer = VoidDialog.ask(self, self.detail)
+        if answer is None:
+            return False
+        if not msgbox.confirm(
+            self,
+            tr("作废登记"),
+            tr("确定作废 {n}？作废后不能恢复，该登记不再计入统计和期限提醒。").format(n=self.detail.reg_number),
+        ):
+            return False
+        try:
+            void_application(self.ctx, self.application_id, answer.reason, answer.explanation, answer.duplicate_of)
+        except ServiceError as exc:
+            msgbox.warning(self, tr("无法作废"), str(exc))
+            return False
+        self._after()
+        return True
+
+    def add_attachment(self) -> bool:
+        answer = AttachmentDialog.ask(self)
+        if answer is None:
+            return False
+        try:
+            add_attachment(self.ctx, self.application_id, answer.path, answer.category, answer.description)
+        except ServiceError as exc:
+            msgbox.warning(self, tr("无法添加附件"), str(exc))
+            return False
+        self._after()
+        self.tabs.setCurrentIndex(1)
+        return True
+
+    def open_attachment(self) -> bool:
+        row = self.attachments.currentRow()
+        if not 0 <= row < len(self.files):
+            row = 0 if self.files else -1
+        if row < 0:
+            return False
+        try:
+            path = attachment_path(self.ctx, self.files[row].id)
+        except ServiceError as exc:
+            msgbox.warning(self, tr("无法打开附件"), str(exc))
+            return False
+        if not open_file(path):
+            msgbox.warning(self, tr("无法打开附件"), tr("系统没有可以打开该文件的程序：{p}").format(p=path))
+            return False
+        return True
+
+    def _fee_quoter(self, scheme: FeeScheme, pages: int | None, waived: bool, reason: str) -> FeeQuote:
+        return fee_quote_for_application(
+            self.ctx, self.application_id, scheme, pages, waived=waived, waiver_reason=reason
+        )
 
     def record_event(self) -> bool:
         """Ask for one step of the procedure and record it through the service; True when recorded."""
@@ -378,20 +609,21 @@ class DetailDialog(QDialog):
             today=self.ctx.today(),
             cal=self.ctx.calendar(),
             correction_days=self.ctx.int_setting("correction_period_days"),
+            fee_quoter=self._fee_quoter,
+            repeats_text=self.repeats_text(),
         )
         if answer is None:
             return False
-        kind, day, data, note = answer
+        kind, day, payload, note = answer
         try:
-            status = record_event(self.ctx, self.application_id, kind, day, data, note)
+            status = record_event(self.ctx, self.application_id, kind, day, payload, note)
         except ValidationError as exc:
             msgbox.warning(self, tr("无法记录"), "\n".join(exc.problems))
             return False
         except ServiceError as exc:
             msgbox.warning(self, tr("无法记录"), str(exc))
             return False
-        self.changed = True
-        self.load()
-        if kind is EventKind.DECIDED and status is Status.CLOSED:
-            msgbox.information(self, tr("已办结"), tr("已记录答复，申请已办结。"))
+        self._after()
+        if kind in (EventKind.DECIDED, EventKind.WITHDRAWN) and status is Status.CLOSED:
+            msgbox.information(self, tr("已办结"), tr("已记录，申请已办结。"))
         return True

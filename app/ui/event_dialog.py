@@ -4,7 +4,9 @@ Which steps are offered follows from where the application stands (its status an
 补正 (第三十条), 征求第三方意见 (第三十二条), 征求其他机关意见 (第三十四条), 收费 (国办函〔2020〕109号),
 延期答复 (第三十三条第二款), 作出答复 (第三十三条第一款; closes the application), and a plain 备注. After the
 reply: 送达, 行政复议 and 行政诉讼 (counted in table 四 of the annual report), and 备注.
-The dialog only collects the facts; ``app.services.applications.record_event`` checks and stores them.
+It holds no rule of its own: which steps are offered, why the others are not, and whether the entries may be
+recorded are asked of :mod:`app.domain.procedure` (``allowed_steps`` / ``check_step``), the same functions
+``app.services.applications.record_event`` uses to refuse. The dialog returns a typed payload.
 
 All fields sit in one form (one label column); the rows of the other steps are hidden, so the dialog is as
 tall as the chosen step needs.
@@ -12,13 +14,13 @@ tall as the chosen step needs.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QDate, QRect, QSize, Qt
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QShowEvent, QStandardItemModel
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -28,20 +30,25 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QSpinBox,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from app.domain.codes import EventKind, Outcome, Status
-from app.domain.dates import cn_date, cn_date_weekday
-from app.domain.timeline import MAX_EXTENSION_DAYS, PAUSE_ENDS, PAUSE_STARTS
+from app.domain import procedure as P
+from app.domain.codes import EventKind, Outcome
+from app.domain.dates import cn_date_weekday
+from app.domain.deadlines import CONSULTATION_DAYS
+from app.domain.fees import FeeQuote, FeeScheme, describe, quote
+from app.domain.procedure import PAUSE_ENDS, StepOption
 from app.domain.workcalendar import WorkCalendar
 from app.services.applications import ApplicationDetail
 from app.ui.widgets import ValueCombo
 
-EventAnswer = tuple[EventKind, date, dict[str, Any], str]
+EventAnswer = tuple[EventKind, date, P.Payload, str]
+#: (scheme, pages or None, waived, waiver reason) → the quote for this application (the detail view asks the service)
+FeeQuoter = Callable[[FeeScheme, int | None, bool, str], FeeQuote]
 
-CONSULTATION_DAYS = 15  # 第三十二条、第三十四条
 WARNING_STYLE = "color:#a1170f"
 HINT_STYLE = "color:#555"
 
@@ -57,6 +64,7 @@ ACTION_LABELS: dict[EventKind, str] = {
     EventKind.FEE_PAID: "收到缴费（恢复计时）",
     EventKind.EXTENSION: "延期答复（第三十三条第二款）",
     EventKind.DECIDED: "作出答复（办结）",
+    EventKind.WITHDRAWN: "申请人撤回申请（办结）",
     EventKind.SERVED: "送达答复书",
     EventKind.RECONSIDERATION_FILED: "申请人申请行政复议",
     EventKind.RECONSIDERATION_DECIDED: "行政复议结果",
@@ -64,35 +72,7 @@ ACTION_LABELS: dict[EventKind, str] = {
     EventKind.LITIGATION_DECIDED: "行政诉讼结果",
     EventKind.NOTE: "备注",
 }
-
-CONSULTATION_ENDINGS: dict[EventKind, tuple[tuple[str, str], ...]] = {
-    EventKind.THIRD_PARTY_CONSULTATION_ENDED: (
-        ("收到第三方意见", "answered"),
-        ("第三方逾期未提出意见", "lapsed"),
-    ),
-    EventKind.AGENCY_CONSULTATION_ENDED: (
-        ("收到其他机关意见", "answered"),
-        ("其他机关逾期未提出意见，视为同意公开（第三十四条）", "lapsed"),
-    ),
-}
-CONSULTATION_STARTS: dict[EventKind, EventKind] = {
-    EventKind.THIRD_PARTY_CONSULTATION_ENDED: EventKind.THIRD_PARTY_CONSULTATION_STARTED,
-    EventKind.AGENCY_CONSULTATION_ENDED: EventKind.AGENCY_CONSULTATION_STARTED,
-}
-
-#: 送达方式 (how the reply reached the applicant), stored as data["method"].
-SERVICE_METHODS: tuple[tuple[str, str], ...] = (
-    ("直接送达", "direct"),
-    ("邮寄送达", "post"),
-    ("电子送达", "electronic"),
-    ("留置送达", "lodged"),
-)
-#: 行政复议 / 行政诉讼 results as table 四 counts them, stored as data["result"].
-REMEDY_RESULTS: tuple[tuple[str, str], ...] = (("维持", "upheld"), ("纠正", "corrected"), ("其他结果", "other"))
-LITIGATION_TYPES: tuple[tuple[str, str], ...] = (
-    ("未经复议直接起诉", "direct"),
-    ("复议后起诉", "after_reconsideration"),
-)
+assert set(ACTION_LABELS) == set(P.DIALOG_STEPS)
 
 #: The six groups of outcomes, as the headings of table 三 (report rows 三(一) … 三(六)).
 OUTCOME_GROUPS: tuple[tuple[str, str], ...] = (
@@ -165,108 +145,6 @@ def cite(basis: str) -> str:
     return "《条例》" + basis if basis.startswith("第") else basis
 
 
-def open_pause_kinds(detail: ApplicationDetail) -> set[EventKind]:
-    """The pause-starting events that have no matching end yet (same pairing as app.domain.timeline)."""
-    balance: Counter[EventKind] = Counter()
-    start_of = {pause: kind for kind, pause in PAUSE_STARTS.items()}
-    for e in detail.events:
-        if e.kind in PAUSE_STARTS:
-            balance[e.kind] += 1
-        elif e.kind in PAUSE_ENDS:
-            balance[start_of[PAUSE_ENDS[e.kind]]] -= 1
-    return {k for k, n in balance.items() if n > 0}
-
-
-def open_pause_start(detail: ApplicationDetail, start_kind: EventKind) -> date | None:
-    """Start of the earliest open pause of *start_kind*: the one an end event closes (app.domain.timeline)."""
-    starts: list[date] = []
-    end_kind = next(end for end, pause in PAUSE_ENDS.items() if pause is PAUSE_STARTS[start_kind])
-    for e in sorted(detail.events, key=lambda e: e.day):
-        if e.kind is start_kind:
-            starts.append(e.day)
-        elif e.kind is end_kind and starts:
-            starts.pop(0)
-    return starts[0] if starts else None
-
-
-def consultation_lapse(detail: ApplicationDetail, end_kind: EventKind, cal: WorkCalendar | None) -> date | None:
-    """The day the open consultation lapses: the 15th working day after it started (第三十二条、第三十四条)."""
-    start = open_pause_start(detail, CONSULTATION_STARTS[end_kind])
-    if start is None:
-        return None
-    pause_kind = PAUSE_ENDS[end_kind]
-    for pause, due in detail.deadlines.consultation_dues if detail.deadlines else ():
-        if pause.kind is pause_kind and pause.start == start and pause.end is None:
-            return due
-    return cal.add_working_days(start, CONSULTATION_DAYS) if cal is not None else None
-
-
-def correction_deadline_of(detail: ApplicationDetail) -> date | None:
-    """The applicant's deadline of the correction notice still awaiting an answer (第三十条)."""
-    pending: list[date | None] = []
-    for e in sorted(detail.events, key=lambda e: e.day):
-        if e.kind is EventKind.CORRECTION_REQUESTED:
-            raw = e.data.get("deadline")
-            pending.append(date.fromisoformat(raw) if isinstance(raw, str) else raw)
-        elif e.kind is EventKind.CORRECTION_RECEIVED and pending:
-            pending.pop(0)
-    return pending[-1] if pending else None
-
-
-def extension_used(detail: ApplicationDetail) -> int:
-    """Working days of extension already recorded (at most 20 in total, 第三十三条第二款)."""
-    return sum(int(e.data.get("days", 0)) for e in detail.events if e.kind is EventKind.EXTENSION)
-
-
-def _pending_remedy(detail: ApplicationDetail, filed: EventKind, decided: EventKind) -> bool:
-    """A 行政复议 / 行政诉讼 was filed and has no result yet (a ledger import may carry the result on the filing)."""
-    open_cases = sum(1 for e in detail.events if e.kind is filed and not e.data.get("result"))
-    return open_cases > sum(1 for e in detail.events if e.kind is decided)
-
-
-def available_actions(detail: ApplicationDetail) -> list[EventKind]:
-    """The steps that make sense now, given the status and the open pauses."""
-    if detail.status is Status.CLOSED:
-        out = [EventKind.SERVED, EventKind.RECONSIDERATION_FILED]
-        if _pending_remedy(detail, EventKind.RECONSIDERATION_FILED, EventKind.RECONSIDERATION_DECIDED):
-            out.append(EventKind.RECONSIDERATION_DECIDED)
-        out.append(EventKind.LITIGATION_FILED)
-        if _pending_remedy(detail, EventKind.LITIGATION_FILED, EventKind.LITIGATION_DECIDED):
-            out.append(EventKind.LITIGATION_DECIDED)
-        return [*out, EventKind.NOTE]
-    if detail.status is Status.AWAITING_CONFIRMATION:
-        return [EventKind.NOTE]
-    if detail.status is Status.AWAITING_CORRECTION:
-        return [EventKind.CORRECTION_RECEIVED, EventKind.DECIDED, EventKind.NOTE]
-    open_kinds = open_pause_kinds(detail)
-    out = []
-    if not any(e.kind is EventKind.CORRECTION_REQUESTED for e in detail.events):
-        out.append(EventKind.CORRECTION_REQUESTED)  # 一次性告知 (第三十条): only once
-    for start, end in (
-        (EventKind.THIRD_PARTY_CONSULTATION_STARTED, EventKind.THIRD_PARTY_CONSULTATION_ENDED),
-        (EventKind.AGENCY_CONSULTATION_STARTED, EventKind.AGENCY_CONSULTATION_ENDED),
-        (EventKind.FEE_NOTICE_SENT, EventKind.FEE_PAID),
-    ):
-        out.append(end if start in open_kinds else start)
-    if extension_used(detail) < MAX_EXTENSION_DAYS:
-        out.append(EventKind.EXTENSION)
-    out += [EventKind.DECIDED, EventKind.NOTE]
-    return out
-
-
-def likely_outcome(detail: ApplicationDetail, today: date) -> Outcome | None:
-    """The outcome to propose: 逾期不补正 / 逾期未缴费 only once the applicant's deadline has passed."""
-    if detail.status is Status.AWAITING_CORRECTION:
-        deadline = correction_deadline_of(detail)
-        if deadline is not None and today > deadline:
-            return Outcome.OTHER_NO_CORRECTION
-    elif EventKind.FEE_NOTICE_SENT in open_pause_kinds(detail):
-        due = detail.deadlines.fee_payment_due if detail.deadlines else None
-        if due is not None and today > due:
-            return Outcome.OTHER_NO_FEE
-    return None
-
-
 class OutcomePicker(QWidget):
     """作出答复: the group (a heading of table 三) and, where the group has several rows, the case within it."""
 
@@ -303,8 +181,12 @@ class OutcomePicker(QWidget):
         self.case.set_value(outcome)
 
 
+def _option_tooltip(option: StepOption) -> str:
+    return option.reason if not option.allowed else ""
+
+
 class EventDialog(QDialog):
-    """Collect one timeline event; :meth:`ask` is the whole API (tests replace it)."""
+    """Collect one step of the procedure; :meth:`ask` is the whole API (tests replace it)."""
 
     def __init__(
         self,
@@ -313,12 +195,19 @@ class EventDialog(QDialog):
         cal: WorkCalendar | None = None,
         correction_days: int = 15,
         parent: QWidget | None = None,
+        *,
+        fee_quoter: FeeQuoter | None = None,
+        repeats_text: str = "",
     ) -> None:
         super().__init__(parent)
+        assert detail.situation is not None, "the detail must carry its situation (get_application)"
         self.detail = detail
+        self.sit = detail.situation
         self.today = today
         self.cal = cal
         self.correction_days = correction_days
+        self.fee_quoter = fee_quoter
+        self.options = P.allowed_steps(self.sit, today, P.DIALOG_STEPS)
         self.setWindowTitle(tr("记录办理事项 — {number}").format(number=detail.reg_number))
         self.setMinimumWidth(600)
         layout = QVBoxLayout(self)
@@ -328,18 +217,39 @@ class EventDialog(QDialog):
         #: per-action rows: field widget → the actions that show it
         self._rows: dict[QWidget, frozenset[EventKind]] = {}
 
-        self.action = ValueCombo([(tr(ACTION_LABELS[k]), k) for k in available_actions(detail)], "eventKind")
+        self.action = ValueCombo([(tr(ACTION_LABELS[o.kind]), o.kind) for o in self.options], "eventKind")
+        model = self.action.model()
+        assert isinstance(model, QStandardItemModel)
+        for i, option in enumerate(self.options):  # refused steps stay visible, greyed, with the domain's reason
+            item = model.item(i)
+            item.setEnabled(option.allowed)
+            item.setToolTip(_option_tooltip(option))
+        first = next((i for i, o in enumerate(self.options) if o.allowed), 0)
+        self.action.setCurrentIndex(first)
         self.form.addRow(tr("办理事项"), self.action)
+        self.why_toggle = QToolButton()
+        self.why_toggle.setObjectName("whyNotToggle")
+        self.why_toggle.setCheckable(True)
+        self.why_toggle.setAutoRaise(True)
+        self.why_toggle.setText(tr("其他事项为何不可记录 ▸"))
+        self.why_not = _hint(
+            "\n".join(f"· {ACTION_LABELS[o.kind]}：{o.reason}" for o in self.options if not o.allowed), "whyNot"
+        )
+        self.why_not.setVisible(False)
+        self.form.addRow("", self.why_toggle)
+        self.form.addRow("", self.why_not)
+        self.why_toggle.toggled.connect(self._toggle_why)
         self.day = self._date_edit("eventDate", today)
         self.day.setMaximumDate(_qdate(today))
-        if detail.receipt_date is not None:
-            self.day.setMinimumDate(_qdate(min(detail.receipt_date, today)))
+        self.day.setMinimumDate(_qdate(min(self.sit.registered_on, today)))
         self.form.addRow(tr("日期"), self.day)
         self.day_hint = _hint(name="dayHint")
         self.form.addRow("", self.day_hint)
+        self.repeats_text = repeats_text
         self._build_rows()
         self.note = QPlainTextEdit()
         self.note.setObjectName("eventNote")
+        self.note.setTabChangesFocus(True)
         self.note.setFixedHeight(64)
         self.form.addRow(tr("说明"), self.note)
 
@@ -357,7 +267,20 @@ class EventDialog(QDialog):
         # after the picker's own handler has refilled the cases (emitting Qt signals from Python crashes PySide)
         self.outcome.group.currentIndexChanged.connect(self._outcome_changed)
         self.outcome.case.currentIndexChanged.connect(self._outcome_changed)
+        for widget in (self.fee_scheme, self.fee_waived):
+            (widget.currentIndexChanged if widget is self.fee_scheme else widget.toggled).connect(self._fee_changed)
+        self.fee_pages.valueChanged.connect(self._fee_changed)
+        self.fee_waiver_reason.textChanged.connect(self._fee_changed)
         self._action_changed()
+
+    def offered(self) -> list[EventKind]:
+        """The steps the clerk can pick (exactly what the domain allows)."""
+        return [o.kind for o in self.options if o.allowed]
+
+    def _toggle_why(self, on: bool) -> None:
+        self.why_not.setVisible(on)
+        self.why_toggle.setText(tr("其他事项为何不可记录 ▾") if on else tr("其他事项为何不可记录 ▸"))
+        self._fit_height()
 
     # ------------------------------------------------------------------------------------------ building
     @staticmethod
@@ -373,13 +296,19 @@ class EventDialog(QDialog):
         self._rows[field] = frozenset(kinds)
 
     def _build_rows(self) -> None:
-        dl = self.detail.deadlines
+        dl = self.sit.deadlines
         K = EventKind
 
-        # 补正告知 (第三十条): the applicant's deadline to correct
+        # 补正告知 (第三十条): what to correct and the applicant's deadline
+        self.correction_items = QPlainTextEdit()
+        self.correction_items.setObjectName("correctionItems")
+        self.correction_items.setTabChangesFocus(True)
+        self.correction_items.setFixedHeight(54)
+        self.correction_items.setPlaceholderText(tr("一次性写明需要补正的事项，如：所需信息的名称、文号或其他特征描述"))
+        self._row((K.CORRECTION_REQUESTED,), tr("补正事项"), self.correction_items)
         self.correction_deadline = self._date_edit("correctionDeadline")
         self._row((K.CORRECTION_REQUESTED,), tr("补正期限"), self.correction_deadline)
-        due = dl.correction_notice_due if dl else None
+        due = dl.correction_notice_due
         self.correction_hint = _hint(
             tr(
                 "申请人应在补正期限前补正，逾期不补正的视为放弃申请。"
@@ -403,39 +332,55 @@ class EventDialog(QDialog):
                 tr("对方自收到征求意见书之日起 15 个工作日内提出意见；征求意见期间不计入答复期限（第三十三条第三款）。")
             ),
         )
-        ends = tuple(CONSULTATION_ENDINGS)
+        ends = tuple(PAUSE_ENDS)[:2]
         self.ending = ValueCombo(name="consultationEnding")
         self._row(ends, tr("结束方式"), self.ending)
         self.ending_hint = _hint(name="endingHint")
         self._row(ends, "", self.ending_hint)
 
-        # 收费通知 (国办函〔2020〕109号)
-        self.amount = QLineEdit()
-        self.amount.setObjectName("feeAmount")
-        self.amount.setPlaceholderText(tr("如：300元"))
-        self._row((K.FEE_NOTICE_SENT,), tr("收费金额"), self.amount)
-        self._row(
-            (K.FEE_NOTICE_SENT,),
-            "",
-            _hint(tr("自发出收费通知至申请人缴费的期间不计入答复期限；逾期未缴费的视为放弃申请。")),
+        # 收费通知 (第四十二条, 国办函〔2020〕109号): the calculator
+        self.fee_scheme = ValueCombo(
+            [
+                (tr("按件计收（本申请人本自然月第几件）"), FeeScheme.PER_APPLICATION),
+                (tr("按量计收（按页数）"), FeeScheme.PER_PAGE),
+            ],
+            "feeScheme",
         )
+        self._row((K.FEE_NOTICE_SENT,), tr("计费方式"), self.fee_scheme)
+        self.fee_pages = QSpinBox()
+        self.fee_pages.setObjectName("feePages")
+        self.fee_pages.setRange(1, 1_000_000)
+        self.fee_pages.setValue(31)
+        self.fee_pages.setSuffix(tr(" 页"))
+        self._row((K.FEE_NOTICE_SENT,), tr("页数"), self.fee_pages)
+        self.fee_waived = QCheckBox(tr("减免收费"))
+        self.fee_waived.setObjectName("feeWaived")
+        self._row((K.FEE_NOTICE_SENT,), "", self.fee_waived)
+        self.fee_waiver_reason = QLineEdit()
+        self.fee_waiver_reason.setObjectName("feeWaiverReason")
+        self.fee_waiver_reason.setPlaceholderText(tr("如：申请人为低保对象，确有经济困难"))
+        self._row((K.FEE_NOTICE_SENT,), tr("减免理由"), self.fee_waiver_reason)
+        self.fee_quote_text = _hint(name="feeQuote")
+        self._row((K.FEE_NOTICE_SENT,), tr("计算结果"), self.fee_quote_text)
+        self._fee: FeeQuote | None = None
+        self._fee_error = ""
 
         # 延期答复 (第三十三条第二款)
-        used = extension_used(self.detail)
+        used = self.sit.extension_used
         self.extension_days = QSpinBox()
         self.extension_days.setObjectName("extensionDays")
-        self.extension_days.setRange(1, max(1, MAX_EXTENSION_DAYS - used))
-        self.extension_days.setValue(max(1, MAX_EXTENSION_DAYS - used))
+        self.extension_days.setRange(1, max(1, self.sit.extension_left))
+        self.extension_days.setValue(max(1, self.sit.extension_left))
         self.extension_days.setSuffix(tr(" 个工作日"))
         self.approved_by = QLineEdit()
         self.approved_by.setObjectName("approvedBy")
         self.approved_by.setPlaceholderText(tr("政府信息公开工作机构负责人"))
         self._row((K.EXTENSION,), tr("延长期限"), self.extension_days)
         self._row((K.EXTENSION,), tr("批准人"), self.approved_by)
-        latest = dl.unextended_due if dl else None
+        latest = dl.unextended_due
         text = tr("延长答复期限须经政府信息公开工作机构负责人同意并告知申请人，延长的期限最长不得超过 20 个工作日。")
         if used:
-            text += tr("已延期 {u} 个工作日，最多还可延长 {r} 个工作日。").format(u=used, r=MAX_EXTENSION_DAYS - used)
+            text += tr("已延期 {u} 个工作日，最多还可延长 {r} 个工作日。").format(u=used, r=self.sit.extension_left)
         if latest is not None:
             text += tr("告知申请人最迟：{d}（未延期时的答复期限）。").format(d=cn_date_weekday(latest))
         self.extension_hint = _hint(text, "extensionHint")
@@ -446,13 +391,39 @@ class EventDialog(QDialog):
         self._row((K.DECIDED,), tr("办理结果"), self.outcome)
         self.outcome_info = _hint(name="outcomeInfo")
         self._row((K.DECIDED,), "", self.outcome_info)
+        self.reason = QPlainTextEdit()
+        self.reason.setObjectName("decisionReason")
+        self.reason.setTabChangesFocus(True)
+        self.reason.setFixedHeight(54)
+        self.reason.setPlaceholderText(tr("答复书中说明的理由，如部分公开时不予公开的部分及理由"))
+        self._row((K.DECIDED,), tr("理由"), self.reason)
+        self.holder = QLineEdit()
+        self.holder.setObjectName("holderAgency")
+        self.holder.setPlaceholderText(tr("能够确定的，写明负责公开该信息的行政机关名称及联系方式"))
+        self._row((K.DECIDED,), tr("信息掌握机关"), self.holder)
         self.document_number = QLineEdit()
         self.document_number.setObjectName("documentNumber")
         self.document_number.setPlaceholderText(tr("选填，如：〔2026〕3号"))
         self._row((K.DECIDED,), tr("答复书文号"), self.document_number)
+        self.repeats_hint = _hint(self.repeats_text, "repeatsHint", WARNING_STYLE)
+        self._row((K.DECIDED,), "", self.repeats_hint)
+
+        # 撤回申请 (closes as 其他处理-其他, table 三(六)3)
+        self.withdrawal = ValueCombo([(tr(m.label), m) for m in P.WithdrawalMethod], "withdrawalMethod")
+        self._row((K.WITHDRAWN,), tr("撤回方式"), self.withdrawal)
+        self._row(
+            (K.WITHDRAWN,),
+            "",
+            _hint(
+                tr(
+                    "撤回后申请即办结，计入年度报告表三“（六）其他处理 — 3.其他”。"
+                    "请保留申请人的撤回材料（可作为附件）。"
+                )
+            ),
+        )
 
         # 送达 (after the reply)
-        self.service_method = ValueCombo([(tr(label), v) for label, v in SERVICE_METHODS], "serviceMethod")
+        self.service_method = ValueCombo([(tr(m.label), m) for m in P.ServiceMethod], "serviceMethod")
         self._row((K.SERVED,), tr("送达方式"), self.service_method)
         self.served_document = QLineEdit()
         self.served_document.setObjectName("servedDocument")
@@ -460,11 +431,11 @@ class EventDialog(QDialog):
         self._row((K.SERVED,), tr("送达文书"), self.served_document)
 
         # 行政复议、行政诉讼 (table 四 of the annual report)
-        self.litigation_type = ValueCombo([(tr(label), v) for label, v in LITIGATION_TYPES], "litigationType")
+        self.litigation_type = ValueCombo([(tr(t.label), t) for t in P.LitigationType], "litigationType")
         self._row((K.LITIGATION_FILED,), tr("起诉方式"), self.litigation_type)
-        if any(e.kind is K.RECONSIDERATION_FILED for e in self.detail.events):
-            self.litigation_type.set_value("after_reconsideration")
-        self.remedy_result = ValueCombo([(tr(label), v) for label, v in REMEDY_RESULTS], "remedyResult")
+        if self.sit.reconsideration_filed:
+            self.litigation_type.set_value(P.LitigationType.AFTER_RECONSIDERATION)
+        self.remedy_result = ValueCombo([(tr(r.label), r) for r in P.RemedyResult], "remedyResult")
         self._row((K.RECONSIDERATION_DECIDED, K.LITIGATION_DECIDED), tr("结果"), self.remedy_result)
         self.remedy_hint = _hint(tr("计入年度报告表四（政府信息公开行政复议、行政诉讼情况）。"))
         self._row(
@@ -481,13 +452,15 @@ class EventDialog(QDialog):
         kind = self.kind()
         for field, kinds in self._rows.items():
             self.form.setRowVisible(field, kind in kinds)
-        if kind in CONSULTATION_ENDINGS:
-            self.ending.set_items([(tr(label), value) for label, value in CONSULTATION_ENDINGS[kind]])
+        if kind in PAUSE_ENDS and PAUSE_ENDS[kind].is_consultation:
+            self.ending.set_items([(tr(e.label_for(kind)), e) for e in P.ConsultationEnding])
         if kind is EventKind.DECIDED:
-            self.outcome.set_value(likely_outcome(self.detail, self.today))
+            self.outcome.set_value(self.sit.likely_outcome(self.today))
+            self.form.setRowVisible(self.repeats_hint, bool(self.repeats_text))
         self.day.setMaximumDate(_qdate(self.today))
         self.day.setDate(_qdate(self.today))  # not a date another step (a lapse) proposed
         self._ending_changed()
+        self._fee_changed()
         self.problem.clear()
         self._fit_height()
 
@@ -505,29 +478,33 @@ class EventDialog(QDialog):
         self._fit_height()
 
     def lapse_date(self) -> date | None:
+        """The day the open consultation ends if it lapses: its 15th working day (第三十二条、第三十四条)."""
         kind = self.kind()
-        return consultation_lapse(self.detail, kind, self.cal) if kind in CONSULTATION_ENDINGS else None
+        if kind not in PAUSE_ENDS or not PAUSE_ENDS[kind].is_consultation:
+            return None
+        pause = self.sit.open_pause(PAUSE_ENDS[kind])
+        return pause.lapses_on if pause is not None else None
 
     def _lapsed_chosen(self) -> bool:
-        return self.kind() in CONSULTATION_ENDINGS and self.ending.value() == "lapsed"
+        return self.lapse_date() is not None and self.ending.value() is P.ConsultationEnding.LAPSED
 
     def _ending_changed(self) -> None:
         """逾期未提出意见: the pause ends on the day the period lapsed, so that day is the default and the latest."""
-        latest = self.today
         hint = ""
+        kind = self.kind()
         if self._lapsed_chosen():
             lapse = self.lapse_date()
-            if lapse is not None:
-                latest = min(lapse, self.today)
-                hint = tr(
-                    "征询期限为自发出征求意见之日起 15 个工作日，于{d}届满。"
-                    "暂停计时止于期限届满之日（暂停期间按 (开始, 结束] 计算），日期不能晚于该日。"
-                ).format(d=cn_date_weekday(lapse))
-                if lapse > self.today:
-                    hint += tr("征询期限尚未届满，不能按逾期未提出意见结束。")
+            assert lapse is not None
+            latest = min(lapse, self.today)
+            hint = tr(
+                "征询期限为自发出征求意见之日起 {n} 个工作日，于{d}届满。"
+                "暂停计时止于期限届满之日（暂停期间按 (开始, 结束] 计算），日期不能晚于该日。"
+            ).format(n=CONSULTATION_DAYS, d=cn_date_weekday(lapse))
+            if lapse > self.today:
+                hint += tr("征询期限尚未届满，不能按逾期未提出意见结束。")
             self.day.setMaximumDate(_qdate(latest))
             self.day.setDate(_qdate(latest))
-        elif self.kind() in CONSULTATION_ENDINGS:
+        elif kind in PAUSE_ENDS and PAUSE_ENDS[kind].is_consultation:
             hint = tr("日期为收到意见之日。")
             self.day.setMaximumDate(_qdate(self.today))
             self.day.setDate(_qdate(self.today))
@@ -538,6 +515,9 @@ class EventDialog(QDialog):
 
     def _outcome_changed(self) -> None:
         outcome = self.outcome.value()
+        self.form.setRowVisible(
+            self.holder, self.kind() is EventKind.DECIDED and outcome is Outcome.UNAVAILABLE_NOT_HELD
+        )
         if outcome is None:
             self.outcome_info.setText(tr("请选择办理结果；作出答复后申请即办结，办理结果计入年度报告表三。"))
             return
@@ -547,6 +527,25 @@ class EventDialog(QDialog):
                 row=info.report_row, official=info.official_label, basis=cite(info.legal_basis)
             )
         )
+
+    def _fee_changed(self) -> None:
+        """Work out the fee as the clerk changes scheme, pages or waiver (第四十二条, 国办函〔2020〕109号)."""
+        scheme = self.fee_scheme.value()
+        per_page = scheme is FeeScheme.PER_PAGE
+        if self.kind() is EventKind.FEE_NOTICE_SENT:
+            self.form.setRowVisible(self.fee_pages, per_page)
+            self.form.setRowVisible(self.fee_waiver_reason, self.fee_waived.isChecked())
+        pages = self.fee_pages.value() if per_page else None
+        waived, why = self.fee_waived.isChecked(), self.fee_waiver_reason.text().strip()
+        self._fee, self._fee_error = None, ""
+        try:
+            if self.fee_quoter is not None:
+                self._fee = self.fee_quoter(scheme, pages, waived, why)
+            else:
+                self._fee = quote(scheme, pages or 1, waived=waived, waiver_reason=why)
+        except Exception as exc:  # a Chinese ValidationError / ValueError from the calculator
+            self._fee_error = str(exc)
+        self.fee_quote_text.setText(describe(self._fee) if self._fee is not None else self._fee_error)
 
     def _day_changed(self) -> None:
         day = _pydate(self.day.date())
@@ -558,7 +557,7 @@ class EventDialog(QDialog):
             else:
                 default = day + timedelta(days=self.correction_days)
             self.correction_deadline.setDate(_qdate(default))
-            due = self.detail.deadlines.correction_notice_due if self.detail.deadlines else None
+            due = self.sit.deadlines.correction_notice_due
             late = ""
             if due is not None and day > due:
                 late = tr(
@@ -573,75 +572,60 @@ class EventDialog(QDialog):
         self.day_hint.setText(hint)
         self.form.setRowVisible(self.day_hint, bool(hint))
 
-    def problems(self) -> list[str]:
-        """Why the entries cannot be recorded yet (Chinese); the service checks the timeline itself."""
-        kind = self.kind()
-        out: list[str] = []
-        day = _pydate(self.day.date())
-        if day > self.today:
-            out.append(tr("日期不能晚于今天"))
-        if self._lapsed_chosen():
-            lapse = self.lapse_date()
-            if lapse is not None and lapse > self.today:
-                out.append(tr("征询期限至{d}届满，尚未届满，不能按逾期未提出意见结束").format(d=cn_date(lapse)))
-            elif lapse is not None and day > lapse:
-                out.append(
-                    tr("逾期未提出意见的，结束日期为征询期限届满之日 {d}，不能晚于该日").format(d=cn_date(lapse))
-                )
-        if kind is EventKind.EXTENSION:
-            used = extension_used(self.detail)
-            if used + self.extension_days.value() > MAX_EXTENSION_DAYS:
-                out.append(
-                    tr("延长答复期限合计不得超过 20 个工作日（第三十三条第二款），已延期 {u} 个工作日").format(u=used)
-                )
-        if kind is EventKind.CORRECTION_REQUESTED and _pydate(self.correction_deadline.date()) <= day:
-            out.append(tr("补正期限应晚于补正告知发出之日"))
-        if kind is EventKind.DECIDED and self.outcome.value() is None:
-            out.append(tr("请选择办理结果"))
-        closed = self.detail.closed_on
-        if kind is EventKind.SERVED and closed is not None and day < closed:
-            out.append(tr("送达日期不能早于作出答复之日 {d}").format(d=cn_date(closed)))
-        if kind is EventKind.NOTE and not self.note.toPlainText().strip():
-            out.append(tr("请填写备注内容"))
-        return out
-
-    def data(self) -> dict[str, Any]:
+    def payload(self) -> P.Payload:
+        """The typed payload of the chosen step, from the fields shown."""
         kind = self.kind()
         K = EventKind
         if kind is K.CORRECTION_REQUESTED:
-            return {"deadline": _pydate(self.correction_deadline.date()).isoformat()}
+            return P.CorrectionRequested(
+                deadline=_pydate(self.correction_deadline.date()), items=self.correction_items.toPlainText().strip()
+            )
         if kind in (K.THIRD_PARTY_CONSULTATION_STARTED, K.AGENCY_CONSULTATION_STARTED):
-            party = self.party.text().strip()
-            return {"party": party} if party else {}
-        if kind in CONSULTATION_ENDINGS:
-            return {"how": self.ending.value()}
+            return P.ConsultationStarted(party=self.party.text().strip())
+        if kind in (K.THIRD_PARTY_CONSULTATION_ENDED, K.AGENCY_CONSULTATION_ENDED):
+            return P.ConsultationEnded(how=self.ending.value())
         if kind is K.FEE_NOTICE_SENT:
-            amount = self.amount.text().strip()
-            return {"amount": amount} if amount else {}
+            q = self._fee
+            if q is None:
+                return P.FeeNotice(scheme=self.fee_scheme.value())
+            return P.FeeNotice(
+                scheme=q.scheme,
+                quantity=q.quantity,
+                amount_yuan=q.amount_yuan,
+                tier=q.tier,
+                basis=q.basis,
+                waived=q.waived,
+                waiver_reason=q.waiver_reason,
+            )
         if kind is K.EXTENSION:
-            out: dict[str, Any] = {"days": self.extension_days.value()}
-            if self.approved_by.text().strip():
-                out["approved_by"] = self.approved_by.text().strip()
-            return out
+            return P.Extension(days=self.extension_days.value(), approved_by=self.approved_by.text().strip())
         if kind is K.DECIDED:
             outcome = self.outcome.value()
-            out = {"outcome": outcome.value if outcome else None}
-            if self.document_number.text().strip():
-                out["document_number"] = self.document_number.text().strip()
-            return out
+            return P.Decided(
+                outcome=outcome,
+                document_number=self.document_number.text().strip(),
+                reason=self.reason.toPlainText().strip(),
+                holder=self.holder.text().strip() if outcome is Outcome.UNAVAILABLE_NOT_HELD else "",
+            )
+        if kind is K.WITHDRAWN:
+            return P.Withdrawn(how=self.withdrawal.value())
         if kind is K.SERVED:
-            out = {"method": self.service_method.value()}
-            if self.served_document.text().strip():
-                out["document"] = self.served_document.text().strip()
-            return out
+            return P.Served(method=self.service_method.value(), document=self.served_document.text().strip())
         if kind is K.LITIGATION_FILED:
-            return {"type": self.litigation_type.value()}
+            return P.LitigationFiled(type=self.litigation_type.value())
         if kind in (K.RECONSIDERATION_DECIDED, K.LITIGATION_DECIDED):
-            return {"result": self.remedy_result.value()}
-        return {}
+            return P.RemedyDecided(result=self.remedy_result.value())
+        return P.PAYLOAD_TYPES[kind]()
+
+    def problems(self) -> list[str]:
+        """Why the entries cannot be recorded yet: the domain's own check of this step (check_step)."""
+        out = [self._fee_error] if self.kind() is EventKind.FEE_NOTICE_SENT and self._fee_error else []
+        return out + P.check_step(
+            self.sit, self.kind(), _pydate(self.day.date()), self.payload(), self.today, self.note.toPlainText()
+        )
 
     def answer(self) -> EventAnswer:
-        return self.kind(), _pydate(self.day.date()), self.data(), self.note.toPlainText().strip()
+        return self.kind(), _pydate(self.day.date()), self.payload(), self.note.toPlainText().strip()
 
     def _accept_if_valid(self) -> None:
         problems = self.problems()
@@ -659,9 +643,19 @@ class EventDialog(QDialog):
         today: date | None = None,
         cal: WorkCalendar | None = None,
         correction_days: int = 15,
+        fee_quoter: FeeQuoter | None = None,
+        repeats_text: str = "",
     ) -> EventAnswer | None:
-        """Show the dialog; the recorded (kind, date, data, note), or None when cancelled."""
-        dialog = cls(detail, today or date.today(), cal, correction_days, parent)
+        """Show the dialog; the recorded (kind, date, payload, note), or None when cancelled."""
+        dialog = cls(
+            detail,
+            today or date.today(),
+            cal,
+            correction_days,
+            parent,
+            fee_quoter=fee_quoter,
+            repeats_text=repeats_text,
+        )
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return dialog.answer()

@@ -46,8 +46,7 @@ from app.services.applications import (
     register_application,
 )
 from app.services.context import ServiceContext
-from app.services.errors import ValidationError
-from app.store.database import DatabaseRuntimeError
+from app.services.errors import StorageFailure, ValidationError
 from app.ui import msgbox
 from app.ui.widgets import ValueCombo
 
@@ -616,7 +615,7 @@ class RegistrationPage(QWidget):
             msgbox_text = "\n".join(f"• {p}" for p in exc.problems)
             self.clock_summary.setText(f"<span style='color:#b3261e'>{msgbox_text.replace(chr(10), '<br>')}</span>")
             return None
-        except DatabaseRuntimeError as exc:  # locked, disk full …: tell the clerk, keep the form
+        except StorageFailure as exc:  # locked, disk full …: tell the clerk, keep the form
             msgbox.error(self, tr("登记未保存"), str(exc) + tr("\n表单内容已保留。"))
             return None
         if result.reply_due is not None:

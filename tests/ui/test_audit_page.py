@@ -95,8 +95,26 @@ def test_verify_button_shows_intact_then_broken(qtbot, ctx, clock):
     with qtbot.waitSignal(page.verified, timeout=10_000):
         page.verify_button.click()
     shown = page.verify_label.text()
-    assert shown.startswith(f"审计链在第 {victim} 条记录处断开（申请编号 {made[1].reg_number}，记录于 2026-02-13 09:01:00）")
+    where = f"（申请编号 {made[1].reg_number}，记录于 2026-02-13 09:01:00）"
+    assert shown.startswith(f"审计链在第 {victim} 条记录处断开{where}：")
     assert "改动" in shown and "a1170f" in page.verify_label.styleSheet()  # in red
     row = page.model.row_of(victim)
     assert page.table.selectionModel().isRowSelected(row)
     assert page.model.data(page.model.index(row, 0), Qt.ItemDataRole.BackgroundRole) is not None
+
+
+def test_main_window_lists_the_page_before_settings_and_opens_cases_from_it(qtbot, ctx, clock, monkeypatch):
+    from app.ui.main_window import MainWindow
+
+    made = fill(ctx, clock, 1)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    names = [window.nav.item(i).text() for i in range(window.nav.count())]
+    assert names[names.index("年度报告") + 1 : names.index("设置")] == ["审计日志"]
+    opened: list[int] = []
+    monkeypatch.setattr(window.register, "open_detail", opened.append)
+    window.show()
+    window.go_to("审计日志")
+    assert window.stack.currentWidget() is window.audit and window.audit.model.rowCount() > 1
+    window.audit.open_application.emit(made[0].id)
+    assert opened == [made[0].id]

@@ -6,11 +6,12 @@ from datetime import date, datetime
 
 from PySide6.QtCore import QDate
 
+from app.domain import procedure as P
 from app.domain.codes import EventKind, Outcome, Status
 from app.services import applications as A
 from app.ui import msgbox
 from app.ui.detail_dialog import DetailDialog
-from app.ui.event_dialog import EventDialog, available_actions
+from app.ui.event_dialog import EventDialog
 from tests.factories import register_in_person
 
 
@@ -49,8 +50,13 @@ def test_recording_a_correction_notice_then_the_correction(qtbot, ctx, clock, mo
     qtbot.addWidget(dialog)
     answers = iter(
         [
-            (EventKind.CORRECTION_REQUESTED, date(2026, 2, 25), {"deadline": "2026-03-18"}, "缺少身份证明"),
-            (EventKind.CORRECTION_RECEIVED, date(2026, 2, 26), {}, ""),
+            (
+                EventKind.CORRECTION_REQUESTED,
+                date(2026, 2, 25),
+                P.CorrectionRequested(deadline=date(2026, 3, 18)),
+                "缺少身份证明",
+            ),
+            (EventKind.CORRECTION_RECEIVED, date(2026, 2, 26), P.CorrectionReceived(), ""),
         ]
     )
     monkeypatch.setattr(EventDialog, "ask", classmethod(lambda cls, parent, detail, **kw: next(answers)))
@@ -73,10 +79,10 @@ def test_a_refused_event_shows_the_services_problem(qtbot, ctx, monkeypatch):
     monkeypatch.setattr(
         EventDialog,
         "ask",
-        classmethod(lambda cls, parent, detail, **kw: (EventKind.FEE_PAID, date(2026, 2, 13), {}, "")),
+        classmethod(lambda cls, parent, detail, **kw: (EventKind.FEE_PAID, date(2026, 2, 13), P.FeePaid(), "")),
     )
     assert not dialog.record_event()
-    assert shown and shown[-1][0] == "无法记录" and "没有对应的开始记录" in shown[-1][1]
+    assert shown and shown[-1][0] == "无法记录" and "没有正在进行的“收费通知至缴费”" in shown[-1][1]
     assert not dialog.changed
 
 
@@ -92,7 +98,13 @@ def test_an_open_consultation_shows_the_paused_clock_with_used_and_remaining_day
     no_boxes(monkeypatch)
     app_id = register(ctx)
     clock.value = datetime(2026, 3, 2, 9, 0)
-    A.record_event(ctx, app_id, EventKind.THIRD_PARTY_CONSULTATION_STARTED, date(2026, 2, 27), {"party": "某公司"})
+    A.record_event(
+        ctx,
+        app_id,
+        EventKind.THIRD_PARTY_CONSULTATION_STARTED,
+        date(2026, 2, 27),
+        P.ConsultationStarted(party="某公司"),
+    )
     dialog = DetailDialog(ctx, app_id)
     qtbot.addWidget(dialog)
     text = text_of(dialog)
@@ -100,7 +112,7 @@ def test_an_open_consultation_shows_the_paused_clock_with_used_and_remaining_day
     assert "计时暂停" in text and "已计 5 个工作日" in text and "尚余 15 个工作日" in text
     # 15 working days after 2026-02-27: Sat 28 (make-up), 2–6, 9–13, 16–19 March
     assert "征求第三方意见答复最迟\n2026年3月19日（星期四）（2026年2月27日 发出，进行中）" in text
-    assert available_actions(dialog.detail)[:3] == [
+    assert P.offered_steps(dialog.detail.situation, date(2026, 3, 2))[:3] == [
         EventKind.CORRECTION_REQUESTED,
         EventKind.THIRD_PARTY_CONSULTATION_ENDED,
         EventKind.AGENCY_CONSULTATION_STARTED,
@@ -127,7 +139,7 @@ def test_the_dialog_offers_steps_by_status(qtbot, ctx, clock):
     detail = A.get_application(ctx, app_id)
     d = EventDialog(detail, date(2026, 2, 13))
     qtbot.addWidget(d)
-    kinds = d.action.values()
+    kinds = d.offered()
     assert kinds == [
         EventKind.CORRECTION_REQUESTED,
         EventKind.THIRD_PARTY_CONSULTATION_STARTED,
@@ -135,16 +147,24 @@ def test_the_dialog_offers_steps_by_status(qtbot, ctx, clock):
         EventKind.FEE_NOTICE_SENT,
         EventKind.EXTENSION,
         EventKind.DECIDED,
+        EventKind.WITHDRAWN,
         EventKind.NOTE,
     ]
-    A.record_event(ctx, app_id, EventKind.CORRECTION_REQUESTED, date(2026, 2, 13), {"deadline": "2026-03-06"})
+    A.record_event(
+        ctx, app_id, EventKind.CORRECTION_REQUESTED, date(2026, 2, 13), P.CorrectionRequested(deadline=date(2026, 3, 6))
+    )
     waiting = EventDialog(A.get_application(ctx, app_id), date(2026, 2, 13))
     qtbot.addWidget(waiting)
-    assert waiting.action.values() == [EventKind.CORRECTION_RECEIVED, EventKind.DECIDED, EventKind.NOTE]
-    A.record_event(ctx, app_id, EventKind.DECIDED, date(2026, 2, 13), {"outcome": Outcome.DISCLOSED.value})
+    assert waiting.offered() == [
+        EventKind.CORRECTION_RECEIVED,
+        EventKind.DECIDED,
+        EventKind.WITHDRAWN,
+        EventKind.NOTE,
+    ]
+    A.record_event(ctx, app_id, EventKind.DECIDED, date(2026, 2, 13), P.Decided(outcome=Outcome.DISCLOSED))
     closed = EventDialog(A.get_application(ctx, app_id), date(2026, 2, 13))
     qtbot.addWidget(closed)
-    assert closed.action.values() == [
+    assert closed.offered() == [
         EventKind.SERVED,
         EventKind.RECONSIDERATION_FILED,
         EventKind.LITIGATION_FILED,
@@ -159,14 +179,19 @@ def test_correction_notice_proposes_the_applicants_deadline_in_working_days(qtbo
     d.action.set_value(EventKind.CORRECTION_REQUESTED)
     # 15 working days after Fri 2026-02-13: Sat 14, 24–27 Feb, Sat 28 (make-up), 2–6 and 9–12 March
     assert d.correction_deadline.date() == QDate(2026, 3, 12)
-    assert d.answer() == (EventKind.CORRECTION_REQUESTED, date(2026, 2, 13), {"deadline": "2026-03-12"}, "")
+    assert d.answer() == (
+        EventKind.CORRECTION_REQUESTED,
+        date(2026, 2, 13),
+        P.CorrectionRequested(deadline=date(2026, 3, 12)),
+        "",
+    )
     assert d.problems() == []
 
 
 def test_extension_is_limited_to_twenty_days_in_total_and_names_the_latest_notice_day(qtbot, ctx, clock):
     app_id = register(ctx)
     clock.value = datetime(2026, 3, 10, 9, 0)
-    A.record_event(ctx, app_id, EventKind.EXTENSION, date(2026, 3, 10), {"days": 15})
+    A.record_event(ctx, app_id, EventKind.EXTENSION, date(2026, 3, 10), P.Extension(days=15))
     detail = A.get_application(ctx, app_id)
     d = EventDialog(detail, date(2026, 3, 10))
     qtbot.addWidget(d)
@@ -177,11 +202,11 @@ def test_extension_is_limited_to_twenty_days_in_total_and_names_the_latest_notic
     d.extension_days.setValue(5)
     d.approved_by.setText("李主任")
     assert d.problems() == []
-    assert d.data() == {"days": 5, "approved_by": "李主任"}
-    A.record_event(ctx, app_id, EventKind.EXTENSION, date(2026, 3, 10), {"days": 5})
+    assert d.payload() == P.Extension(days=5, approved_by="李主任")
+    A.record_event(ctx, app_id, EventKind.EXTENSION, date(2026, 3, 10), P.Extension(days=5))
     full = EventDialog(A.get_application(ctx, app_id), date(2026, 3, 10))
     qtbot.addWidget(full)
-    assert EventKind.EXTENSION not in full.action.values()
+    assert EventKind.EXTENSION not in full.offered()
 
 
 def test_extension_over_twenty_is_refused_by_the_dialog(qtbot, ctx):
@@ -201,11 +226,11 @@ def test_decision_offers_every_outcome_and_closes(qtbot, ctx, monkeypatch):
     qtbot.addWidget(d)
     d.action.set_value(EventKind.DECIDED)
     assert d.outcome.values() == list(Outcome)
-    assert d.outcome.value() is None and d.problems() == ["请选择办理结果"]  # closing needs an explicit choice
+    assert d.outcome.value() is None and d.problems() == ["作出答复须选择办理结果"]  # closing needs an explicit choice
     d.outcome.set_value(Outcome.PARTIAL)
     assert d.outcome.case.isHidden()  # 部分公开 is a group of one row
     answer = d.answer()
-    assert answer == (EventKind.DECIDED, date(2026, 2, 13), {"outcome": "partial"}, "")
+    assert answer == (EventKind.DECIDED, date(2026, 2, 13), P.Decided(outcome=Outcome.PARTIAL), "")
     dialog = DetailDialog(ctx, app_id)
     qtbot.addWidget(dialog)
     monkeypatch.setattr(EventDialog, "ask", classmethod(lambda cls, parent, detail, **kw: answer))
@@ -256,7 +281,9 @@ def consulting_agency(ctx, clock) -> int:
     """Registered Fri 2026-02-13; another agency consulted on 2026-02-27 (lapses Thu 2026-03-19)."""
     app_id = register(ctx)
     clock.value = datetime(2026, 3, 30, 9, 0)
-    A.record_event(ctx, app_id, EventKind.AGENCY_CONSULTATION_STARTED, date(2026, 2, 27), {"party": "市财政局"})
+    A.record_event(
+        ctx, app_id, EventKind.AGENCY_CONSULTATION_STARTED, date(2026, 2, 27), P.ConsultationStarted(party="市财政局")
+    )
     return app_id
 
 
@@ -266,13 +293,18 @@ def test_a_lapsed_consultation_ends_on_the_day_the_period_lapsed(qtbot, ctx, clo
     qtbot.addWidget(d)
     d.action.set_value(EventKind.AGENCY_CONSULTATION_ENDED)
     assert d.ending.value() == "answered" and d.day.date() == QDate(2026, 3, 30)  # an answer: the day it came
-    d.ending.set_value("lapsed")
+    d.ending.set_value(P.ConsultationEnding.LAPSED)
     # 15 working days after 2026-02-27: the pause (S, E] ends on the 15th, not on the day it is recorded
     assert d.day.date() == QDate(2026, 3, 19) and d.day.maximumDate() == QDate(2026, 3, 19)
     assert "2026年3月19日（星期四）届满" in d.ending_hint.text() and "不能晚于该日" in d.ending_hint.text()
     d.day.setDate(QDate(2026, 3, 25))  # clamped: a later date is not offered for this choice
     assert d.day.date() == QDate(2026, 3, 19)
-    assert d.answer() == (EventKind.AGENCY_CONSULTATION_ENDED, date(2026, 3, 19), {"how": "lapsed"}, "")
+    assert d.answer() == (
+        EventKind.AGENCY_CONSULTATION_ENDED,
+        date(2026, 3, 19),
+        P.ConsultationEnded(how=P.ConsultationEnding.LAPSED),
+        "",
+    )
     assert d.problems() == []
     d.ending.set_value("answered")
     assert d.day.date() == QDate(2026, 3, 30) and d.day.maximumDate() == QDate(2026, 3, 30)
@@ -283,15 +315,19 @@ def test_a_consultation_cannot_lapse_before_its_fifteenth_working_day(qtbot, ctx
     d = EventDialog(detail, date(2026, 3, 10), ctx.calendar())
     qtbot.addWidget(d)
     d.action.set_value(EventKind.AGENCY_CONSULTATION_ENDED)
-    d.ending.set_value("lapsed")
+    d.ending.set_value(P.ConsultationEnding.LAPSED)
     assert d.day.date() == QDate(2026, 3, 10)
     assert "尚未届满" in d.ending_hint.text()
-    assert d.problems() == ["征询期限至2026年3月19日届满，尚未届满，不能按逾期未提出意见结束"]
+    assert d.problems() == [
+        "征询期限至2026年3月19日届满，尚未届满，不能按逾期未提出意见结束（第三十二条、第三十四条：15 个工作日）"
+    ]
 
 
 def test_no_correction_is_proposed_only_after_the_applicants_deadline(qtbot, ctx):
     app_id = register(ctx)
-    A.record_event(ctx, app_id, EventKind.CORRECTION_REQUESTED, date(2026, 2, 13), {"deadline": "2026-03-06"})
+    A.record_event(
+        ctx, app_id, EventKind.CORRECTION_REQUESTED, date(2026, 2, 13), P.CorrectionRequested(deadline=date(2026, 3, 6))
+    )
     detail = A.get_application(ctx, app_id)
     before = EventDialog(detail, date(2026, 3, 6), ctx.calendar())
     qtbot.addWidget(before)
@@ -306,7 +342,7 @@ def test_no_correction_is_proposed_only_after_the_applicants_deadline(qtbot, ctx
 def test_unpaid_fee_is_proposed_only_after_the_payment_due_date(qtbot, ctx, clock):
     app_id = register(ctx)
     clock.value = datetime(2026, 4, 30, 9, 0)
-    A.record_event(ctx, app_id, EventKind.FEE_NOTICE_SENT, date(2026, 2, 24), {"amount": "300元"})
+    A.record_event(ctx, app_id, EventKind.FEE_NOTICE_SENT, date(2026, 2, 24), P.FeeNotice(amount_yuan=300))
     detail = A.get_application(ctx, app_id)
     due = detail.deadlines.fee_payment_due
     assert due is not None
@@ -336,7 +372,7 @@ def test_decision_groups_outcomes_and_shows_report_row_basis_and_number(qtbot, c
     assert "三(三)5" in info and "5.属于三类内部事务信息" in info
     assert "《条例》第十六条第一款、第三十六条第（三）项" in info
     d.document_number.setText("〔2026〕3号")
-    assert d.data() == {"outcome": "withheld_internal", "document_number": "〔2026〕3号"}
+    assert d.payload() == P.Decided(outcome=Outcome.WITHHELD_INTERNAL, document_number="〔2026〕3号")
     assert d.problems() == []
 
 
@@ -357,46 +393,48 @@ def test_after_closing_service_and_remedies_can_be_recorded(qtbot, ctx, clock, m
     shown = no_boxes(monkeypatch)
     app_id = register(ctx)
     clock.value = datetime(2026, 3, 30, 9, 0)
-    A.record_event(ctx, app_id, EventKind.DECIDED, date(2026, 3, 10), {"outcome": "disclosed"})
+    A.record_event(ctx, app_id, EventKind.DECIDED, date(2026, 3, 10), P.Decided(outcome=Outcome("disclosed")))
     d = EventDialog(A.get_application(ctx, app_id), date(2026, 3, 30))
     qtbot.addWidget(d)
     d.action.set_value(EventKind.SERVED)
-    d.service_method.set_value("post")
+    d.service_method.set_value(P.ServiceMethod.POST)
     d.served_document.setText("政府信息公开申请答复书")
     d.day.setDate(QDate(2026, 3, 9))
-    assert d.problems() == ["送达日期不能早于作出答复之日 2026年3月10日"]
+    assert d.problems() == ["送达、行政复议和行政诉讼的日期不能早于作出答复之日 2026年3月10日"]
     d.day.setDate(QDate(2026, 3, 11))
     assert d.answer() == (
         EventKind.SERVED,
         date(2026, 3, 11),
-        {"method": "post", "document": "政府信息公开申请答复书"},
+        P.Served(method=P.ServiceMethod.POST, document="政府信息公开申请答复书"),
         "",
     )
     d.action.set_value(EventKind.LITIGATION_FILED)
-    assert d.data() == {"type": "direct"}
+    assert d.payload() == P.LitigationFiled(type=P.LitigationType.DIRECT)
 
     dialog = DetailDialog(ctx, app_id)
     qtbot.addWidget(dialog)
     answers = iter(
         [
-            (EventKind.RECONSIDERATION_FILED, date(2026, 3, 20), {}, ""),
-            (EventKind.RECONSIDERATION_DECIDED, date(2026, 3, 27), {"result": "upheld"}, ""),
+            (EventKind.RECONSIDERATION_FILED, date(2026, 3, 20), P.ReconsiderationFiled(), ""),
+            (EventKind.RECONSIDERATION_DECIDED, date(2026, 3, 27), P.RemedyDecided(result=P.RemedyResult.UPHELD), ""),
         ]
     )
     monkeypatch.setattr(EventDialog, "ask", classmethod(lambda cls, parent, detail, **kw: next(answers)))
     assert dialog.record_event()
     pending = EventDialog(dialog.detail, date(2026, 3, 30))
     qtbot.addWidget(pending)
-    assert EventKind.RECONSIDERATION_DECIDED in pending.action.values()
+    assert EventKind.RECONSIDERATION_DECIDED in pending.offered()
     pending.action.set_value(EventKind.RECONSIDERATION_DECIDED)
-    pending.remedy_result.set_value("corrected")
-    assert pending.data() == {"result": "corrected"}
+    pending.remedy_result.set_value(P.RemedyResult.CORRECTED)
+    assert pending.payload() == P.RemedyDecided(result=P.RemedyResult.CORRECTED)
     pending.action.set_value(EventKind.LITIGATION_FILED)
-    assert pending.data() == {"type": "after_reconsideration"}  # a reconsideration came first
+    assert pending.payload() == P.LitigationFiled(
+        type=P.LitigationType.AFTER_RECONSIDERATION
+    )  # a reconsideration came first
     assert dialog.record_event()
     done = EventDialog(dialog.detail, date(2026, 3, 30))
     qtbot.addWidget(done)
-    assert EventKind.RECONSIDERATION_DECIDED not in done.action.values()
+    assert EventKind.RECONSIDERATION_DECIDED not in done.offered()
     assert [e.kind for e in dialog.detail.events][-2:] == [
         EventKind.RECONSIDERATION_FILED,
         EventKind.RECONSIDERATION_DECIDED,
