@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from html import escape
 
 from PySide6.QtCore import QCoreApplication, QDate, QDateTime, Qt, QTime, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -38,6 +39,7 @@ from app.domain.dates import cn_date, cn_date_weekday
 from app.domain.deadlines import ClockInput, compute_deadlines
 from app.domain.identity import check_identity
 from app.domain.receipt import ReceiptError, determine_receipt
+from app.domain.similarity import RepeatMatch
 from app.services.applications import (
     AgentInput,
     ApplicantInput,
@@ -47,6 +49,7 @@ from app.services.applications import (
 )
 from app.services.context import ServiceContext
 from app.services.errors import StorageFailure, ValidationError
+from app.services.repeats import find_repeats
 from app.ui import msgbox
 from app.ui.widgets import ValueCombo
 
@@ -170,6 +173,7 @@ class RegistrationPage(QWidget):
         left.addStretch(1)
         right.addWidget(self._build_content_group())
         right.addWidget(self._build_clock_group())
+        right.addWidget(self._build_repeat_group())
         right.addStretch(1)
 
         buttons = QHBoxLayout()
@@ -184,6 +188,14 @@ class RegistrationPage(QWidget):
 
         self.save_button.clicked.connect(self.save)
         self.clear_button.clicked.connect(self.reset)
+        self._repeat_timer = QTimer(self)  # look for earlier applications once typing pauses
+        self._repeat_timer.setSingleShot(True)
+        self._repeat_timer.setInterval(400)
+        self._repeat_timer.timeout.connect(self.look_for_repeats)
+        for edit in (self.name, self.phone):
+            edit.textChanged.connect(self._repeat_timer.start)
+        self.content.textChanged.connect(self._repeat_timer.start)
+        self.id_field.changed.connect(self._repeat_timer.start)
         self.reset()
         self._day_timer = QTimer(self)
         self._day_timer.setInterval(60_000)
@@ -349,6 +361,62 @@ class RegistrationPage(QWidget):
         self.clock_summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.clock_summary)
         return group
+
+    def _build_repeat_group(self) -> QGroupBox:
+        group = QGroupBox(tr("该申请人以往内容相近的申请（第三十五条、第三十六条第（六）项）"))
+        layout = QVBoxLayout(group)
+        self.repeat_summary = QLabel()
+        self.repeat_summary.setObjectName("repeatSummary")
+        self.repeat_summary.setWordWrap(True)
+        self.repeat_summary.setTextFormat(Qt.TextFormat.RichText)
+        self.repeat_summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.repeat_summary.linkActivated.connect(self._open_earlier)
+        layout.addWidget(self.repeat_summary)
+        self.repeat_group = group
+        self.repeat_matches: list[RepeatMatch] = []
+        group.setVisible(False)
+        return group
+
+    def look_for_repeats(self, exclude: int | None = None) -> list[RepeatMatch]:
+        """This applicant's earlier applications with similar content (same ID number, else name and phone).
+
+        A hint for the clerk, ranked by similarity with the earlier outcome; the clerk decides whether it is a
+        repeat (第三十六条第（六）项). Clicking a number opens the earlier case.
+        """
+        self._repeat_timer.stop()
+        content = self.content.toPlainText().strip()
+        number = self.id_field.number.text().strip()
+        name, phone = self.name.text().strip(), self.phone.text().strip()
+        matches: list[RepeatMatch] = []
+        if content and (number or (name and phone)):
+            matches = find_repeats(
+                self.ctx,
+                id_number=number or None,
+                name=name,
+                phone=phone,
+                content=content,
+                exclude_application_id=exclude,
+            )
+        self.repeat_matches = matches
+        self.repeat_group.setVisible(bool(matches))
+        rows = "".join(
+            f"<tr><td><a href='app:{m.earlier.id}'>{escape(m.earlier.reg_number)}</a></td>"
+            f"<td>{cn_date(m.earlier.receipt_date) if m.earlier.receipt_date else tr('待确认')}</td>"
+            f"<td><b>{m.similarity.score}%</b></td>"
+            f"<td>{escape(m.earlier.outcome_label or m.earlier.status_label)}</td></tr>"
+            f"<tr><td colspan=4 style='color:#555'>{escape(m.earlier.same_by)}；"
+            f"{escape(m.similarity.explanation)}</td></tr>"
+            for m in matches[:5]
+        )
+        more = tr("<p>另有 {n} 件，见申请详情。</p>").format(n=len(matches) - 5) if len(matches) > 5 else ""
+        self.repeat_summary.setText(f"<table cellspacing=4>{rows}</table>{more}" if matches else "")
+        return matches
+
+    def _open_earlier(self, link: str) -> None:
+        from app.ui.detail_dialog import DetailDialog
+
+        if link.startswith("app:"):
+            DetailDialog(self.ctx, int(link[4:]), self).exec()
 
     # ----- behaviour ------------------------------------------------------------------------------
     def showEvent(self, event) -> None:
@@ -629,6 +697,18 @@ class RegistrationPage(QWidget):
             )
         if result.warnings:
             text += "\n\n" + "\n".join(result.warnings)
+        repeats = self.look_for_repeats(exclude=result.id)
+        if repeats:
+            top = repeats[0]
+            text += "\n\n" + tr(
+                "提示：该申请人有 {n} 件内容相近的早先申请，最接近的是 {num}（相似度 {s}%，{o}）。"
+                "是否属于重复申请，请在作出答复时判断（第三十六条第（六）项）。"
+            ).format(
+                n=len(repeats),
+                num=top.earlier.reg_number,
+                s=top.similarity.score,
+                o=top.earlier.outcome_label or top.earlier.status_label,
+            )
         msgbox.information(self, tr("登记成功"), text, result.explanation)
         self.registered.emit(result.id)
         self.reset()

@@ -107,3 +107,38 @@ def test_a_form_left_open_overnight_follows_the_new_day(qtbot, ctx, clock, monke
     assert page.save() is None  # arrival date is yesterday: the clerk is asked, and declined
     assert asked and "不是今天" in asked[0]
     assert page.name.text() == "钱七"
+
+
+def test_an_earlier_similar_application_of_the_same_person_is_shown_while_registering(qtbot, ctx, clock, monkeypatch):
+    from datetime import date, datetime
+
+    from app.domain import procedure as P
+    from app.domain.codes import EventKind, Outcome
+    from app.services import applications as A
+    from tests.factories import register_in_person
+
+    earlier = register_in_person(
+        ctx, datetime(2026, 1, 5, 9, 0), clock, name="王五", content="请公开2025年本局行政许可决定书目录"
+    )
+    register_in_person(ctx, datetime(2026, 1, 6, 9, 0), clock, name="王五", content="淄博市某小区规划许可证")
+    clock.value = datetime(2026, 1, 20, 9, 0)
+    A.record_event(ctx, earlier.id, EventKind.DECIDED, date(2026, 1, 20), P.Decided(outcome=Outcome.DISCLOSED))
+    clock.value = datetime(2026, 2, 13, 10, 0)
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(msgbox, "information", lambda _p, title, text, details="": shown.append((title, text)))
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    page = window.registration
+    page.name.setText("王五")
+    page.id_field.number.setText("11010519491231002X")
+    page.phone.setText("1")
+    page.content.setPlainText("申请公开本局2025年度行政许可决定目录")
+    matches = page.look_for_repeats()
+    assert [m.earlier.reg_number for m in matches] == [earlier.reg_number]  # the unrelated one is not listed
+    assert not page.repeat_group.isHidden()
+    text = page.repeat_summary.text()
+    assert earlier.reg_number in text and "予以公开" in text and "证件号码" in text and "行政许可" in text
+    assert page.save() is not None
+    assert "内容相近的早先申请" in shown[-1][1] and earlier.reg_number in shown[-1][1]
+    page.look_for_repeats()
+    assert page.repeat_group.isHidden()  # the cleared form shows nothing
