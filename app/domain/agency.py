@@ -1,6 +1,6 @@
 """The office's own particulars, and the first-run defaults taken from its published guide.
 
-Defaults (domain.md §1, the office's 信息公开服务指南 and annual reports): 淄博市行政审批服务局
+Defaults (docs/rules.md §1, the office's 信息公开服务指南 and annual reports): 淄博市行政审批服务局
 信息公开领导小组办公室, 张店区西四路119号. The remedy clause names the reconsideration body and the court
 (行政复议法 2023 修订 第二十四条; 行政诉讼法 第十八条、第四十六条). Every field is editable in 设置.
 """

@@ -89,7 +89,7 @@ APPLICANT_KIND_LABELS: dict[ApplicantKind, str] = {
 
 
 class IdDocType(StrEnum):
-    """Identity documents the counter sees (domain.md §9)."""
+    """Identity documents the counter sees (docs/rules.md §9)."""
 
     RESIDENT_ID = "resident_id"
     HMT_RESIDENCE = "hmt_residence"
@@ -136,7 +136,7 @@ ORGANISATION_DOC_TYPES: tuple[IdDocType, ...] = (IdDocType.CREDIT_CODE, IdDocTyp
 
 
 class VerificationMethod(StrEnum):
-    """What the clerk saw when checking identity (domain.md §9)."""
+    """What the clerk saw when checking identity (docs/rules.md §9)."""
 
     ORIGINAL_SEEN = "original_seen"
     COPY_KEPT = "copy_kept"
@@ -203,7 +203,7 @@ class OutcomeInfo:
 
 
 class Outcome(StrEnum):
-    """The decision on an application: exactly one row of table 三 (domain.md §5)."""
+    """The decision on an application: exactly one row of table 三 (docs/rules.md §5)."""
 
     DISCLOSED = "disclosed"
     PARTIAL = "partial"

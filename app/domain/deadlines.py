@@ -1,9 +1,9 @@
-"""The legal clock of an application: reply, correction, consultation and fee deadlines (domain.md §4).
+"""The legal clock of an application: reply, correction, consultation and fee deadlines (docs/rules.md §4).
 
 Everything here follows the project's counting rules, which the clerk must be able to check by hand:
 
 * "N working days from date B" ends on the N-th working day *after* B; B itself is never counted, even when it
-  is not a working day (domain.md §4, project rule).
+  is not a working day (docs/rules.md §4, project rule).
 * Reply: 20 working days from receipt (《政府信息公开条例》第三十三条第一款), or from the day the corrected
   application arrives (第三十条), plus an extension of at most 20 working days (第三十三条第二款).
 * Pauses: working days in (S, E] of a consultation of a third party (第三十二条) or of another agency

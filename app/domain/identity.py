@@ -1,4 +1,4 @@
-"""Identity-document checks for the counter (domain.md §9).
+"""Identity-document checks for the counter (docs/rules.md §9).
 
 Pure functions that look at a document number and report, in Chinese sentences for the clerk, what is wrong
 with it (``problems``) and what can be read from it (``notes``). Nothing here blocks an application: the

@@ -1,11 +1,11 @@
 """The office's ledger (台账) as a spreadsheet: the columns, how each cell is read, and what makes a row wrong.
 
 Offices that adopt the program bring years of applications kept in Excel; the annual report's 上年结转
-depends on them (domain.md §6). A ledger row becomes one application with its timeline:
+depends on them (docs/rules.md §6). A ledger row becomes one application with its timeline:
 
 - 收到日期 is the legal date of receipt (第三十一条) recorded in the ledger; it may be left empty only when
   到达日期 (the day the application arrived) is given: the application is then 待确认 (an ordinary letter
-  whose receipt could not be confirmed, domain.md §3) and no clock runs, so no other date may be filled in;
+  whose receipt could not be confirmed, docs/rules.md §3) and no clock runs, so no other date may be filled in;
 - 到达日期 (optional) is the arrival day; without it the arrival is taken as the 收到日期;
 - 补正通知日期 / 补正收到日期 become the correction events (第三十条);
 - 征求意见开始 / 征求意见结束 a consultation pause (第三十三条第三款); 征求意见对象 (optional) says whom:
@@ -190,7 +190,7 @@ _EXCEL_EPOCH = date(1899, 12, 30)
 
 class MemoCalendar(WorkCalendar):
     """A working-day calendar that remembers each day's kind: a ledger of 10,000 rows asks about the same
-    few thousand days millions of times. Same answers as the calendar it wraps (domain.md §4)."""
+    few thousand days millions of times. Same answers as the calendar it wraps (docs/rules.md §4)."""
 
     def __init__(self, base: WorkCalendar) -> None:
         super().__init__(base.schedules)
@@ -478,7 +478,7 @@ def _read_row(row: int, cells: Mapping[str, object], today: date) -> _RowReader:
         except ValueError:
             r.problem(C_DOC_TYPE, f"未知的证件类型“{doc_text}”")
     elif id_number and kind is not None:
-        # 台账常只记号码：自然人按居民身份证、组织按统一社会信用代码校验（domain.md §9）
+        # 台账常只记号码：自然人按居民身份证、组织按统一社会信用代码校验（docs/rules.md §9）
         doc_type = IdDocType.CREDIT_CODE if kind.is_organisation else IdDocType.RESIDENT_ID
     if doc_type is not None and id_number:
         check = check_identity(doc_type, id_number, today=today)

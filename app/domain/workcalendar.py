@@ -1,4 +1,4 @@
-"""The Chinese working-day calendar that every legal clock of the 条例 runs on (domain.md §4).
+"""The Chinese working-day calendar that every legal clock of the 条例 runs on (docs/rules.md §4).
 
 All periods in 《政府信息公开条例》 are working days (工作日): Monday–Friday, minus the statutory holidays,
 plus the weekend make-up working days (调休上班) that the State Council's yearly notice
@@ -378,7 +378,7 @@ LATE_DECEMBER_DAY = 20  # notices have reached back to 29 Dec (2019) and 31 Dec 
 
 
 class WorkCalendar:
-    """Working-day arithmetic on the Chinese calendar (domain.md §4).
+    """Working-day arithmetic on the Chinese calendar (docs/rules.md §4).
 
     ``schedules`` maps years to their schedules; ``None`` means the bundled confirmed ones. A year without a
     schedule falls back to :func:`estimated_schedule` (unconfirmed), computed on first use and cached.
@@ -463,12 +463,12 @@ class WorkCalendar:
         return self._lookup(d)[1]
 
     def is_working_day(self, d: date) -> bool:
-        """工作日 (domain.md §4): Monday–Friday minus statutory days off, plus the 调休 make-up working days
+        """工作日 (docs/rules.md §4): Monday–Friday minus statutory days off, plus the 调休 make-up working days
         set by the State Council's yearly notice (《全国年节及纪念日放假办法》, 国务院办公厅放假安排通知)."""
         return self.day_kind(d).is_working
 
     def add_working_days(self, start: date, n: int) -> date:
-        """The ``n``-th working day after ``start``; ``start`` itself is never counted (domain.md §4)."""
+        """The ``n``-th working day after ``start``; ``start`` itself is never counted (docs/rules.md §4)."""
         if n < 1:
             raise ValueError(f"n must be at least 1, got {n}")
         d = start
@@ -484,7 +484,7 @@ class WorkCalendar:
         """The number of working days in (start, end]; 0 when ``end <= start``.
 
         The same half-open convention as the periods of 条例 Art. 30–34 (the first day is not counted) and as
-        the project rule for pauses (S, E] (domain.md §4).
+        the project rule for pauses (S, E] (docs/rules.md §4).
         """
         count = 0
         d = start + _ONE_DAY

@@ -1,7 +1,7 @@
 """Use cases of the working calendar: look at a year, enter or import the State Council's schedule, be reminded.
 
 Every legal period of 《政府信息公开条例》 (第三十条至第三十四条) is counted in working days on this calendar
-(domain.md §4). A year counts as confirmed only when its schedule (国务院办公厅关于某年部分节假日安排的通知)
+(docs/rules.md §4). A year counts as confirmed only when its schedule (国务院办公厅关于某年部分节假日安排的通知)
 has been entered and marked confirmed; until then dates falling in it are provisional (预估). Entering a
 schedule changes the calendar, so every open application is recomputed and the clerk is shown whose reply
 due date moved.
