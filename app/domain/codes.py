@@ -482,3 +482,30 @@ class Status(StrEnum):
             Status.CLOSED: "已办结",
             Status.VOIDED: "已作废",
         }[self]
+
+
+class AttachmentCategory(StrEnum):
+    """What an attachment is (附件类别); stored in the ``attachment_added`` event's data."""
+
+    APPLICATION_SCAN = "application_scan"
+    ID_COPY = "id_copy"
+    AUTHORISATION = "authorisation"
+    THIRD_PARTY = "third_party"
+    DELIVERY_RECEIPT = "delivery_receipt"
+    EMAIL_WEB = "email_web"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return CATEGORY_LABELS[self]
+
+
+CATEGORY_LABELS: dict[AttachmentCategory, str] = {
+    AttachmentCategory.APPLICATION_SCAN: "申请表扫描件",
+    AttachmentCategory.ID_COPY: "身份证明复印件",
+    AttachmentCategory.AUTHORISATION: "授权委托书",
+    AttachmentCategory.THIRD_PARTY: "第三方意见",
+    AttachmentCategory.DELIVERY_RECEIPT: "送达回证",
+    AttachmentCategory.EMAIL_WEB: "电子邮件/网页截图",
+    AttachmentCategory.OTHER: "其他",
+}

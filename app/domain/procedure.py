@@ -26,7 +26,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, ClassVar, TypeVar
 
-from app.domain.codes import EventKind, Outcome, Status
+from app.domain.codes import AttachmentCategory, EventKind, Outcome, Status
 from app.domain.dates import cn_date
 from app.domain.deadlines import (
     CONSULTATION_DAYS,
@@ -468,11 +468,13 @@ class AttachmentAdded(Payload):
     category: str = ""
 
     def _lines(self, kind: EventKind) -> list[tuple[str, str]]:
+        category = _enum(AttachmentCategory, self.category)
+        size = "" if self.size is None else f"{self.size / 1024:.1f} KB" if self.size >= 1024 else f"{self.size} 字节"
         return [
             ("文件", self.filename),
-            ("类别", self.category),
-            ("大小", f"{self.size} 字节" if self.size is not None else ""),
-            ("SHA-256", self.sha256),
+            ("类别", category.label if category else self.category),
+            ("大小", size),
+            ("SHA-256", f"{self.sha256[:16]}…" if len(self.sha256) > 16 else self.sha256),
         ]
 
 

@@ -13,13 +13,12 @@ import errno
 import mimetypes
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.domain.codes import EventKind
+from app.domain.codes import AttachmentCategory, EventKind
 from app.services.context import ServiceContext
 from app.services.errors import NotFound, ServiceError, ValidationError
 from app.store import attachments as store
@@ -39,33 +38,6 @@ __all__ = [
 ]
 
 MAX_SIZE = 200 * 1024 * 1024
-
-
-class AttachmentCategory(StrEnum):
-    """What an attachment is; stored in the ``attachment_added`` event's data."""
-
-    APPLICATION_SCAN = "application_scan"
-    ID_COPY = "id_copy"
-    AUTHORISATION = "authorisation"
-    THIRD_PARTY = "third_party"
-    DELIVERY_RECEIPT = "delivery_receipt"
-    EMAIL_WEB = "email_web"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return CATEGORY_LABELS[self]
-
-
-CATEGORY_LABELS: dict[AttachmentCategory, str] = {
-    AttachmentCategory.APPLICATION_SCAN: "申请表扫描件",
-    AttachmentCategory.ID_COPY: "身份证明复印件",
-    AttachmentCategory.AUTHORISATION: "授权委托书",
-    AttachmentCategory.THIRD_PARTY: "第三方意见",
-    AttachmentCategory.DELIVERY_RECEIPT: "送达回证",
-    AttachmentCategory.EMAIL_WEB: "电子邮件/网页截图",
-    AttachmentCategory.OTHER: "其他",
-}
 
 
 @dataclass(frozen=True)
