@@ -75,12 +75,22 @@ def test_import_export_check_backup_restore_round(tmp_path):
     assert again.returncode == 1 and "未导入任何数据" in again.stderr
     assert again.stderr.count("已在系统中登记") == given
 
+    from app.domain.ledger import IMPORT_COLUMNS, parse_date, template_rows
+    from app.services.ledger import read_table
+
     out = tmp_path / "out.csv"
     exp = run("--db", str(db), "ledger", "export", str(out), "--year", "2024")
-    assert exp.returncode == 0 and out.exists() and "2024年" in exp.stdout
+    in_2024 = sum(1 for r in rows if r["收到日期"].year == 2024)
+    assert exp.returncode == 0, exp.stderr
+    assert f"申请 {in_2024} 条到：{out}" in exp.stdout and "2024年" in exp.stdout
+    header, exported = read_table(out)
+    assert len(exported) == in_2024 > 0
+    assert {parse_date(dict(zip(header, cells, strict=True))["收到日期"]).year for _, cells in exported} == {2024}
 
     tpl = run("--db", str(db), "ledger", "template", str(tmp_path / "模板.xlsx"))
-    assert tpl.returncode == 0 and (tmp_path / "模板.xlsx").exists()
+    assert tpl.returncode == 0 and f"已保存导入模板：{tmp_path / '模板.xlsx'}" in tpl.stdout
+    header, example = read_table(tmp_path / "模板.xlsx")
+    assert tuple(header) == tuple(template_rows()[0]) and set(IMPORT_COLUMNS) <= set(header) and len(example) == 1
 
     chk = run("--db", str(db), "check")
     assert chk.returncode == 0 and "结论：数据完好" in chk.stdout
@@ -96,6 +106,8 @@ def test_import_export_check_backup_restore_round(tmp_path):
 
     default = run("--db", str(db), "backup")
     assert default.returncode == 0 and str(db.parent / "backups") in default.stdout
+    [made] = list((db.parent / "backups").glob("*.sqlite"))
+    assert f"已备份到：{made}" in default.stdout and dump(made) == before
 
 
 def test_errors_exit_non_zero_with_chinese_stderr(tmp_path):
@@ -114,7 +126,7 @@ def test_errors_exit_non_zero_with_chinese_stderr(tmp_path):
 
     (tmp_path / "broken.sqlite").write_bytes(b"SQLite format 3\x00" + b"\x01" * 5000)
     r = run("--db", str(db), "restore", str(tmp_path / "broken.sqlite"))
-    assert r.returncode == 1 and ("已损坏" in r.stderr or "不是本程序" in r.stderr)
+    assert r.returncode == 1 and "备份文件已损坏，无法读取" in r.stderr and "当前数据库未作任何改动" in r.stderr
 
     r = run("--db", str(db), "ledger", "frobnicate")
     assert r.returncode == 2 and "命令行参数错误" in r.stderr

@@ -487,7 +487,10 @@ class SettingChanged(Payload):
     new: Any = None
 
     def _lines(self, kind: EventKind) -> list[tuple[str, str]]:
-        return [(self.label or self.key, f"{_text(self.old) or '（未设置）'} → {_text(self.new)}")]
+        def shown(value: Any) -> str:
+            return ("是" if value else "否") if isinstance(value, bool) else _text(value)
+
+        return [(self.label or self.key, f"{shown(self.old) or '（未设置）'} → {shown(self.new) or '（空）'}")]
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -293,7 +293,7 @@ def _find_or_create_applicant(session: Session, a: ApplicantInput, now: datetime
             select(Applicant)
             .where(
                 Applicant.id_doc_type == a.id_doc_type.value,
-                Applicant.id_number == _clean(a.id_number).upper(),
+                Applicant.id_number == normalise_number(a.id_number),
             )
             .order_by(Applicant.id)
             .limit(1)

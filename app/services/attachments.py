@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain.codes import AttachmentCategory, EventKind
+from app.domain.procedure import AttachmentAdded, payload_of
 from app.services.context import ServiceContext
 from app.services.errors import NotFound, ServiceError, ValidationError
 from app.store import attachments as store
@@ -207,10 +208,10 @@ def _categories(session: Session, application_id: int) -> dict[int, AttachmentCa
         .order_by(Event.id)
     )
     for ev in events:
-        data = ev.data or {}
-        cat = _category(str(data.get("category", "")))
-        if isinstance(data.get("attachment_id"), int) and cat is not None:
-            out[data["attachment_id"]] = cat
+        added = payload_of(EventKind.ATTACHMENT_ADDED, ev.data)
+        cat = _category(added.category) if isinstance(added, AttachmentAdded) else None
+        if isinstance(added, AttachmentAdded) and added.attachment_id is not None and cat is not None:
+            out[added.attachment_id] = cat
     return out
 
 

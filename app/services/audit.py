@@ -11,6 +11,7 @@ Dates filter on when an event was *recorded* (``recorded_at``), not on the date 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -18,7 +19,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
 
-from app.domain.codes import EventKind, Outcome
+from app.domain.codes import EventKind
+from app.domain.procedure import Edited, SettingChanged, payload_of
 from app.services.context import SETTINGS, ServiceContext
 from app.store.events import check_chain
 from app.store.models import Application, Event
@@ -209,55 +211,28 @@ def value_text(value: Any) -> str:
     return " ".join(str(value).split()) or EMPTY_VALUE
 
 
-def _changes_text(changes: Any) -> str:
-    if not isinstance(changes, Mapping):
-        return ""
-    parts = []
-    for key, change in changes.items():
-        if isinstance(change, Mapping):
-            field = change.get("field") or key
-            parts.append(f"{field}：{value_text(change.get('old'))} → {value_text(change.get('new'))}")
-    return "；".join(parts)
-
-
-def _setting_old_text(d: Mapping[str, Any]) -> str:
-    """A setting never stored before had its default value: say so rather than （空）."""
-    old = d.get("old")
-    if old is None:
-        spec = SETTINGS.get(str(d.get("key")))
-        if spec is not None and spec.default not in (None, ""):
-            return f"{value_text(spec.default)}（默认）"
-    return value_text(old)
-
-
 def _join(*parts: str) -> str:
     return "；".join(p for p in parts if p)
 
 
 def summarize(kind: str, data: Any, note: str | None) -> str:
-    """One line in Chinese saying what the event recorded (the old → new values where there are any)."""
-    d: Mapping[str, Any] = data if isinstance(data, Mapping) else {}
+    """One line in Chinese saying what the event recorded: every field of its payload (old → new where there
+    are any, app.domain.procedure), then the note (the reason, for corrections)."""
     reason = " ".join((note or "").split())
-    text = ""
-    if kind in (EventKind.EDITED.value, EventKind.PARTICULARS_CORRECTED.value):
-        text = _join(_changes_text(d.get("changes")), f"原因：{reason}" if reason else "")
-    elif kind == EventKind.SETTING_CHANGED.value:
-        label = d.get("label") or d.get("key") or ""
-        text = _join(f"{label}：{_setting_old_text(d)} → {value_text(d.get('new'))}", reason)
-    elif kind == EventKind.DECIDED.value:
-        try:
-            outcome = Outcome(d.get("outcome")).label
-        except ValueError:
-            outcome = value_text(d.get("outcome"))
-        text = _join(outcome, reason)
-    elif kind == EventKind.EXTENSION.value:
-        days = d.get("days")
-        text = _join(f"{days} 个工作日" if days is not None else "", reason)
-    elif kind == EventKind.REGISTERED.value:
-        receipt = d.get("receipt_date")
-        text = _join(f"收到日期：{receipt}" if receipt else "收到日期待确认", reason)
-    elif kind == EventKind.RECEIPT_CONFIRMED.value:
-        text = _join(f"收到日期：{value_text(d.get('old'))} → {value_text(d.get('new'))}", reason)
-    else:
-        text = reason
+    try:
+        event_kind = EventKind(kind)
+    except ValueError:
+        return reason
+    payload = payload_of(event_kind, data if isinstance(data, Mapping) else {})
+    if isinstance(payload, SettingChanged) and payload.old is None:  # never stored before: it had its default
+        spec = SETTINGS.get(payload.key)
+        if spec is not None and spec.default not in (None, ""):
+            payload = dataclasses.replace(payload, old=f"{value_text(spec.default)}（默认）")
+    lines = payload.lines(event_kind)
+    if event_kind is EventKind.DECIDED:  # the outcome says it; the report row is in the case view
+        lines = [line for line in lines if line[0] != "计入年度报告"]
+    parts = [f"{label}：{' '.join(value.split())}" for label, value in lines]
+    if reason:
+        parts.append(f"原因：{reason}" if isinstance(payload, Edited) else reason)
+    text = "；".join(parts)
     return text if len(text) <= SUMMARY_MAX else text[: SUMMARY_MAX - 1] + "…"

@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from app.domain.codes import ApplicantKind, Channel, EventKind, Outcome, Status
 from app.domain.deadlines import days_left as working_days_left
 from app.domain.identity import mask_number
+from app.domain.procedure import CorrectionRequested, payload_of
 from app.services.context import ServiceContext
 from app.store.models import Application, Event
 
@@ -296,7 +297,7 @@ def dashboard(ctx: ServiceContext) -> Dashboard:
                 .where(Event.application_id.in_(waiting), Event.kind == EventKind.CORRECTION_REQUESTED.value)
                 .order_by(Event.application_id, Event.event_date, Event.id)
             ):
-                raw = (data or {}).get("deadline")
-                if isinstance(raw, str):
-                    rows[app_id] = replace(rows[app_id], correction_deadline=date.fromisoformat(raw))
+                notice = payload_of(EventKind.CORRECTION_REQUESTED, data)
+                if isinstance(notice, CorrectionRequested) and notice.deadline is not None:
+                    rows[app_id] = replace(rows[app_id], correction_deadline=notice.deadline)
     return Dashboard(upcoming=[rows[i] for i in shown if i in rows], **counts)

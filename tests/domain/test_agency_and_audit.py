@@ -1,19 +1,43 @@
+import re
 import subprocess
 import sys
 from datetime import date
 
 import pytest
+from sqlalchemy import func, select
 
-from app.domain.agency import AgencyProfileData, PatternError, format_number, validate_pattern
+from app.domain.agency import PatternError, format_number, validate_pattern
 from app.domain.audit import GENESIS, event_hash, verify_chain
 from app.domain.codes import OUTCOMES, ApplicantKind, Channel, Outcome
 
 
-def test_first_run_defaults_come_from_the_office_guide():
-    p = AgencyProfileData()
-    assert p.address == "淄博市张店区西四路119号" and p.postcode == "255022"
-    assert p.phone == "0533-2306817" and p.email == "sxzspfwjbgs@zb.shandong.cn"
-    assert p.reconsideration_body == "淄博市人民政府" and p.court_name == "淄博市张店区人民法院"
+def test_first_run_defaults_come_from_the_office_guide(database, clock):
+    from dataclasses import replace
+
+    from app.services.context import ServiceContext
+    from app.services.profile import ensure_defaults, get_profile, update_profile
+    from app.store.models import AgencyProfile
+
+    ctx = ServiceContext(database, now=clock)
+    assert ensure_defaults(ctx) is True  # a fresh database: the office's particulars are written once
+    with database.session_scope() as s:
+        assert s.scalar(select(func.count()).select_from(AgencyProfile)) == 1
+        row = s.scalars(select(AgencyProfile)).one()
+        stored = (row.address, row.postcode, row.phone, row.email, row.reconsideration_body, row.court_name)
+        assert row.updated_at == clock()
+    assert stored == (
+        "淄博市张店区西四路119号",
+        "255022",
+        "0533-2306817",
+        "sxzspfwjbgs@zb.shandong.cn",
+        "淄博市人民政府",
+        "淄博市张店区人民法院",
+    )
+    assert get_profile(ctx).office_name == "淄博市行政审批服务局信息公开领导小组办公室"
+    # a second start never overwrites what the clerk has edited since
+    update_profile(ctx, replace(get_profile(ctx), phone="0533-1111111"))
+    assert ensure_defaults(ctx) is False
+    assert get_profile(ctx).phone == "0533-1111111"
 
 
 @pytest.mark.parametrize(
@@ -24,15 +48,23 @@ def test_number_patterns(pattern, expected):
     assert format_number(pattern, 2026, 7) == expected
 
 
-@pytest.mark.parametrize("pattern", ["〔{年}〕", "{year}-{号}", "〔{年}〕第{号号"])
-def test_unusable_patterns_are_explained(pattern):
-    assert validate_pattern(pattern)
-    with pytest.raises(PatternError):
+@pytest.mark.parametrize(
+    ("pattern", "message"),
+    [
+        ("〔{年}〕", "编号格式“〔{年}〕”缺少 {号}，所有编号将会相同"),
+        ("{year}-{号}", "编号格式“{year}-{号}”无效：只能使用 {年} 和 {号} 两个占位符"),
+        ("〔{年}〕第{号号", "编号格式“〔{年}〕第{号号”无效：只能使用 {年} 和 {号} 两个占位符"),
+    ],
+)
+def test_unusable_patterns_are_explained(pattern, message):
+    assert validate_pattern(pattern) == message
+    with pytest.raises(PatternError, match=f"^{re.escape(message)}$"):
         format_number(pattern, 2026, 1)
 
 
 def test_a_pattern_without_the_year_would_repeat_numbers_each_year():
-    assert "{年}" in (validate_pattern("依申请第{号}号") or "")
+    assert validate_pattern("依申请第{号}号") == "编号格式“依申请第{号}号”缺少 {年}，各年度的编号将会重复"
+    assert validate_pattern("〔{年}〕第1号") == "编号格式“〔{年}〕第1号”缺少 {号}，所有编号将会相同"
     assert validate_pattern("〔{年}〕第{号}号") is None
 
 
@@ -47,9 +79,11 @@ def test_chain_detects_edits_and_deletions():
     assert verify_chain(rows) == []
     edited = list(rows)
     edited[1] = (2, rows[1][1], rows[1][2], {**rows[1][3], "kind": "decided"})
-    assert [b.event_id for b in verify_chain(edited)] == [2]
+    assert [(b.event_id, b.reason) for b in verify_chain(edited)] == [(2, "记录内容与其校验值不符（可能被改动）")]
     deleted = rows[:1] + rows[2:]
-    assert [b.event_id for b in verify_chain(deleted)] == [3]
+    assert [(b.event_id, b.reason) for b in verify_chain(deleted)] == [
+        (3, "与前一条记录的链接不符（可能有记录被删除或插入）")
+    ]
 
 
 def test_every_outcome_maps_to_one_report_row_and_labels_round_trip():
@@ -58,15 +92,16 @@ def test_every_outcome_maps_to_one_report_row_and_labels_round_trip():
     for o in Outcome:
         assert Outcome.from_label(o.label) is o
         assert Outcome.from_label(o.info.official_label) is o
-    assert [k.label for k in ApplicantKind] == [
-        "自然人",
-        "商业企业",
-        "科研机构",
-        "社会公益组织",
-        "法律服务机构",
-        "其他",
-    ]
-    assert Channel.from_label("网上申请") is Channel.ONLINE
+    # exactly the six applicant columns of annual-report table 三, in its order, each read back from its label
+    table_three = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
+    assert [ApplicantKind.from_label(f" {label} ") for label in table_three] == list(ApplicantKind)
+    with pytest.raises(ValueError) as err:
+        ApplicantKind.from_label("个人")
+    assert str(err.value) == "未知的申请人类型：个人"
+    assert Channel.from_label("网上申请") is Channel.ONLINE and Channel.from_label("online") is Channel.ONLINE
+    with pytest.raises(ValueError) as err:
+        Channel.from_label("电话")
+    assert str(err.value) == "未知的申请方式：电话"
 
 
 def test_domain_layer_imports_neither_qt_nor_sqlalchemy():

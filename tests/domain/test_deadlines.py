@@ -1,4 +1,4 @@
-"""The legal clock (domain.md §4): worked examples and every edge the clerk meets."""
+"""The legal clock (docs/rules.md §4): worked examples and every edge the clerk meets."""
 
 from __future__ import annotations
 
@@ -331,8 +331,9 @@ def test_late_correction_notice_is_flagged(cal: WorkCalendar) -> None:
 
 
 def test_correction_received_before_notice_is_rejected(cal: WorkCalendar) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError) as err:
         run(cal, D(2026, 2, 13), corrections=(Correction(D(2026, 3, 3), D(2026, 3, 2)),))
+    assert str(err.value) == "收到补正材料日期 2026年3月2日 早于补正告知日期 2026年3月3日"
 
 
 # ------------------------------------------------------------------------------------------- extension
@@ -409,8 +410,9 @@ def test_consultation_and_fee_deadlines(cal: WorkCalendar) -> None:
 
 
 def test_fee_payment_days_must_be_positive(cal: WorkCalendar) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError) as err:
         run(cal, D(2026, 2, 13), fee_payment_days=0)
+    assert str(err.value) == "缴费期限应至少为 1 个工作日，实际为 0"
 
 
 def test_cn_date_has_no_leading_zeros() -> None:
@@ -420,6 +422,12 @@ def test_cn_date_has_no_leading_zeros() -> None:
 
 def test_values_are_immutable() -> None:
     step = Step("note", "x")
-    with pytest.raises(AttributeError):
+    with pytest.raises(AttributeError, match="cannot assign to field 'text'"):
         step.text = "y"  # type: ignore[misc]
-    assert hash(ClockInput(D(2026, 1, 5), pauses=(Pause(TP, D(2026, 1, 6)),)))
+    assert step.text == "x"
+    # clock inputs are values: two built alike are one, a different pause is another
+    a = ClockInput(D(2026, 1, 5), pauses=(Pause(TP, D(2026, 1, 6)),))
+    b = ClockInput(D(2026, 1, 5), pauses=(Pause(TP, D(2026, 1, 6)),))
+    c = ClockInput(D(2026, 1, 5), pauses=(Pause(AG, D(2026, 1, 6)),))
+    assert a == b and a != c
+    assert len({a, b, c}) == 2

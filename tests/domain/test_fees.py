@@ -135,12 +135,14 @@ def test_per_page_tiers() -> None:
 
 
 def test_quote_dispatches_on_scheme() -> None:
-    assert quote(FeeScheme.PER_PAGE, 150).amount_yuan == 1700
-    assert quote("per_page", 150).amount_yuan == 1700
-    assert quote(FeeScheme.PER_APPLICATION, 31).amount_yuan == 200
-    assert FeeScheme.PER_APPLICATION.label == "按件计收"
-    assert FeeScheme.PER_PAGE.label == "按量计收"
-    assert FeeScheme("per_application") is FeeScheme.PER_APPLICATION
+    by_page = quote(FeeScheme.PER_PAGE, 150)
+    assert (by_page.scheme, by_page.amount_yuan) == (FeeScheme.PER_PAGE, 1700)
+    assert quote("per_page", 150) == by_page  # the stored code works as well as the enum
+    by_application = quote("per_application", 31)
+    assert (by_application.scheme, by_application.amount_yuan) == (FeeScheme.PER_APPLICATION, 200)
+    assert by_application == quote(FeeScheme.PER_APPLICATION, 31) == quote_per_application(31)
+    # the same number means 31 pages under the other scheme: 1 page over the free 30
+    assert quote(FeeScheme.PER_PAGE, 31).amount_yuan == 10
 
 
 def test_waiver_keeps_the_computed_amount() -> None:
@@ -202,8 +204,9 @@ def test_describe_spells_out_the_computation() -> None:
 
 def test_quote_is_frozen() -> None:
     q = quote_per_page(40)
-    with pytest.raises(AttributeError):
+    with pytest.raises(AttributeError, match="cannot assign to field 'amount_yuan'"):
         q.amount_yuan = 0  # type: ignore[misc]
+    assert q.amount_yuan == 100 and q.amount_due == 100
 
 
 # --- properties -----------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Tests for app.domain.identity (domain.md §9; GB 11643-1999, GB 32100-2015)."""
+"""Tests for app.domain.identity (docs/rules.md §9; GB 11643-1999, GB 32100-2015)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from app.domain.codes import ApplicantKind, IdDocType
 from app.domain.identity import (
     CREDIT_CODE_ALPHABET,
     PROVINCES,
-    IdCheck,
     check_credit_code,
     check_foreign_permanent,
     check_hk_macao_permit,
@@ -55,7 +54,6 @@ def test_normalise_full_width_spaces_case() -> None:
 
 def test_known_valid_resident_id() -> None:
     r = check_resident_id(VALID_ID, today=TODAY)
-    assert isinstance(r, IdCheck)
     assert r.ok and r.problems == ()
     assert r.doc_type is IdDocType.RESIDENT_ID
     assert r.number == VALID_ID
@@ -71,10 +69,12 @@ def test_known_valid_resident_id() -> None:
 def test_check_chars() -> None:
     assert resident_id_check_char(VALID_ID[:17]) == "X"
     assert credit_code_check_char(VALID_CREDIT[:17]) == "3"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError) as err:
         resident_id_check_char("1234")
-    with pytest.raises(ValueError):
-        credit_code_check_char("91350100M000100YI")
+    assert str(err.value) == "需要 17 位数字，实为 '1234'"
+    with pytest.raises(ValueError) as err:
+        credit_code_check_char("91350100M000100YI")  # I is not in the GB 32100 alphabet
+    assert str(err.value) == "需要 17 位统一社会信用代码字符，实为 '91350100M000100YI'"
 
 
 def test_lower_case_x_full_width_and_spaces() -> None:
@@ -115,7 +115,7 @@ def test_feb_29_leap_valid() -> None:
 
 def test_impossible_month() -> None:
     r = check_resident_id(make_id("110105" + "19901301" + "001"), today=TODAY)
-    assert any("不存在" in p for p in r.problems)
+    assert not r.ok and r.problems == ("出生日期 1990年13月1日 不存在",)
 
 
 def test_future_birth_date() -> None:
@@ -129,7 +129,7 @@ def test_future_birth_date() -> None:
 def test_birth_before_1900() -> None:
     r = check_resident_id(make_id("370302" + "18991231" + "002"), today=TODAY)
     assert not r.ok
-    assert any("1900" in p for p in r.problems)
+    assert r.problems == ("出生日期 1899年12月31日 早于 1900 年，不可能",)
 
 
 def test_bad_province() -> None:
@@ -148,18 +148,19 @@ def test_wrong_length() -> None:
 
 
 def test_illegal_characters() -> None:
+    rule = "（前 17 位只能是数字，末位只能是数字或 X）"
     r = check_resident_id("1101051949123A002X", today=TODAY)
     assert not r.ok
-    assert any(p.startswith("含有非法字符：A") for p in r.problems)
+    assert r.problems == (f"含有非法字符：A{rule}",)
     r = check_resident_id("11010519491231002Y", today=TODAY)
-    assert any(p.startswith("含有非法字符：Y") for p in r.problems)
-    r = check_resident_id("X1010519491231002X", today=TODAY)
-    assert any("非法字符" in p for p in r.problems)
+    assert r.problems == (f"含有非法字符：Y{rule}",)
+    r = check_resident_id("X1010519491231002X", today=TODAY)  # X only as the check character
+    assert r.problems == (f"含有非法字符：X{rule}",)
 
 
 def test_empty_resident_id() -> None:
     r = check_resident_id("   ", today=TODAY)
-    assert not r.ok and r.number == "" and r.problems
+    assert not r.ok and r.number == "" and r.problems == ("未填写证件号码",)
 
 
 def test_legacy_15_digit_conversion() -> None:
@@ -177,7 +178,7 @@ def test_legacy_15_digit_bad_date_and_chars() -> None:
     assert not r.ok and r.legacy
     assert "出生日期 1949年2月29日 不存在" in r.problems
     r = check_resident_id("11010549123100A", today=TODAY)
-    assert not r.ok and any("非法字符" in p for p in r.problems)
+    assert not r.ok and r.problems == ("含有非法字符：A（15 位旧号码只能是数字）",)
 
 
 def test_sex_from_sequence() -> None:
@@ -188,9 +189,14 @@ def test_sex_from_sequence() -> None:
 
 def test_default_today_is_used() -> None:
     assert check_resident_id(VALID_ID).ok
-    tomorrow = date.today() + timedelta(days=1)
+    today = date.today()
+    tomorrow = today + timedelta(days=1)
     r = check_resident_id(make_id("110105" + tomorrow.strftime("%Y%m%d") + "001"))
     assert not r.ok
+    born, now = tomorrow, today
+    assert r.problems == (
+        f"出生日期 {born.year}年{born.month}月{born.day}日 晚于今天（{now.year}年{now.month}月{now.day}日）",
+    )
 
 
 # --- HMT residence
@@ -247,9 +253,12 @@ def test_foreign_permanent_2023_invalid() -> None:
     bad_date = make_id("9" + "11" + "840" + "19810229" + "123")
     assert "出生日期 1981年2月29日 不存在" in check_foreign_permanent(bad_date, today=TODAY).problems
     bad_region = make_id("9" + "99" + "840" + "19800101" + "123")
-    assert not check_foreign_permanent(bad_region, today=TODAY).ok
-    # 18 digits not starting with 9
-    assert not check_foreign_permanent(VALID_ID, today=TODAY).ok
+    assert check_foreign_permanent(bad_region, today=TODAY).problems == ("受理地代码 99 不是有效的省级行政区划代码",)
+    # 18 digits not starting with 9: a 居民身份证 number typed under the wrong document type
+    assert check_foreign_permanent(VALID_ID, today=TODAY).problems == (
+        "外国人永久居留身份证号码应为 18 位数字且以 9 开头（2023 版），或 3 位字母加 12 位数字（旧版），"
+        "实为 18 位“11010519491231002X”",
+    )
 
 
 def test_foreign_permanent_old_format() -> None:
@@ -265,8 +274,11 @@ def test_foreign_permanent_old_format() -> None:
 
 
 def test_foreign_permanent_bad_pattern() -> None:
-    for text in ("US3107801200011", "USA31078012000", "12345", ""):
-        assert not check_foreign_permanent(text, today=TODAY).ok
+    rule = "外国人永久居留身份证号码应为 18 位数字且以 9 开头（2023 版），或 3 位字母加 12 位数字（旧版）"
+    for text in ("US3107801200011", "USA31078012000", "12345"):
+        r = check_foreign_permanent(text, today=TODAY)
+        assert not r.ok and r.problems == (f"{rule}，实为 {len(text)} 位“{text}”",)
+    assert check_foreign_permanent("", today=TODAY).problems == ("未填写证件号码",)
 
 
 # --- credit code
@@ -302,8 +314,8 @@ def test_credit_code_length_and_area() -> None:
     code = make_credit("91" + "3501A0" + "M000100Y4")
     r = check_credit_code(code)
     assert not r.ok
-    assert any("行政区划代码" in p for p in r.problems)
-    assert not check_credit_code("").ok
+    assert r.problems == ("第 3–8 位应为 6 位数字的行政区划代码，实为 3501A0",)
+    assert check_credit_code("").problems == ("未填写证件号码",)
 
 
 def test_credit_code_law_firm() -> None:
@@ -360,9 +372,18 @@ def test_foreign_passports(number: str) -> None:
     assert any("外国" in n for n in r.notes)
 
 
-@pytest.mark.parametrize("number", ["", "A12", "E1234-5678", "A" * 18])
-def test_bad_passports(number: str) -> None:
-    assert not check_passport(number).ok
+@pytest.mark.parametrize(
+    ("number", "problems"),
+    [
+        ("", ("未填写证件号码",)),
+        ("A12", ("护照号码应为 5–17 位字母或数字，实为 3 位",)),
+        ("E1234-5678", ("含有非法字符：-（护照号码只能是字母和数字）",)),
+        ("A" * 18, ("护照号码应为 5–17 位字母或数字，实为 18 位",)),
+    ],
+)
+def test_bad_passports(number: str, problems: tuple[str, ...]) -> None:
+    r = check_passport(number)
+    assert not r.ok and r.problems == problems
 
 
 @pytest.mark.parametrize("number", ["H12345678", "M12345678", "h1234567890", "Ｈ１２３４５６７８"])
@@ -375,9 +396,26 @@ def test_hk_macao_permit_notes() -> None:
     assert "澳门居民" in check_hk_macao_permit("M12345678").notes
 
 
-@pytest.mark.parametrize("number", ["", "A12345678", "H1234567", "H123456789", "H1234567A", "12345678"])
-def test_hk_macao_permit_invalid(number: str) -> None:
-    assert not check_hk_macao_permit(number).ok
+@pytest.mark.parametrize(
+    ("number", "problems"),
+    [
+        ("", ("未填写证件号码",)),
+        ("A12345678", ("港澳居民来往内地通行证号码应以 H（香港）或 M（澳门）开头，实为 A",)),
+        ("H1234567", ("H/M 后应为 8 位数字（旧版 10 位），实为“1234567”",)),
+        ("H123456789", ("H/M 后应为 8 位数字（旧版 10 位），实为“123456789”",)),
+        ("H1234567A", ("H/M 后应为 8 位数字（旧版 10 位），实为“1234567A”",)),
+        (
+            "12345678",
+            (
+                "港澳居民来往内地通行证号码应以 H（香港）或 M（澳门）开头，实为 1",
+                "H/M 后应为 8 位数字（旧版 10 位），实为“2345678”",
+            ),
+        ),
+    ],
+)
+def test_hk_macao_permit_invalid(number: str, problems: tuple[str, ...]) -> None:
+    r = check_hk_macao_permit(number)
+    assert not r.ok and r.problems == problems
 
 
 @pytest.mark.parametrize("number", ["12345678", "1234567890", "1234 5678"])
@@ -385,9 +423,19 @@ def test_taiwan_permit_valid(number: str) -> None:
     assert check_taiwan_permit(number).ok
 
 
-@pytest.mark.parametrize("number", ["", "1234567", "123456789", "T1234567", "12345678901"])
-def test_taiwan_permit_invalid(number: str) -> None:
-    assert not check_taiwan_permit(number).ok
+@pytest.mark.parametrize(
+    ("number", "problems"),
+    [
+        ("", ("未填写证件号码",)),
+        ("1234567", ("台湾居民来往大陆通行证号码应为 8 位数字（旧版 10 位），实为 7 位",)),
+        ("123456789", ("台湾居民来往大陆通行证号码应为 8 位数字（旧版 10 位），实为 9 位",)),
+        ("T1234567", ("含有非法字符：T（台湾居民来往大陆通行证号码只能是数字）",)),
+        ("12345678901", ("台湾居民来往大陆通行证号码应为 8 位数字（旧版 10 位），实为 11 位",)),
+    ],
+)
+def test_taiwan_permit_invalid(number: str, problems: tuple[str, ...]) -> None:
+    r = check_taiwan_permit(number)
+    assert not r.ok and r.problems == problems
 
 
 # --- dispatcher
@@ -409,7 +457,7 @@ def test_check_identity_dispatches() -> None:
 def test_check_identity_other() -> None:
     r = check_identity(IdDocType.OTHER, " 军官证 12345 ")
     assert r.ok and r.number == "军官证12345"
-    assert not check_identity(IdDocType.OTHER, "  ").ok
+    assert check_identity(IdDocType.OTHER, "  ").problems == ("未填写证件号码",)
 
 
 # --- mask

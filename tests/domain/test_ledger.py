@@ -168,7 +168,10 @@ def test_duplicate_numbers_in_the_file_and_in_the_register():
 def test_timeline_the_clock_cannot_follow_is_a_problem():
     # a correction received before the correction notice went out
     result = check(base_row(补正通知日期="2026-03-02", 补正收到日期="2026-02-27"))
-    assert [(p.row, p.column) for p in result.problems] == [(2, "补正收到日期")]
+    assert [str(p) for p in result.problems] == [
+        "第 2 行“补正收到日期”列：补正收到日期 2026-02-27 早于补正通知日期 2026-03-02"
+    ]
+    assert result.rows == []
 
 
 def test_warnings_id_checksum_late_correction_late_reply():
@@ -179,7 +182,8 @@ def test_warnings_id_checksum_late_correction_late_reply():
     )
     assert result.ok, result.problems
     assert [(w.row, w.column) for w in result.warnings] == [(2, "证件号码"), (3, "补正通知日期"), (4, "答复日期")]
-    assert "2026-03-02" in result.warnings[1].message  # correction notice due (domain.md §4 worked example)
+    assert result.warnings[0].message == "居民身份证号码未通过校验：校验码错误：应为 X，实为 1"
+    assert "2026-03-02" in result.warnings[1].message  # correction notice due (docs/rules.md §4 worked example)
     assert "2026-03-19" in result.warnings[2].message  # reply due
 
 
@@ -218,11 +222,13 @@ def test_row_becomes_its_timeline_events():
     ]
     decided = events[7]
     assert decided.day == date(2026, 4, 20) and decided.payload == P.Decided(outcome=Outcome.PARTIAL, source="ledger")
-    assert events[6].payload == P.Extension(days=10, source="ledger") and row.extension_on is not None
+    assert events[6].payload == P.Extension(days=10, source="ledger")
+    # no notice date in the ledger: the extension is dated on the last day it could lawfully be given, the
+    # unextended due date (20 working days from 2-26, + 6 + 2 paused, 清明 4-4..4-6 skipped)
+    assert row.extension_on == events[6].day == date(2026, 4, 7)
     # the same payloads the counter records: table 四 families spelled once
     assert events[8].payload == P.ReconsiderationFiled(result=P.RemedyResult.UPHELD, source="ledger")
     assert events[9].payload == P.LitigationFiled(type=P.LitigationType.AFTER_RECONSIDERATION, source="ledger")
-    assert row.extension_on <= date(2026, 4, 20)
     assert row.remedies() == [
         ("reconsideration", date(2026, 5, 20), "upheld"),
         ("litigation_after", date(2026, 6, 20), None),

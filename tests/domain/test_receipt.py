@@ -15,9 +15,9 @@ def test_in_person_is_the_day_handed_in():
 
 
 def test_in_person_date_can_be_corrected_by_the_clerk():
-    assert determine_receipt(Channel.IN_PERSON, ARRIVED, handed_in_on=date(2026, 2, 12)).receipt_date == date(
-        2026, 2, 12
-    )
+    d = determine_receipt(Channel.IN_PERSON, ARRIVED, handed_in_on=date(2026, 2, 12))
+    assert d.receipt_date == date(2026, 2, 12) and not d.awaiting_confirmation
+    assert d.basis == "当面提交，以提交之日 2026年2月12日 为收到申请之日（第三十一条第（一）项）"
 
 
 def test_signed_post_is_the_signature_day():
@@ -27,12 +27,12 @@ def test_signed_post_is_the_signature_day():
 
 
 def test_signed_post_cannot_be_signed_before_it_arrived():
-    with pytest.raises(ReceiptError):
+    with pytest.raises(ReceiptError, match=r"^签收日期不能早于邮件到达日期$"):
         determine_receipt(Channel.LETTER, ARRIVED, post_kind=PostKind.SIGNED, signed_on=date(2026, 2, 12))
 
 
 def test_letter_needs_a_post_kind():
-    with pytest.raises(ReceiptError):
+    with pytest.raises(ReceiptError, match=r"^信函申请须选择邮件类型（需签收 / 平常信函）$"):
         determine_receipt(Channel.LETTER, ARRIVED)
 
 
@@ -44,7 +44,10 @@ def test_ordinary_post_waits_for_confirmation_without_a_clock():
 
 def test_ordinary_post_counts_from_confirmation():
     d = determine_receipt(Channel.LETTER, ARRIVED, post_kind=PostKind.ORDINARY, confirmed_on=date(2026, 2, 24))
-    assert d.receipt_date == date(2026, 2, 24)
+    assert d.receipt_date == date(2026, 2, 24) and not d.awaiting_confirmation
+    assert "以与申请人确认之日 2026年2月24日 为收到申请之日" in d.basis
+    with pytest.raises(ReceiptError, match=r"^确认日期不能早于信函到达日期$"):
+        determine_receipt(Channel.LETTER, ARRIVED, post_kind=PostKind.ORDINARY, confirmed_on=date(2026, 2, 12))
 
 
 @pytest.mark.parametrize("channel", [Channel.EMAIL, Channel.ONLINE, Channel.FAX])
@@ -57,5 +60,5 @@ def test_electronic_channels_count_from_mutual_confirmation(channel: Channel):
 
 @pytest.mark.parametrize("channel", [Channel.EMAIL, Channel.ONLINE, Channel.FAX])
 def test_confirmation_cannot_precede_arrival(channel: Channel):
-    with pytest.raises(ReceiptError):
+    with pytest.raises(ReceiptError, match=r"^确认日期不能早于申请到达日期$"):
         determine_receipt(channel, ARRIVED, confirmed_on=date(2026, 2, 12))

@@ -72,7 +72,7 @@ def test_extension_counts_and_is_capped_at_twenty():
     ext = TimelineEvent(EventKind.EXTENSION, date(2026, 3, 16), {"days": 20})
     status, proj = status_of(R, [ext])
     assert status is Status.EXTENDED and proj.clock.extension_days == 20
-    with pytest.raises(TimelineError):
+    with pytest.raises(TimelineError, match=r"^延长答复期限合计不得超过 20 个工作日（第三十三条第二款）$"):
         project(R, [ext, TimelineEvent(EventKind.EXTENSION, date(2026, 3, 17), {"days": 1})])
 
 
@@ -83,19 +83,29 @@ def test_decision_closes_with_its_outcome():
 
 
 @pytest.mark.parametrize(
-    "events",
+    ("events", "message"),
     [
-        [TimelineEvent(EventKind.FEE_PAID, date(2026, 3, 4))],
-        [TimelineEvent(EventKind.CORRECTION_RECEIVED, date(2026, 3, 4))],
-        [
-            TimelineEvent(EventKind.AGENCY_CONSULTATION_STARTED, date(2026, 3, 4)),
-            TimelineEvent(EventKind.THIRD_PARTY_CONSULTATION_ENDED, date(2026, 3, 5)),
-        ],
+        (
+            [TimelineEvent(EventKind.FEE_PAID, date(2026, 3, 4))],
+            "“收到缴费（恢复计时）”（2026年3月4日）之前没有对应的开始记录",
+        ),
+        (
+            [TimelineEvent(EventKind.CORRECTION_RECEIVED, date(2026, 3, 4))],
+            "收到补正材料（2026年3月4日）之前没有发出补正告知",
+        ),
+        (
+            [
+                TimelineEvent(EventKind.AGENCY_CONSULTATION_STARTED, date(2026, 3, 4)),
+                TimelineEvent(EventKind.THIRD_PARTY_CONSULTATION_ENDED, date(2026, 3, 5)),
+            ],
+            "“第三方意见征询结束（恢复计时）”（2026年3月5日）之前没有对应的开始记录",
+        ),
     ],
 )
-def test_ends_without_starts_are_refused(events):
-    with pytest.raises(TimelineError):
+def test_ends_without_starts_are_refused(events, message):
+    with pytest.raises(TimelineError) as err:
         project(R, events)
+    assert str(err.value) == message
 
 
 @pytest.mark.parametrize(
@@ -128,8 +138,16 @@ def test_notes_and_remedies_still_fit_after_closing():
 
 
 def test_decision_without_outcome_is_a_timeline_error_not_a_crash():
-    with pytest.raises(TimelineError):
+    with pytest.raises(TimelineError) as err:
         project(R, [TimelineEvent(EventKind.DECIDED, R, {})])
+    assert str(err.value) == "作出答复（2026年2月13日）须选择办理结果"
+
+
+def test_a_second_closing_step_is_refused():
+    decided = TimelineEvent(EventKind.DECIDED, R, {"outcome": "disclosed"})
+    with pytest.raises(TimelineError) as err:
+        project(R, [decided, TimelineEvent(EventKind.WITHDRAWN, date(2026, 2, 16))])
+    assert str(err.value) == "该申请已于2026年2月13日办结，不能再次办结"
 
 
 def test_no_correction_outcome_only_after_the_applicants_deadline():

@@ -97,34 +97,44 @@ def test_add_list_and_open(ctx, case, tmp_path):
     assert not [p for p in view.path.parent.iterdir() if p.name.startswith(".part-")]
 
 
-def test_categories_have_chinese_labels():
-    assert [c.label for c in AttachmentCategory] == [
-        "申请表扫描件",
-        "身份证明复印件",
-        "授权委托书",
-        "第三方意见",
-        "送达回证",
-        "电子邮件/网页截图",
-        "其他",
+def test_every_category_is_chosen_by_its_chinese_label_and_recorded_by_its_code(ctx, case, tmp_path):
+    labels = ["申请表扫描件", "身份证明复印件", "授权委托书", "第三方意见", "送达回证", "电子邮件/网页截图", "其他"]
+    for i, label in enumerate(labels):
+        add_attachment(ctx, case.id, write(tmp_path / f"{i}.pdf", f"第{i}份".encode()), label)
+    listed = list_attachments(ctx, case.id)
+    assert [a.category_label for a in listed] == labels
+    assert [a.category for a in listed] == list(AttachmentCategory)
+    with ctx.db.session_scope() as s:
+        events = s.scalars(select(Event).where(Event.kind == EventKind.ATTACHMENT_ADDED.value).order_by(Event.id))
+        recorded = [e.data["category"] for e in events]
+    assert recorded == [
+        "application_scan",
+        "id_copy",
+        "authorisation",
+        "third_party",
+        "delivery_receipt",
+        "email_web",
+        "other",
     ]
 
 
 @pytest.mark.parametrize(
     ("make", "message"),
     [
-        (lambda d: d / "不存在.pdf", "找不到所选文件"),
-        (lambda d: (d / "文件夹").mkdir() or d / "文件夹", "文件夹"),
-        (lambda d: write(d / "空.pdf", b""), "空文件"),
-        (lambda d: write(d / "大.pdf", b"x" * 2048), "文件过大"),
+        (lambda d: d / "不存在.pdf", "找不到所选文件："),
+        (lambda d: (d / "文件夹").mkdir() or d / "文件夹", "所选的是文件夹，请选择一个文件："),
+        (lambda d: write(d / "空.pdf", b""), "所选文件是空文件（0 字节），不能作为附件："),
+        (lambda d: write(d / "大.pdf", b"x" * 2048), "文件过大（2048 字节），单个附件不能超过 0 MB："),
     ],
     ids=["missing", "directory", "empty", "too-large"],
 )
 def test_bad_sources_are_refused_in_chinese_with_nothing_written(ctx, case, tmp_path, monkeypatch, make, message):
     monkeypatch.setattr(A, "MAX_SIZE", 1024)
     before = counts(ctx)
-    with pytest.raises(ValidationError, match=message) as err:
-        add_attachment(ctx, case.id, make(tmp_path), AttachmentCategory.OTHER)
-    assert all("\u4e00" <= ch <= "\u9fff" for ch in err.value.problems[0][:2])
+    source = make(tmp_path)
+    with pytest.raises(ValidationError) as err:
+        add_attachment(ctx, case.id, source, AttachmentCategory.OTHER)
+    assert err.value.problems == [f"{message}\n{source}"]
     assert counts(ctx) == before == (0, before[1], [])
 
 
@@ -134,7 +144,7 @@ def test_unknown_category_and_application_are_refused(ctx, case, tmp_path):
         add_attachment(ctx, case.id, src, "photo")
     with pytest.raises(NotFound, match="找不到该申请"):
         add_attachment(ctx, case.id + 100, src, AttachmentCategory.OTHER)
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match=r"^找不到该申请$"):
         list_attachments(ctx, case.id + 100)
     with pytest.raises(NotFound, match="找不到该附件"):
         attachment_path(ctx, 12345)
@@ -168,7 +178,7 @@ def test_a_database_failure_after_the_copy_removes_the_copied_file(ctx, case, tm
         raise RuntimeError("database went away")
 
     monkeypatch.setattr(A, "append_event", broken)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match=r"^database went away$"):
         add_attachment(ctx, case.id, src, AttachmentCategory.APPLICATION_SCAN)
     assert counts(ctx) == before and len(before[2]) == 1
     monkeypatch.undo()
@@ -208,8 +218,9 @@ def test_store_file_never_overwrites_and_rejects_paths_outside_the_root(tmp_path
     odd = store.store_file(root, 7, write(tmp_path / "odd.p df", b"other"))
     assert Path(odd.relative_path).suffix == ""
     for bad in ("../outside", "/etc/passwd", "7/../../x", "C:/x"):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError) as err:
             store.resolve(root, bad)
+        assert str(err.value) == f"附件存储路径无效：{bad}"
     store.remove_stored(root, a.relative_path)
     store.remove_stored(root, b.relative_path)
     store.remove_stored(root, odd.relative_path)

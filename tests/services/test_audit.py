@@ -91,8 +91,8 @@ def test_summary_of_an_edit_and_of_a_setting_change(ctx, log):
 
 
 def test_summary_of_decisions_extensions_and_notes():
-    assert audit.summarize("decided", {"outcome": Outcome.PARTIAL.value}, None) == "部分公开"
-    assert audit.summarize("extension", {"days": 15}, "需要调取档案") == "15 个工作日；需要调取档案"
+    assert audit.summarize("decided", {"outcome": Outcome.PARTIAL.value}, None) == "办理结果：部分公开"
+    assert audit.summarize("extension", {"days": 15}, "需要调取档案") == "延长：15 个工作日；需要调取档案"
     assert audit.summarize("note", {}, "申请人来电\n询问进度") == "申请人来电 询问进度"
     corrected = {"changes": {"purpose": {"field": "用途", "old": None, "new": "科研"}}}
     assert audit.summarize("particulars_corrected", corrected, "") == "用途：（空） → 科研"

@@ -22,7 +22,7 @@ from app.services.context import ServiceContext
 from app.services.ledger import import_ledger
 from app.services.profile import ensure_defaults
 from app.store.backup import make_backup
-from app.store.database import open_database
+from app.store.database import head_revision, open_database
 from tests.dbdump import dump
 from tests.ledger_factory import NOW, generate_ledger, write_csv
 
@@ -48,7 +48,7 @@ def test_backup_delete_restore_gives_an_identical_database(filled, tmp_path):
         p.unlink()
     assert not path.exists()
     result = restore_database(backup, path, now=NOW)
-    assert result.replaced_kept_as is None and result.revision
+    assert result.replaced_kept_as is None and result.revision == head_revision()
     assert dump(path) == before
     db = open_database(path)  # and the program opens it again
     ctx = ServiceContext(db, now=lambda: NOW)
@@ -210,7 +210,11 @@ def test_check_detects_a_broken_reference(filled):
     conn.commit()
     conn.close()
     report = check_database(filled)
-    assert report.foreign_keys and "remedy_case" in report.foreign_keys[0]
+    assert not report.ok and report.chain == []
+    assert report.foreign_keys  # every remedy case now points to application 99999, which does not exist
+    assert all(line.startswith("表 remedy_case 第 ") for line in report.foreign_keys)
+    assert all(line.endswith("行引用的 application 记录不存在") for line in report.foreign_keys)
+    assert "数据存在问题" in report.summary()
 
 
 def test_make_backup_refuses_a_missing_database(tmp_path):

@@ -99,16 +99,23 @@ def test_saving_the_same_schedule_again_moves_nothing_and_replaces_the_row(ctx, 
 
 def test_a_confirmed_bundled_year_cannot_be_replaced_by_an_unconfirmed_one(ctx):
     draft = YearSchedule(2026, {date(2026, 1, 1): "元旦"}, frozenset(), confirmed=False)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as err:
         save_schedule(ctx, draft)
+    assert err.value.problems == ["2026年已有经确认的放假安排，不能以未确认的安排替换"]
+    with ctx.db.session_scope() as s:
+        assert s.get(CalendarYear, 2026) is None
+    v = year_view(ctx, 2026)
+    assert v.confirmed and v.origin == "bundled" and v.day(date(2026, 1, 2)).kind is DayKind.HOLIDAY
 
 
 def test_reminder_from_the_first_of_november_until_next_year_is_confirmed(ctx, clock):
     clock.value = datetime(2026, 10, 31, 17, 0)
     assert needs_confirmation_reminder(ctx) is None
     clock.value = datetime(2026, 11, 1, 8, 0)
-    text = needs_confirmation_reminder(ctx)
-    assert text is not None and "2027年" in text and "尚未确认" in text
+    assert needs_confirmation_reminder(ctx) == (
+        "2027年的放假安排尚未确认，跨入2027年的期限目前为预估。"
+        "国务院办公厅关于2027年部分节假日安排的通知发布后，请在“设置 → 工作日历”中录入或导入并标记为已确认。"
+    )
     save_schedule(ctx, parse_schedule_json(SCHEDULE_2027))
     assert needs_confirmation_reminder(ctx) is None
 
@@ -117,8 +124,10 @@ def test_an_unconfirmed_draft_keeps_the_reminder(ctx, clock):
     clock.value = datetime(2026, 11, 20, 8, 0)
     draft = parse_schedule_json(SCHEDULE_2027.replace('"confirmed": true', '"confirmed": false'))
     save_schedule(ctx, draft)
-    assert needs_confirmation_reminder(ctx) is not None
-    assert not year_view(ctx, 2027).confirmed
+    reminder = needs_confirmation_reminder(ctx)
+    assert reminder is not None and reminder.startswith("2027年的放假安排尚未确认，跨入2027年的期限目前为预估。")
+    v = year_view(ctx, 2027)
+    assert not v.confirmed and v.origin == "database"  # the draft is stored, but not as confirmed
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk"])
@@ -170,7 +179,7 @@ def test_a_failure_while_recomputing_leaves_neither_the_schedule_nor_any_due_dat
         return original(c, s, app)
 
     monkeypatch.setattr(C, "refresh_derived", fail_on_second)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match=r"^disk went away$"):
         save_schedule(ctx, parse_schedule_json(SCHEDULE_2027))
     assert seen == [first.id, second.id]
     with ctx.db.session_scope() as s:

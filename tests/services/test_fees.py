@@ -146,8 +146,9 @@ def test_voided_applications_do_not_count(ctx, clock):
     assert fee_quote_for_application(ctx, ids[10], FeeScheme.PER_APPLICATION).quantity == 10
     assert fee_quote_for_application(ctx, ids[10], FeeScheme.PER_APPLICATION).amount_yuan == 0
     assert fee_quote_for_application(ctx, ids[11], FeeScheme.PER_APPLICATION).amount_yuan == 100
-    with pytest.raises(ValidationError, match="作废"):
+    with pytest.raises(ValidationError) as err:
         fee_quote_for_application(ctx, ids[3], FeeScheme.PER_APPLICATION)
+    assert err.value.problems == ["该申请已作废，不计算信息处理费"]
 
 
 def test_per_page_quote_and_waiver(ctx, clock):
@@ -172,7 +173,7 @@ def test_bad_input_is_refused_in_chinese(ctx, clock):
         fee_quote_for_application(ctx, app_id, FeeScheme.PER_APPLICATION, waived=True, waiver_reason=" ")
     with pytest.raises(NotFound, match="找不到该申请"):
         fee_quote_for_application(ctx, app_id + 999, FeeScheme.PER_PAGE, 10)
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match=r"^找不到该申请$"):
         applications_in_month(ctx, VALID_ID, "", "", date(2026, 2, 1), up_to_application_id=app_id + 999)
     with ctx.db.session_scope() as s:
         assert s.scalars(select(Application.id).order_by(Application.id)).all() == [app_id]

@@ -20,7 +20,7 @@ from app.services.ledger import LedgerFileError, export_ledger, import_ledger, r
 from app.services.profile import ensure_defaults
 from app.store.database import open_database
 from app.store.events import check_chain
-from app.store.models import Application, Event, NumberSequence, RemedyCase
+from app.store.models import Applicant, Application, Event, NumberSequence, RemedyCase
 from tests.dbdump import dump
 from tests.ledger_factory import NOW, generate_ledger, write_csv, write_xlsx
 
@@ -362,8 +362,12 @@ def test_export_year_filter_and_xlsx_cells(lctx, ledger, tmp_path):
     from openpyxl import load_workbook
 
     ws = load_workbook(out).worksheets[0]
-    assert isinstance(ws["B2"].value, datetime)  # a real date cell
-    assert isinstance(ws["G2"].value, str)  # ID numbers stay text
+    assert (ws["B1"].value, ws["G1"].value) == ("收到日期", "证件号码")
+    received = [ws.cell(row=r, column=2).value for r in range(2, n + 2)]
+    assert all(isinstance(v, datetime) and v.year == 2021 for v in received)  # real date cells
+    numbers = [ws.cell(row=r, column=7).value for r in range(2, n + 2)]
+    given = {str(r["证件号码"]) for r in ledger if r["证件号码"]}
+    assert any(numbers) and all(v is None or (isinstance(v, str) and v in given) for v in numbers)  # text, not 1.1e17
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
@@ -375,19 +379,26 @@ def test_template_validates(lctx, tmp_path, suffix):
 
 
 def test_unreadable_files(lctx, tmp_path):
-    with pytest.raises(LedgerFileError, match="不支持"):
+    with pytest.raises(LedgerFileError) as err:
         import_ledger(lctx, tmp_path / "a.txt")
+    assert str(err.value) == "不支持的文件类型“.txt”，请使用 .xlsx 或 .csv 文件"
     (tmp_path / "x.xls").write_bytes(b"\xd0\xcf")
-    with pytest.raises(LedgerFileError, match=r"\.xlsx"):
+    with pytest.raises(LedgerFileError) as err:
         import_ledger(lctx, tmp_path / "x.xls")
+    assert str(err.value) == "不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx（Excel 工作簿）后再导入"
     (tmp_path / "broken.xlsx").write_bytes(b"not a zip")
-    with pytest.raises(LedgerFileError, match="无法读取"):
+    with pytest.raises(LedgerFileError) as err:
         import_ledger(lctx, tmp_path / "broken.xlsx")
+    assert str(err.value).startswith(
+        f"无法读取 Excel 文件（文件可能已损坏或不是 .xlsx 格式）：{tmp_path / 'broken.xlsx'}"
+    )
     (tmp_path / "empty.csv").write_bytes(b"")
-    with pytest.raises(LedgerFileError, match="空"):
+    with pytest.raises(LedgerFileError) as err:
         import_ledger(lctx, tmp_path / "empty.csv")
-    with pytest.raises(LedgerFileError, match="找不到"):
+    assert str(err.value) == "文件是空的：没有表头行"
+    with pytest.raises(LedgerFileError) as err:
         import_ledger(lctx, tmp_path / "missing.csv")
+    assert str(err.value) == f"找不到文件：{tmp_path / 'missing.csv'}"
 
 
 def test_header_only_file_is_a_problem_not_a_crash(lctx, tmp_path):
@@ -625,12 +636,26 @@ def test_the_same_person_twice_with_other_contact_details_keeps_both(lctx, tmp_p
         got = {
             a.content: (a.applicant.phone, a.applicant.address, a.applicant_id) for a in s.scalars(select(Application))
         }
+        given = {a.content: a.applicant_snapshot for a in s.scalars(select(Application))}
+        people = s.execute(
+            select(Applicant.id, Applicant.phone, Applicant.address)
+            .where(Applicant.id_number == "11010519491231002X")
+            .order_by(Applicant.id)
+        ).all()
     assert got["a"][:2] == ("13800000001", "甲路1号")
     assert got["b"][:2] == ("13900000002", "乙路2号")
-    assert got["c"][2] == got["a"][2]
-    with lctx.db.session_scope() as s:
-        given = {a.content: a.applicant_snapshot for a in s.scalars(select(Application))}
-    assert given["b"]["phone"] == "13900000002" and given["c"]["phone"] == ""
+    # two applicant rows for the number: one per set of contact details; the row with nothing new reuses the first
+    assert [tuple(p) for p in people] == [
+        (got["a"][2], "13800000001", "甲路1号"),
+        (got["b"][2], "13900000002", "乙路2号"),
+    ]
+    assert got["c"][2] == got["a"][2] != got["b"][2]
+    blank = {"legal_representative": "", "contact_person": "", "postcode": "", "email": ""}
+    assert given == {
+        "a": {**blank, "phone": "13800000001", "address": "甲路1号"},
+        "b": {**blank, "phone": "13900000002", "address": "乙路2号"},
+        "c": {**blank, "phone": "", "address": ""},
+    }
 
 
 def test_csv_cells_that_excel_would_run_are_quoted_and_read_back(lctx, tmp_path):

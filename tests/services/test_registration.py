@@ -95,15 +95,16 @@ def test_confirming_an_ordinary_letter_starts_the_clock(ctx, clock):
     d = A.get_application(ctx, r.id)
     assert d.status is Status.IN_PROGRESS and d.deadlines.reply_due == date(2026, 10, 22)
     assert d.events[-1].kind is EventKind.RECEIPT_CONFIRMED
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as err:
         A.confirm_receipt(ctx, r.id, datetime(2026, 9, 18, 15, 0), "again")
+    assert err.value.problems == ["已于2026年9月18日确认收到申请，无需再次确认；日期有误请用“更正登记事项”"]
 
 
 def test_failed_identity_check_warns_and_needs_a_reason_but_never_blocks(ctx):
     bad = reg(applicant=person(id_number="110105194912310021"))
     with pytest.raises(ValidationError) as err:
         A.register_application(ctx, bad)
-    assert "校验码" in err.value.problems[0] and "理由" in err.value.problems[0]
+    assert err.value.problems == ["申请人证件号码未通过校验（校验码错误：应为 X，实为 1），如仍予登记请填写理由"]
     bad.id_override_reason = "已核对身份证原件"
     r = A.register_application(ctx, bad)
     assert r.warnings and "校验码" in r.warnings[0]
@@ -114,20 +115,79 @@ def test_failed_identity_check_warns_and_needs_a_reason_but_never_blocks(ctx):
 def test_missing_required_fields_are_all_listed(ctx):
     with pytest.raises(ValidationError) as err:
         A.register_application(ctx, reg(applicant=person(name=" ", phone=""), content=""))
-    text = "\n".join(err.value.problems)
-    assert "姓名" in text and "内容描述" in text and "联系方式" in text
+    assert err.value.problems == [
+        "请填写申请人姓名或名称（第二十九条第二款第（一）项）",
+        "请填写申请公开的政府信息的内容描述（第二十九条第二款第（二）项）",
+        "请至少填写一种联系方式（电话、通讯地址或电子邮箱）",
+    ]
 
 
 def test_future_arrival_is_refused(ctx):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as err:
         A.register_application(ctx, reg(arrived=datetime(2026, 2, 14, 9, 0)))
+    assert err.value.problems == ["到达时间不能晚于当前时间"]
+    assert A.register_application(ctx, reg()).reg_number == "〔2026〕第1号"  # the refusal used up no number
+
+
+def _applicant_rows(ctx) -> tuple[dict[int, int], dict[int, dict], list[tuple]]:
+    """(application id → applicant_id, application id → applicant_snapshot, every applicant row)."""
+    from sqlalchemy import select
+
+    from app.store.models import Applicant, Application
+
+    with ctx.db.session_scope() as s:
+        apps = s.execute(select(Application.id, Application.applicant_id, Application.applicant_snapshot)).all()
+        people = s.execute(
+            select(
+                Applicant.id,
+                Applicant.id_doc_type,
+                Applicant.id_number,
+                Applicant.name,
+                Applicant.phone,
+                Applicant.address,
+                Applicant.email,
+            ).order_by(Applicant.id)
+        ).all()
+    return {i: a for i, a, _ in apps}, {i: snap for i, _, snap in apps}, [tuple(p) for p in people]
 
 
 def test_same_applicant_is_reused_by_document_number(ctx):
+    a = A.register_application(ctx, reg(applicant=person(address="张店区某路1号")))
+    b = A.register_application(ctx, reg(applicant=person(phone="13900000000", email="zs@example.cn")))
+    other = A.register_application(ctx, reg(applicant=person(name="李四", id_number="110101199003070011")))
+    assert len({a.id, b.id, other.id}) == 3
+
+    applicant_of, snapshot_of, people = _applicant_rows(ctx)
+    # one applicant row for the ID number, and both applications point to it; another number is another person
+    assert applicant_of[a.id] == applicant_of[b.id] != applicant_of[other.id]
+    # on that row the newest details win, and a detail left blank later is not erased
+    assert [p for p in people if p[2] == "11010519491231002X"] == [
+        (
+            applicant_of[a.id],
+            "resident_id",
+            "11010519491231002X",
+            "张三",
+            "13900000000",
+            "张店区某路1号",
+            "zs@example.cn",
+        )
+    ]
+    assert len(people) == 2
+    # the details given with each application are kept with that application, blanks included
+    blank = {"legal_representative": "", "contact_person": "", "postcode": ""}
+    assert snapshot_of[a.id] == {**blank, "phone": "13800000000", "address": "张店区某路1号", "email": ""}
+    assert snapshot_of[b.id] == {**blank, "phone": "13900000000", "address": "", "email": "zs@example.cn"}
+    d1, d2 = A.get_application(ctx, a.id), A.get_application(ctx, b.id)
+    assert (d1.phone, d1.address, d1.email) == ("13800000000", "张店区某路1号", "")
+    assert (d2.phone, d2.address, d2.email) == ("13900000000", "", "zs@example.cn")
+
+
+def test_same_applicant_is_reused_when_the_number_is_typed_differently(ctx):
     a = A.register_application(ctx, reg())
-    b = A.register_application(ctx, reg(applicant=person(phone="13900000000")))
-    assert A.get_application(ctx, b.id).phone == "13900000000"
-    assert a.id != b.id
+    b = A.register_application(ctx, reg(applicant=person(id_number="１１０１０５ 19491231002x")))
+    applicant_of, _, people = _applicant_rows(ctx)
+    assert applicant_of[b.id] == applicant_of[a.id]
+    assert [p[0] for p in people] == [applicant_of[a.id]]
 
 
 def test_events_update_status_and_keep_the_audit_chain(ctx, clock):
@@ -143,8 +203,9 @@ def test_events_update_status_and_keep_the_audit_chain(ctx, clock):
         P.ConsultationEnded(how=P.ConsultationEnding.ANSWERED),
     )
     assert A.get_application(ctx, r.id).deadlines.reply_due == date(2026, 3, 27)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as err:
         A.record_event(ctx, r.id, EventKind.FEE_PAID, date(2026, 3, 11))
+    assert err.value.problems == ["没有正在进行的“收费通知至缴费”，不能记录结束"]
     assert (
         A.record_event(ctx, r.id, EventKind.DECIDED, date(2026, 3, 20), P.Decided(outcome=Outcome("disclosed")))
         is Status.CLOSED
@@ -162,7 +223,7 @@ def test_a_failed_save_leaves_nothing_half_written(ctx, monkeypatch):
         raise OSError("磁盘已满")
 
     monkeypatch.setattr(applications, "append_event", boom)
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match=r"^磁盘已满$"):
         A.register_application(ctx, reg())
     monkeypatch.undo()
     with ctx.db.session_scope() as s:
@@ -177,11 +238,23 @@ def test_a_failed_save_leaves_nothing_half_written(ctx, monkeypatch):
 
 
 def test_recompute_open_reports_moved_deadlines(ctx, clock):
+    from app.domain.workcalendar import YearSchedule
+    from app.store.models import Application
+
     clock.value = datetime(2026, 12, 15, 10, 0)
     r = A.register_application(ctx, reg(arrived=datetime(2026, 12, 15, 9, 0)))
+    closed = A.register_application(ctx, reg(arrived=datetime(2026, 12, 15, 9, 5)))
+    A.record_event(ctx, closed.id, EventKind.DECIDED, date(2026, 12, 15), P.Decided(outcome=Outcome.DISCLOSED))
     before = A.get_application(ctx, r.id).deadlines
-    assert before.provisional  # reaches into 2027, not yet confirmed
-    assert A.recompute_open(ctx) == []
+    assert before.provisional and before.reply_due == date(2027, 1, 13)  # reaches into 2027, not yet confirmed
+    assert A.recompute_open(ctx) == []  # same calendar: nothing moves
+    # the official 2027 notice (here: 元旦 1–4 January) arrives with a new program version
+    official = YearSchedule(2027, {date(2027, 1, d): "元旦" for d in range(1, 5)}, frozenset(), True)
+    ctx._calendar = ctx.calendar().with_schedule(official)
+    assert A.recompute_open(ctx) == [(r.id, "〔2026〕第1号", date(2027, 1, 13), date(2027, 1, 14))]
+    with ctx.db.session_scope() as s:
+        assert s.get(Application, r.id).reply_due == date(2027, 1, 14)
+    assert A.recompute_open(ctx) == []  # stored dates now agree with the calendar
 
 
 def test_numbers_already_taken_are_skipped_not_clashed(ctx):
@@ -201,17 +274,20 @@ def test_numbers_already_taken_are_skipped_not_clashed(ctx):
 
 
 @pytest.mark.parametrize(
-    "kw",
+    ("kw", "problem"),
     [
-        {"handed_in_on": date(2026, 2, 14)},
-        {"channel": Channel.EMAIL, "confirmed_at": datetime(2026, 2, 20, 9, 0)},
-        {"channel": Channel.LETTER, "post_kind": PostKind.SIGNED, "signed_on": date(2026, 3, 1)},
+        ({"handed_in_on": date(2026, 2, 14)}, "提交日期不能晚于今天"),
+        ({"channel": Channel.EMAIL, "confirmed_at": datetime(2026, 2, 20, 9, 0)}, "确认收到的时间不能晚于当前时间"),
+        (
+            {"channel": Channel.LETTER, "post_kind": PostKind.SIGNED, "signed_on": date(2026, 3, 1)},
+            "签收日期不能晚于今天",
+        ),
     ],
 )
-def test_receipt_dates_in_the_future_are_refused(ctx, kw):
+def test_receipt_dates_in_the_future_are_refused(ctx, kw, problem):
     with pytest.raises(ValidationError) as err:
         A.register_application(ctx, reg(**kw))
-    assert any("不能晚于" in p for p in err.value.problems)
+    assert err.value.problems == [problem]
 
 
 def test_extension_after_the_period_ran_out_is_refused_and_the_case_stays_overdue(ctx, clock):
@@ -219,7 +295,10 @@ def test_extension_after_the_period_ran_out_is_refused_and_the_case_stays_overdu
     clock.value = datetime(2026, 3, 31, 9, 0)
     with pytest.raises(ValidationError) as err:
         A.record_event(ctx, r.id, EventKind.EXTENSION, date(2026, 3, 31), P.Extension(days=20))
-    assert "届满" in err.value.problems[0]
+    assert err.value.problems == [
+        "延期须在答复期限届满前告知申请人（第三十三条第二款）；原答复期限为 2026年3月19日，已届满，不能再延期"
+    ]
+    assert A.get_application(ctx, r.id).days_left == -8  # still overdue: nothing was recorded
     assert A.record_event(ctx, r.id, EventKind.EXTENSION, date(2026, 3, 19), P.Extension(days=20)) is Status.EXTENDED
 
 
@@ -241,10 +320,13 @@ def test_id_numbers_are_stored_normalised(ctx):
 
 def test_corrections_of_the_record_keep_old_and_new_with_the_reason(ctx):
     r = A.register_application(ctx, reg())
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as err:
         A.edit_application(ctx, r.id, {"phone": "13900000000"}, reason=" ")
-    with pytest.raises(ValidationError):
+    assert err.value.problems == ["请填写修改原因（将记入办理记录）"]
+    with pytest.raises(ValidationError) as err:
         A.edit_application(ctx, r.id, {"receipt_date": "2026-01-01"}, reason="x")
+    assert err.value.problems == ["不能修改的项目：receipt_date"]
+    assert [e.kind for e in A.get_application(ctx, r.id).events] == [EventKind.REGISTERED, EventKind.IDENTITY_CHECKED]
     assert A.edit_application(ctx, r.id, {"phone": "13800000000"}, reason="未变") == 0
     assert A.edit_application(ctx, r.id, {"phone": "13900000000", "content": "新的描述"}, reason="申请人来电更正") == 2
     d = A.get_application(ctx, r.id)
@@ -264,11 +346,13 @@ def test_remedies_recorded_at_the_counter_become_table_four_cases(ctx, clock):
 
     r = A.register_application(ctx, reg())
     clock.value = datetime(2026, 6, 30, 9, 0)
-    with pytest.raises(ValidationError):  # nothing to serve or appeal before the reply
+    with pytest.raises(ValidationError) as err:  # nothing to serve or appeal before the reply
         A.record_event(ctx, r.id, EventKind.SERVED, date(2026, 3, 2), P.Served(method=P.ServiceMethod("post")))
+    assert err.value.problems == ["送达、行政复议和行政诉讼只能在作出答复之后记录"]
     A.record_event(ctx, r.id, EventKind.DECIDED, date(2026, 3, 5), P.Decided(outcome=Outcome("withheld_internal")))
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as err:
         A.record_event(ctx, r.id, EventKind.SERVED, date(2026, 3, 4), P.Served(method=P.ServiceMethod("post")))
+    assert err.value.problems == ["送达、行政复议和行政诉讼的日期不能早于作出答复之日 2026年3月5日"]
     A.record_event(ctx, r.id, EventKind.SERVED, date(2026, 3, 6), P.Served(method=P.ServiceMethod("post")))
     A.record_event(ctx, r.id, EventKind.RECONSIDERATION_FILED, date(2026, 4, 1))
     A.record_event(
@@ -306,7 +390,11 @@ def test_a_lapsed_consultation_ends_on_its_fifteenth_working_day_not_later(ctx, 
             date(2026, 3, 31),
             P.ConsultationEnded(how=P.ConsultationEnding("lapsed")),
         )
-    assert "届满" in err.value.problems[0]
+    assert lapse == date(2026, 3, 16)  # 15 working days after 2026-02-24
+    assert err.value.problems == [
+        "征求意见期限于 2026年3月16日 届满，逾期未提出意见的，暂停计时止于该日，"
+        "不能记为更晚的日期（第三十二条、第三十四条）"
+    ]
     A.record_event(
         ctx,
         r.id,
@@ -314,3 +402,5 @@ def test_a_lapsed_consultation_ends_on_its_fifteenth_working_day_not_later(ctx, 
         lapse,
         P.ConsultationEnded(how=P.ConsultationEnding("lapsed")),
     )
+    # (2-24, 3-16] is not counted: 15 working days are added to 2026-03-19
+    assert A.get_application(ctx, r.id).deadlines.reply_due == ctx.calendar().add_working_days(date(2026, 3, 19), 15)

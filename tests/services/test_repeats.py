@@ -124,7 +124,7 @@ def test_for_stored_application_only_earlier_or_same_day_ones_and_not_itself(ctx
     assert [m.earlier.id for m in matches] == [same_day.id, before.id]  # equal scores: newest first
     assert all(m.earlier.same_by == "证件号码" for m in matches)
     assert find_repeats_for_application(ctx, before.id) == []
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match=r"^找不到该申请$"):
         find_repeats_for_application(ctx, 9999)
 
 

@@ -38,11 +38,16 @@ def test_migrations_produce_exactly_the_models(tmp_path: Path):
 
 
 def test_reopening_an_up_to_date_database_changes_nothing(tmp_path: Path):
+    from tests.dbdump import dump
+
     path = tmp_path / "ogi.sqlite"
     open_database(path).dispose()
+    before = dump(path)
     db = open_database(path)
     assert db.backup_before_migration is None
     db.dispose()
+    assert dump(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if "迁移前备份" in p.name) == []  # no copy made aside
 
 
 def test_garbage_file_is_refused_untouched(tmp_path: Path):
@@ -73,6 +78,7 @@ def test_damaged_pages_are_refused_untouched(tmp_path: Path):
     with pytest.raises(DatabaseOpenError) as err:
         open_database(path)
     assert err.value.kind == "corrupt"
+    assert str(err.value).startswith("数据库文件已损坏") and "文件未作任何改动。请从备份恢复" in str(err.value)
     assert digest(path) == before
 
 
@@ -82,9 +88,12 @@ def test_foreign_sqlite_file_is_refused(tmp_path: Path):
     conn.execute("CREATE TABLE t (x)")
     conn.commit()
     conn.close()
+    before = digest(path)
     with pytest.raises(DatabaseOpenError) as err:
         open_database(path)
     assert err.value.kind == "foreign"
+    assert str(err.value) == f"该 SQLite 文件不是本程序的数据库（缺少版本信息）：\n{path}\n文件未作任何改动。"
+    assert digest(path) == before
 
 
 def test_newer_schema_is_refused_untouched(tmp_path: Path):
@@ -122,7 +131,7 @@ def test_read_only_database_is_reported(tmp_path: Path):  # pragma: no cover - C
     path.chmod(0o444)
     with pytest.raises(DatabaseOpenError) as err:
         open_database(path)
-    assert err.value.kind == "readonly"
+    assert err.value.kind == "readonly" and "只读" in str(err.value) and "文件未作任何改动" in str(err.value)
 
 
 def test_read_only_database_is_reported_even_for_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
@@ -133,7 +142,8 @@ def test_read_only_database_is_reported_even_for_root(tmp_path: Path, monkeypatc
     before = digest(path)
     with pytest.raises(DatabaseOpenError) as err:
         open_database(path)
-    assert err.value.kind == "readonly" and "只读" in str(err.value)
+    assert err.value.kind == "readonly"
+    assert str(err.value).startswith("数据库文件或其所在文件夹为只读，无法保存登记：")
     assert digest(path) == before
 
 
@@ -144,8 +154,12 @@ def test_database_without_version_is_copied_aside_before_migration(tmp_path: Pat
     conn.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
     conn.commit()
     conn.close()
+    original = digest(path)
     db = open_database(path)
-    assert db.backup_before_migration is not None and db.backup_before_migration.exists()
+    copy = db.backup_before_migration
+    assert copy is not None and copy.name.startswith("ogi.迁移前备份-空-") and digest(copy) == original
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == head_revision()
     db.dispose()
 
 

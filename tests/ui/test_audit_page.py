@@ -100,7 +100,10 @@ def test_verify_button_shows_intact_then_broken(qtbot, ctx, clock):
     assert "改动" in shown and "a1170f" in page.verify_label.styleSheet()  # in red
     row = page.model.row_of(victim)
     assert page.table.selectionModel().isRowSelected(row)
-    assert page.model.data(page.model.index(row, 0), Qt.ItemDataRole.BackgroundRole) is not None
+    background = Qt.ItemDataRole.BackgroundRole
+    assert page.model.data(page.model.index(row, 0), background).color().name() == "#f9d7d5"  # the break in red
+    others = [r for r in range(page.model.rowCount()) if r != row]
+    assert all(page.model.data(page.model.index(r, 0), background) is None for r in others)
 
 
 def test_main_window_lists_the_page_before_settings_and_opens_cases_from_it(qtbot, ctx, clock, monkeypatch):

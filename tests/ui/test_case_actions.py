@@ -83,7 +83,10 @@ def test_a_closed_case_cannot_be_voided_and_says_why(qtbot, ctx, clock):
     A.record_event(ctx, r.id, EventKind.DECIDED, date(2026, 2, 13), P.Decided(outcome=Outcome.DISCLOSED))
     dialog = DetailDialog(ctx, r.id)
     qtbot.addWidget(dialog)
-    assert not dialog.void_button.isEnabled() and "不能作废" in dialog.void_button.toolTip()
+    assert not dialog.void_button.isEnabled()
+    assert dialog.void_button.toolTip() == (
+        "已作出答复（或已撤回）的申请不能作废：答复是本机关已作出的行政行为，应如实计入统计"
+    )
 
 
 def test_attachments_are_added_listed_and_opened_after_their_hash_is_checked(qtbot, ctx, clock, monkeypatch, tmp_path):

@@ -116,7 +116,8 @@ def test_invalid_ledger_lists_every_problem_and_imports_nothing(qtbot, dctx, tmp
     assert title == "台账校验未通过" and accept is None and "2 处问题" in heading
     assert lines == [
         "第 5 行“收到日期”列：日期“2026-02-30”不存在",
-        "第 9 行“申请人类型”列：" + lines[1].split("：", 1)[1],
+        "第 9 行“申请人类型”列：未知的申请人类型“个体户”"
+        "（可填：自然人、商业企业、科研机构、社会公益组织、法律服务机构、其他）",
     ]
     assert dump(dctx.db.path) == before and changed == []
 
@@ -144,6 +145,7 @@ def test_unreadable_file_shows_an_error(qtbot, dctx, tmp_path, monkeypatch, show
 
 
 def test_export_with_year_choice_and_template(qtbot, dctx, tmp_path, monkeypatch, shown):
+    from app.domain.ledger import template_rows
     from app.services.ledger import import_ledger, read_table
 
     rows = generate_ledger(40, seed=8)
@@ -163,12 +165,17 @@ def test_export_with_year_choice_and_template(qtbot, dctx, tmp_path, monkeypatch
     assert offered[0][0] == "全部年份" and "2026年" in offered[0] and "2019年" in offered[0]
     out = tmp_path / "导出.csv"
     assert out.exists() and shown[-1][1] == "导出完成"
-    _header, data = read_table(out)
-    assert len(data) == sum(1 for r in rows if r["收到日期"].year == 2023)
+    header, data = read_table(out)
+    assert len(data) == sum(1 for r in rows if r["收到日期"].year == 2023) > 0
+    column = header.index("收到日期")
+    assert all(str(cells[column]).startswith("2023-") for _, cells in data)
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "模板.xlsx"), ""))
     page.template_button.click()
-    assert (tmp_path / "模板.xlsx").exists() and shown[-1][1] == "已保存导入模板"
+    assert shown[-1][1] == "已保存导入模板"
+    header, example = read_table(tmp_path / "模板.xlsx")
+    assert tuple(header) == tuple(template_rows()[0]) and len(example) == 1
+    assert import_ledger(dctx, tmp_path / "模板.xlsx", dry_run=True).ok  # a template the import accepts
 
 
 def test_backup_restore_and_check(qtbot, dctx, tmp_path, monkeypatch, shown):

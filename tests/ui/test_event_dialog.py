@@ -265,6 +265,9 @@ def test_editing_from_the_detail_view_shows_old_and_new_in_the_timeline(qtbot, c
     html = dialog.browser.toPlainText()
     assert "联系电话：1 → 13900000000" in html and "来电更正" in html
     assert dialog.changed
+    stored = A.get_application(ctx, app_id)  # saved, not only shown
+    assert stored.phone == "13900000000" and stored.events[-1].kind is EventKind.EDITED
+    assert stored.events[-1].note == "来电更正"
 
 
 def test_edit_dialog_offers_the_current_particulars(qtbot, ctx):
@@ -345,7 +348,7 @@ def test_unpaid_fee_is_proposed_only_after_the_payment_due_date(qtbot, ctx, cloc
     A.record_event(ctx, app_id, EventKind.FEE_NOTICE_SENT, date(2026, 2, 24), P.FeeNotice(amount_yuan=300))
     detail = A.get_application(ctx, app_id)
     due = detail.deadlines.fee_payment_due
-    assert due is not None
+    assert due == date(2026, 3, 23)  # 20 working days after the notice (Sat 28 Feb is a make-up working day)
     on_due = EventDialog(detail, due, ctx.calendar())
     qtbot.addWidget(on_due)
     on_due.action.set_value(EventKind.DECIDED)

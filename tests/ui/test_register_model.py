@@ -48,9 +48,11 @@ def test_model_shows_masked_ids_clock_and_colours(qapp, ctx):
     assert model.data(model.index(0, COL_ID)) == "110105********002X"
     assert model.data(model.index(2, COL_DUE)) == "未起算"  # 第1号 came online, not yet confirmed
     assert model.data(model.index(2, COL_STATUS)) == "待确认收到"
-    assert model.data(model.index(2, COL_STATUS), Qt.ItemDataRole.BackgroundRole) is not None
+    background = Qt.ItemDataRole.BackgroundRole
+    assert model.data(model.index(2, COL_STATUS), background).color().name() == "#e6e6e6"  # grey: no clock yet
     assert model.data(model.index(1, COL_DUE)) == "2026-03-19"
     assert model.data(model.index(1, COL_LEFT)) == "20"
+    assert model.data(model.index(1, COL_STATUS), background) is None  # 20 working days left: no colour
     assert model.data(model.index(1, COL_NUMBER), Qt.ItemDataRole.DecorationRole) is None
     model.sort(COL_NUMBER, Qt.SortOrder.AscendingOrder)
     assert model.data(model.index(0, COL_NUMBER)) == "〔2026〕第1号"
