@@ -3,7 +3,7 @@
 # otherwise prints the apt-get command to run. Usage: scripts/system-deps.sh [gui|test]
 set -u
 mode=${1:-gui}
-pkgs="libegl1 libgl1 libglib2.0-0 libfontconfig1 libfreetype6 libxkbcommon0 libdbus-1-3 fonts-wqy-zenhei"
+pkgs="libegl1 libgl1 libglib2.0-0 libfontconfig1 libfreetype6 libxkbcommon0 libdbus-1-3 fonts-wqy-zenhei fonts-arphic-uming fonts-arphic-ukai"
 if [ "$mode" = gui ]; then
   pkgs="$pkgs libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 \
 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xfixes0 libx11-xcb1"

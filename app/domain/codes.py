@@ -423,6 +423,7 @@ class EventKind(StrEnum):
     WITHDRAWN = "withdrawn"
     VOIDED = "voided"
     ATTACHMENT_ADDED = "attachment_added"
+    DOCUMENT_ISSUED = "document_issued"
     SETTING_CHANGED = "setting_changed"
     NOTE = "note"
 
@@ -455,6 +456,7 @@ EVENT_LABELS: dict[EventKind, str] = {
     EventKind.WITHDRAWN: "申请人撤回申请",
     EventKind.VOIDED: "作废登记",
     EventKind.ATTACHMENT_ADDED: "添加附件",
+    EventKind.DOCUMENT_ISSUED: "出具文书",
     EventKind.SETTING_CHANGED: "修改设置",
     EventKind.NOTE: "备注",
 }

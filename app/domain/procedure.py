@@ -479,6 +479,27 @@ class AttachmentAdded(Payload):
 
 
 @dataclass(frozen=True, kw_only=True)
+class DocumentIssued(Payload):
+    """A notice or letter issued (or reprinted) with its number; the PDF is kept with its SHA-256 (docs/rules.md §8)."""
+
+    kinds: ClassVar[tuple[EventKind, ...]] = (EventKind.DOCUMENT_ISSUED,)
+    document_id: int | None = None
+    document_kind: str = ""
+    title: str = ""
+    number: str = ""
+    sha256: str = ""
+    reprint: bool = False
+
+    def _lines(self, kind: EventKind) -> list[tuple[str, str]]:
+        return [
+            ("文书", self.title or self.document_kind),
+            ("文号", self.number),
+            ("重新打印", "是（文号不变）" if self.reprint else ""),
+            ("SHA-256", f"{self.sha256[:16]}…" if len(self.sha256) > 16 else self.sha256),
+        ]
+
+
+@dataclass(frozen=True, kw_only=True)
 class SettingChanged(Payload):
     kinds: ClassVar[tuple[EventKind, ...]] = (EventKind.SETTING_CHANGED,)
     key: str = ""
@@ -521,6 +542,7 @@ PAYLOAD_TYPES: dict[EventKind, type[Payload]] = {
         Withdrawn,
         Voided,
         AttachmentAdded,
+        DocumentIssued,
         SettingChanged,
         Note,
     )
@@ -666,7 +688,7 @@ AFTER_REPLY_STEPS = frozenset(
     }
 )
 #: Record-keeping that never changes where a case stands.
-RECORD_KEEPING = frozenset({EventKind.NOTE, EventKind.EDITED, EventKind.ATTACHMENT_ADDED})
+RECORD_KEEPING = frozenset({EventKind.NOTE, EventKind.EDITED, EventKind.ATTACHMENT_ADDED, EventKind.DOCUMENT_ISSUED})
 
 #: The steps the 记录办理事项 dialog offers, in the order of the procedure.
 DIALOG_STEPS: tuple[EventKind, ...] = (
@@ -865,6 +887,8 @@ def _refusal(sit: Situation, kind: EventKind, today: date) -> str:
     K = EventKind
     if kind in (K.NOTE, K.ATTACHMENT_ADDED):
         return ""
+    if kind is K.DOCUMENT_ISSUED:  # which document fits the case is ruled by app.domain.letters
+        return "该登记已作废，不能出具文书" if sit.status is Status.VOIDED else ""
     if sit.status is Status.VOIDED:
         return f"该登记已于{cn_date(sit.voided_on)}作废，不再办理，只能添加备注或附件"  # type: ignore[arg-type]
     if kind is K.EDITED:
