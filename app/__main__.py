@@ -30,7 +30,23 @@ def speak_chinese_on_the_command_line() -> None:
     argparse.ngettext = lambda one, many, n: ARGPARSE_ZH.get(one if n == 1 else many, one if n == 1 else many)  # type: ignore[attr-defined]
 
 
+def _unknown_word(argv: list[str], commands: tuple[str, ...]) -> str | None:
+    """The first word that is neither an option, an option's value nor a sub-command (None: there is none)."""
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg in ("--db", "--page"):
+            i += 2
+            continue
+        if arg.startswith("-"):
+            i += 1
+            continue
+        return None if arg in commands else arg
+    return None
+
+
 def _parse_gui_args(argv: list[str]) -> argparse.Namespace:
+    """The desk's own options; anything else is refused (exit status 2), never silently ignored."""
     parser = argparse.ArgumentParser(prog="python -m app", description="政府信息公开申请办理台账")
     parser.add_argument(
         "--db", metavar="数据库文件", type=Path, default=None, help="数据库文件路径（默认在用户数据目录）"
@@ -42,7 +58,7 @@ def _parse_gui_args(argv: list[str]) -> argparse.Namespace:
         default="工作台",
         help="启动后显示的页面：工作台、申请登记、申请台账、年度报告、审计日志、设置",
     )
-    return parser.parse_known_args(argv)[0]
+    return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,7 +68,18 @@ def main(argv: list[str] | None = None) -> int:
 
     if cli.is_cli_command(argv):
         return cli.main(argv)
-    args = _parse_gui_args(argv)
+    word = _unknown_word(argv, cli.COMMANDS)
+    if word is not None:
+        print(
+            f"python -m app：错误：未知的命令“{word}”（可用的命令：{'、'.join(cli.COMMANDS)}；"
+            "不带命令时启动窗口程序，可用选项 --db、--page、--no-backup）",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        args = _parse_gui_args(argv)
+    except SystemExit as exc:  # --help (0) or an unknown option (2, message already on stderr in Chinese)
+        return int(exc.code or 0)
     from app.ui.application import run_gui
 
     return run_gui(args.db, auto_backup=not args.no_backup, page=args.page)

@@ -6,6 +6,8 @@
     python -m app [--db PATH] backup [--out FILE]
     python -m app [--db PATH] restore FILE
     python -m app [--db PATH] check
+    python -m app [--db PATH] report --year Y --out FILE     (.xlsx, .pdf, .docx or .json)
+    python -m app [--db PATH] document --request NUMBER --kind KIND --out FILE.pdf
 
 Exit status 0 on success, 1 when the work was refused or failed, 2 for a wrong command line. Messages for
 the clerk are Chinese and go to stderr, results to stdout; long runs print their progress to stderr.
@@ -20,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar, NoReturn
 
-COMMANDS = ("ledger", "backup", "restore", "check")
+COMMANDS = ("ledger", "backup", "restore", "check", "report", "document")
 
 _ARGPARSE_CN = (
     ("the following arguments are required", "缺少必需的参数"),
@@ -86,7 +88,23 @@ def _build_parser() -> _Parser:
     res = sub.add_parser("restore", help="从备份恢复数据库（先校验备份，当前数据库另存保留）")
     res.add_argument("file", metavar="文件", type=Path, help="备份文件")
     sub.add_parser("check", help="检查数据库完整性、数据关联和办理记录防篡改校验")
+    rep = sub.add_parser("report", help="导出政府信息公开工作年度报告（.xlsx、.pdf、.docx 或 .json）")
+    rep.add_argument("--year", metavar="年份", type=int, required=True, help="报告年度")
+    rep.add_argument("--out", metavar="文件", type=Path, required=True, help="导出文件，格式按扩展名确定")
+    _add_document_parser(sub)
     return parser
+
+
+def _add_document_parser(sub: argparse._SubParsersAction) -> None:
+    from app.domain.letters import DocumentKind
+
+    kinds = [k.label for k in DocumentKind]
+    doc = sub.add_parser("document", help="出具（已出具的则按原文号重新打印）一件申请的文书，保存为 PDF")
+    doc.add_argument("--request", metavar="登记编号", required=True, help="申请的登记编号，如：〔2026〕第3号")
+    doc.add_argument(
+        "--kind", metavar="文书", required=True, choices=kinds, help=f"文书种类：{'、'.join(kinds)}（答复书按办理结果）"
+    )
+    doc.add_argument("--out", metavar="文件", type=Path, required=True, help="保存的 PDF 文件")
 
 
 def _err(text: str) -> None:
@@ -207,6 +225,57 @@ def _check(args: argparse.Namespace) -> int:
     return 1
 
 
+def _report(args: argparse.Namespace) -> int:
+    """年度报告: tables and text of one year to .xlsx/.pdf/.docx/.json (no file on any error)."""
+    from app.services.report_export import check_target, export_report
+
+    check_target(args.out)
+    ctx = _open(args.db)
+    try:
+        path = export_report(ctx, args.year, args.out)
+    finally:
+        ctx.db.dispose()
+    print(f"已导出{args.year}年政府信息公开工作年度报告：{path}")
+    return 0
+
+
+def _document(args: argparse.Namespace) -> int:
+    """文书: issue one document of a case (its number allocated), or reprint it with the same number when it
+    was issued already; the PDF is written to --out only when everything succeeded."""
+    import os
+    import tempfile
+
+    from app.domain.letters import DocumentKind
+    from app.services.documents import find_application, issue_or_reprint
+
+    out: Path = args.out
+    if out.suffix.lower() != ".pdf":
+        _err(f"输出文件须为 .pdf 文件：{out}")
+        return 1
+    if not out.parent.resolve().is_dir():
+        _err(f"找不到输出文件所在的文件夹：{out.parent}")
+        return 1
+    ctx = _open(args.db)
+    try:
+        application_id = find_application(ctx, args.request)
+        view, pdf, reprinted = issue_or_reprint(ctx, application_id, DocumentKind.from_label(args.kind))
+    finally:
+        ctx.db.dispose()
+    fd, tmp = tempfile.mkstemp(prefix=".part-", suffix=".pdf", dir=out.parent.resolve())
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(pdf)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    done = "已按原文号重新打印" if reprinted else "已出具"
+    print(f"{done}《{view.title}》，文号：{view.number}，共{view.pages}页：{out}")
+    return 0
+
+
 _HANDLERS: dict[tuple[str, str | None], Callable[[argparse.Namespace], int]] = {
     ("ledger", "import"): _ledger_import,
     ("ledger", "export"): _ledger_export,
@@ -214,6 +283,8 @@ _HANDLERS: dict[tuple[str, str | None], Callable[[argparse.Namespace], int]] = {
     ("backup", None): _backup,
     ("restore", None): _restore,
     ("check", None): _check,
+    ("report", None): _report,
+    ("document", None): _document,
 }
 
 

@@ -37,6 +37,8 @@ def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
         ([], False),
         (["--no-backup"], False),
         (["restore", "b.sqlite"], True),
+        (["--db", "a.sqlite", "document", "--request", "〔2026〕第1号"], True),
+        (["frobnicate"], False),
     ],
 )
 def test_is_cli_command(argv, expected):
@@ -340,3 +342,107 @@ def test_an_unexpected_error_is_shown_without_a_traceback(tmp_path, monkeypatch,
     monkeypatch.setitem(cli._HANDLERS, ("check", None), boom)
     assert cli.main(["--db", str(tmp_path / "t.sqlite"), "check"]) == 1
     assert "发生意外错误" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------------------------- document
+
+
+def _document_db(tmp_path: Path) -> Path:
+    """A database with a decided case (〔2026〕第1号, 予以公开) and an open one (〔2026〕第2号)."""
+    from app.domain.codes import Outcome
+    from app.services.context import ServiceContext
+    from app.services.profile import ensure_defaults
+    from app.store.database import open_database
+    from tests.conftest import MutableClock
+    from tests.documents.cases import ARRIVED, closed_case, new_case
+
+    path = tmp_path / "docs.sqlite"
+    db = open_database(path)
+    clock = MutableClock(ARRIVED)
+    ctx = ServiceContext(db, now=clock)
+    ensure_defaults(ctx)
+    closed_case(ctx, clock, Outcome.DISCLOSED)
+    new_case(ctx, clock, name="李四")
+    db.dispose()
+    return path
+
+
+def test_document_issues_then_reprints_with_the_same_number(tmp_path):
+    from tests.documents.cases import pdf_text
+
+    db = _document_db(tmp_path)
+    first = run(
+        "--db", str(db), "document", "--request", "〔2026〕第1号", "--kind", "答复书", "--out", str(tmp_path / "a.pdf")
+    )
+    assert first.returncode == 0, first.stderr
+    assert "已出具《政府信息公开申请答复书》" in first.stdout and "淄审批公开〔2026〕1号" in first.stdout
+    text, _ = pdf_text((tmp_path / "a.pdf").read_bytes())
+    assert "淄审批公开〔2026〕1号" in text and "张三：" in text and "2026年3月5日" in text and "第三十六条" in text
+    again = run(
+        "--db", str(db), "document", "--request", "〔2026〕第1号", "--kind", "答复书", "--out", str(tmp_path / "b.pdf")
+    )
+    assert again.returncode == 0, again.stderr
+    assert "已按原文号重新打印" in again.stdout and "淄审批公开〔2026〕1号" in again.stdout
+    assert (tmp_path / "b.pdf").read_bytes() == (tmp_path / "a.pdf").read_bytes()
+    receipt = run(
+        "--db",
+        str(db),
+        "document",
+        "--request",
+        "〔2026〕第2号",
+        "--kind",
+        "登记回执",
+        "--out",
+        str(tmp_path / "r.pdf"),
+    )
+    assert receipt.returncode == 0 and "〔2026〕第2号" in pdf_text((tmp_path / "r.pdf").read_bytes())[0]
+    check = run("--db", str(db), "check")
+    assert check.returncode == 0, check.stderr
+
+
+@pytest.mark.parametrize(
+    ("request_number", "kind", "out", "code", "message"),
+    [
+        ("〔2026〕第9号", "答复书", "x.pdf", 1, "找不到登记编号为“〔2026〕第9号”的申请"),
+        ("〔2026〕第2号", "答复书", "x.pdf", 1, "尚未作出答复"),
+        ("〔2026〕第2号", "补正告知书", "x.pdf", 1, "没有记录补正告知"),
+        ("〔2026〕第1号", "说明理由告知书", "x.pdf", 1, "已办结"),
+        ("〔2026〕第1号", "公告", "x.pdf", 2, "命令行参数错误"),
+        ("〔2026〕第1号", "答复书", "x.txt", 1, "须为 .pdf"),
+        ("〔2026〕第1号", "答复书", "no/such/x.pdf", 1, "找不到输出文件所在的文件夹"),
+    ],
+)
+def test_document_errors_are_chinese_and_write_no_file(tmp_path, request_number, kind, out, code, message):
+    db = _document_db(tmp_path)
+    target = tmp_path / out
+    r = run("--db", str(db), "document", "--request", request_number, "--kind", kind, "--out", str(target))
+    assert r.returncode == code, r.stdout
+    assert message in r.stderr and "Traceback" not in r.stderr
+    assert not target.exists() and not list(tmp_path.glob("*.pdf")) and not list(tmp_path.glob(".part-*"))
+
+
+def test_unknown_commands_and_arguments_are_errors_not_a_silent_gui(tmp_path):
+    code = textwrap.dedent(
+        """
+        import sys
+        from app.__main__ import main
+        codes = [main(["frobnicate"]), main(["--db", "x.sqlite", "--frobnicate"]), main(["--page", "工作台", "extra"])]
+        print(codes, "PySide6" in sys.modules)
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert out.stdout.strip().splitlines()[-1] == "[2, 2, 2] False"
+    assert "未知的命令“frobnicate”" in out.stderr and "无法识别的参数：--frobnicate" in out.stderr
+    assert "未知的命令“extra”" in out.stderr
+    r = run("frobnicate")
+    assert r.returncode == 2 and "未知的命令" in r.stderr
+    r = run("--db", str(tmp_path / "t.sqlite"), "check", "--bogus")
+    assert r.returncode == 2 and "无法识别的参数" in r.stderr
+
+
+def test_the_desk_options_still_parse():
+    from app.__main__ import _parse_gui_args
+
+    args = _parse_gui_args(["--db", "a.sqlite", "--page", "申请台账", "--no-backup"])
+    assert str(args.db) == "a.sqlite" and args.page == "申请台账" and args.no_backup
+    assert _parse_gui_args([]).page == "工作台"

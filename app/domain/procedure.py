@@ -716,6 +716,7 @@ CASE_ACTIONS: tuple[EventKind, ...] = (
     EventKind.EDITED,
     EventKind.PARTICULARS_CORRECTED,
     EventKind.ATTACHMENT_ADDED,
+    EventKind.DOCUMENT_ISSUED,
     EventKind.VOIDED,
 )
 #: Every step a clerk can take on an existing case.

@@ -58,6 +58,7 @@ from app.domain.workcalendar import WorkCalendar
 from app.services.context import ServiceContext
 from app.services.errors import NotFound, ValidationError
 from app.services.profile import get_profile
+from app.services.report import ReportLock  # report lock: no change to a published year's tables
 from app.store.events import append_event
 from app.store.models import (
     AgencyProfile,
@@ -378,6 +379,7 @@ def register_application(ctx: ServiceContext, data: RegistrationInput) -> Regist
     today = ctx.today()
     warnings: list[str] = []
     with ctx.db.session_scope() as s:
+        lock = ReportLock(s, None)  # report lock (app.services.report)
         applicant = _find_or_create_applicant(s, data.applicant, now)
         year = data.arrived_at.year
         seq, reg_number = allocate_registration_number(s, profile.registration_pattern, year)
@@ -469,6 +471,7 @@ def register_application(ctx: ServiceContext, data: RegistrationInput) -> Regist
                 data=to_data(IdentityChecked(method=data.verification.value, warnings=tuple(warnings))),
             )
         _proj, dl, status = refresh_derived(ctx, s, app)
+        lock.check(app.id)  # report lock: refused when it counts in a locked (published) year
         app_id = app.id
     return RegistrationResult(
         id=app_id,
@@ -491,6 +494,7 @@ def confirm_receipt(ctx: ServiceContext, application_id: int, confirmed_at: date
         if app is None:
             raise NotFound("找不到该申请")
         _refuse_unless_allowed(ctx, s, app, EventKind.RECEIPT_CONFIRMED)
+        lock = ReportLock(s, app.id)  # report lock (app.services.report)
         if confirmed_at.date() < app.arrived_at.date():
             raise ValidationError(["确认日期不能早于申请到达日期"])
         if confirmed_at > ctx.now():
@@ -516,6 +520,7 @@ def confirm_receipt(ctx: ServiceContext, application_id: int, confirmed_at: date
             data=to_data(ReceiptConfirmed(old=old, new=confirmed_at.date(), with_whom=_clean(with_whom))),
         )
         refresh_derived(ctx, s, app)
+        lock.check()  # report lock: refused when it changes a locked (published) year
         assert decision.receipt_date is not None
         return decision.receipt_date
 
@@ -551,6 +556,7 @@ def record_event(
         problems = check_step(sit, kind, day, payload, ctx.today(), _clean(note))
         if problems:
             raise ValidationError(problems)
+        lock = ReportLock(s, app.id)  # report lock (app.services.report)
         append_event(
             s,
             app.id,
@@ -563,6 +569,7 @@ def record_event(
         )
         _record_remedy(s, app.id, kind, day, payload)
         _p, _d, status = refresh_derived(ctx, s, app)
+        lock.check()  # report lock: refused when it changes a locked (published) year
         return status
 
 
@@ -854,6 +861,7 @@ def correct_particulars(
         if app is None:
             raise NotFound("找不到该申请")
         sit = _refuse_unless_allowed(ctx, s, app, EventKind.PARTICULARS_CORRECTED)
+        lock = ReportLock(s, app.id)  # report lock (app.services.report)
         applicant = app.applicant
         old_doc = IdDocType(applicant.id_doc_type) if applicant.id_doc_type else None
         c = correction
@@ -1001,6 +1009,7 @@ def correct_particulars(
         except ProcedureError as exc:
             raise ValidationError([f"更正后办理记录前后矛盾：{exc}"]) from exc
         refresh_derived(ctx, s, app)
+        lock.check()  # report lock: refused when it changes a locked (published) year
         return CorrectionResult(len(diff), number_note, due_before, app.reply_due, tuple(warnings))
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.domain.codes import EventKind
+from app.domain.letters import DEFAULT_PATTERNS
 from app.domain.workcalendar import WorkCalendar, YearSchedule, bundled_schedules
 from app.store.database import Database
 from app.store.events import append_event
@@ -47,6 +48,12 @@ SETTINGS: dict[str, SettingSpec] = {
         SettingSpec("due_soon_days", "即将到期提醒（工作日）", int, 3, minimum=0, maximum=20),
         SettingSpec("correction_period_days", "补正期限（工作日）", int, 15, minimum=1, maximum=60),
         SettingSpec("calendar_fingerprint", "工作日历版本指纹", str, "", audited=False),
+        SettingSpec("reasons_period_days", "说明理由期限（工作日）", int, 15, minimum=1, maximum=60),
+        # one number pattern per kind of document, each with its own yearly sequence (docs/rules.md §8)
+        *(
+            SettingSpec(kind.pattern_setting, f"{kind.label}文号格式", str, pattern)
+            for kind, pattern in DEFAULT_PATTERNS.items()
+        ),
     )
 }
 DEFAULT_SETTINGS: dict[str, object] = {key: spec.default for key, spec in SETTINGS.items()}

@@ -48,6 +48,7 @@ from app.services.applications import evaluate
 from app.services.context import ServiceContext
 from app.services.errors import ServiceError
 from app.services.profile import get_profile
+from app.services.report import ledger_lock_problems  # report lock
 from app.store.events import EventChain
 from app.store.models import Applicant, Application, Event, RemedyCase
 from app.store.numbers import NumberAllocator
@@ -301,6 +302,8 @@ def import_ledger(
         fee_payment_days=fee_days,
         progress=(lambda done: progress("validate", done, total)) if progress else None,
     )
+    if result.ok:  # report lock (app.services.report): no row may count in a locked (published) year
+        result.problems.extend(ledger_lock_problems(ctx, result.rows, fee_days))
     warnings = list(result.warnings) + (_possible_repeats(ctx, result.rows) if result.ok else [])
     if not result.ok or dry_run:
         return ImportReport(

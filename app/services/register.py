@@ -6,29 +6,40 @@ query), and :func:`fetch_rows` loads the handful of rows the table is showing.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select
 
 from app.domain.codes import ApplicantKind, Channel, EventKind, Outcome, Status
+from app.domain.deadlines import CORRECTION_NOTICE_DAYS
 from app.domain.deadlines import days_left as working_days_left
 from app.domain.identity import mask_number
-from app.domain.procedure import CorrectionRequested, payload_of
+from app.domain.procedure import END_OF
 from app.services.context import ServiceContext
 from app.store.models import Application, Event
 
 
 class StatusFilter(StrEnum):
+    """The register's status filter; the 工作台's tiles and lists open the register on the matching one."""
+
     ALL = "all"
     OPEN = "open"
+    RECEIVED_TODAY = "received_today"
+    DUE_TODAY = "due_today"
     DUE_SOON = "due_soon"
     OVERDUE = "overdue"
+    EXTENSION_WINDOW = "extension_window"
+    CORRECTION_NOTICE = "correction_notice"
+    CORRECTION = "correction"
+    CONSULTING = "consulting"
+    FEE_DUE = "fee_due"
     PAUSED = "paused"
     AWAITING = "awaiting"
-    CORRECTION = "correction"
+    UNSERVED = "unserved"
     CLOSED = "closed"
     VOIDED = "voided"
 
@@ -37,11 +48,18 @@ class StatusFilter(StrEnum):
         return {
             StatusFilter.ALL: "全部状态",
             StatusFilter.OPEN: "未办结",
+            StatusFilter.RECEIVED_TODAY: "今日收到",
+            StatusFilter.DUE_TODAY: "今天到期",
             StatusFilter.DUE_SOON: "即将到期",
             StatusFilter.OVERDUE: "已超期",
+            StatusFilter.EXTENSION_WINDOW: "临近答复期限、未延期",
+            StatusFilter.CORRECTION_NOTICE: "补正告知期限临近",
+            StatusFilter.CORRECTION: "待补正",
+            StatusFilter.CONSULTING: "征求意见中",
+            StatusFilter.FEE_DUE: "待缴费",
             StatusFilter.PAUSED: "暂停计时",
             StatusFilter.AWAITING: "待确认收到",
-            StatusFilter.CORRECTION: "待补正",
+            StatusFilter.UNSERVED: "答复待送达",
             StatusFilter.CLOSED: "已办结",
             StatusFilter.VOIDED: "已作废",
         }[self]
@@ -64,6 +82,7 @@ class RegisterFilter:
     year: int | None = None
     status: StatusFilter = StatusFilter.ALL
     kind: ApplicantKind | None = None
+    ids: tuple[int, ...] | None = None  # only these applications (the cases behind a cell of the annual report)
 
 
 @dataclass(frozen=True)
@@ -83,11 +102,18 @@ class RegisterRow:
     closed_on: date | None
     days_left: int | None  # working days; negative = overdue by
     provisional: bool
-    correction_deadline: date | None = None  # the applicant's deadline while 待补正 (dashboard only)
 
 
 #: Still to be handled: neither closed nor voided (a voided registration is in no deadline list, docs/rules.md §5).
-_OPEN = Application.status.not_in([Status.CLOSED.value, Status.VOIDED.value])
+#: Spelled as IN (…) rather than NOT IN so that SQLite looks the few open cases up in the status index.
+OPEN_STATUSES = tuple(s.value for s in Status if s not in (Status.CLOSED, Status.VOIDED))
+_OPEN = Application.status.in_(OPEN_STATUSES)
+_NOT_VOIDED = Application.status != Status.VOIDED.value
+#: Replies made within this many calendar days are listed while their service (送达) is not recorded.
+UNSERVED_DAYS = 30
+#: How far back a correction-notice limit (Art. 30) is searched for: 7 working days plus the longest holiday
+#: and the "passed" window (at most 20 working days) fit easily.
+_CORRECTION_LOOKBACK_DAYS = 120
 
 
 def _sort_column(key: SortKey) -> Sequence[ColumnElement]:
@@ -104,32 +130,145 @@ def _sort_column(key: SortKey) -> Sequence[ColumnElement]:
 
 
 def due_soon_limit(ctx: ServiceContext, today: date) -> date:
-    """The last date that counts as "due soon": the N-th working day after today (setting, default 3)."""
+    """The last date that counts as "due soon": the N-th working day after today (setting, default 3; 0 = today)."""
     n = ctx.int_setting("due_soon_days")
-    return ctx.calendar().add_working_days(today, n)
+    return ctx.calendar().add_working_days(today, n) if n > 0 else today
 
 
-def _where(ctx: ServiceContext, f: RegisterFilter, today: date) -> list[ColumnElement[bool]]:
+def recently_passed_limit(ctx: ServiceContext, today: date) -> date:
+    """The earliest date that counts as "just passed": at most N working days in (date, today] (N as above)."""
+    n = ctx.int_setting("due_soon_days")
+    cal = ctx.calendar()
+    d, counted = today, 0
+    while True:
+        if cal.is_working_day(d):
+            counted += 1  # the working days in (d - 1, today]
+        if counted > n:
+            return d
+        d -= timedelta(days=1)
+
+
+def correction_notice_receipts(ctx: ServiceContext, today: date) -> tuple[date, date] | None:
+    """The receipt dates whose correction-notice limit (the 7th working day after receipt, Art. 30) is near or just
+    passed: from :func:`recently_passed_limit` to :func:`due_soon_limit`. None when no receipt date qualifies.
+
+    The limit grows with the receipt date, so the receipt dates that qualify are one range, found on the calendar
+    here and then used as an indexed range in SQL.
+    """
+    cal = ctx.calendar()
+    lo, hi = recently_passed_limit(ctx, today), due_soon_limit(ctx, today)
+    found = [
+        r
+        for r in (today - timedelta(days=k) for k in range(_CORRECTION_LOOKBACK_DAYS))
+        if lo <= cal.add_working_days(r, CORRECTION_NOTICE_DAYS) <= hi
+    ]
+    return (min(found), max(found)) if found else None
+
+
+def _event_count(kind: EventKind) -> ColumnElement[int]:
+    """How many events of *kind* the application has (looked up through its events index)."""
+    return (
+        select(func.count(Event.id))
+        .where(Event.application_id == Application.id, Event.kind == kind.value)
+        .correlate(Application)
+        .scalar_subquery()
+    )
+
+
+def _has_event(kind: EventKind) -> ColumnElement[bool]:
+    return exists().where(Event.application_id == Application.id, Event.kind == kind.value)
+
+
+def _pause_open(start: EventKind) -> ColumnElement[bool]:
+    """A pause of this kind is open: more starts than ends (one at a time of each kind, docs/rules.md §13)."""
+    return _event_count(start) > _event_count(END_OF[start])
+
+
+#: Only these statuses can have an open pause (a pause suspends the clock unless a correction is awaited).
+_MAY_BE_PAUSED = Application.status.in_([Status.PAUSED.value, Status.AWAITING_CORRECTION.value])
+
+
+def replied_since(since: date) -> ColumnElement[bool]:
+    """Closed by a reply (作出答复) dated *since* or later.
+
+    Driven by the events index on ``recorded_at``: an event is never recorded before its own date (no step may
+    be dated after today), so every reply dated *since* or later was recorded since then too. A replied case is
+    closed and can no longer be voided; the status test only keeps SQLite on the primary key.
+    """
+    replies = select(Event.application_id).where(
+        Event.recorded_at >= datetime.combine(since, time.min),
+        Event.kind == EventKind.DECIDED.value,
+        Event.event_date >= since,
+    )
+    return and_(Application.id.in_(replies), _NOT_VOIDED)
+
+
+def conditions(ctx: ServiceContext, f: RegisterFilter, today: date) -> list[ColumnElement[bool]]:
+    """The WHERE clauses of filter *f* on *today* (the 工作台 counts and lists with the very same ones)."""
     clauses: list[ColumnElement[bool]] = []
     if f.year is not None:
         clauses.append(Application.year == f.year)
     if f.kind is not None:
         clauses.append(Application.applicant_kind == f.kind.value)
+    if f.ids is not None:  # one bound JSON array, however many ids (SQLite limits the number of parameters)
+        chosen = func.json_each(json.dumps(list(f.ids))).table_valued("value")
+        clauses.append(Application.id.in_(select(chosen.c.value)))
     match f.status:
         case StatusFilter.OPEN:
             clauses.append(_OPEN)
+        case StatusFilter.RECEIVED_TODAY:
+            clauses.append(and_(Application.receipt_date == today, _NOT_VOIDED))
+        case StatusFilter.DUE_TODAY:
+            clauses.append(and_(_OPEN, Application.reply_due == today))
         case StatusFilter.DUE_SOON:
             clauses.append(
                 and_(_OPEN, Application.reply_due >= today, Application.reply_due <= due_soon_limit(ctx, today))
             )
         case StatusFilter.OVERDUE:
             clauses.append(and_(_OPEN, Application.reply_due < today))
+        case StatusFilter.EXTENSION_WINDOW:
+            # not yet extended (an extended case is 已延期) and the unextended due date near (Art. 33 ¶2)
+            clauses.append(
+                and_(
+                    Application.status == Status.IN_PROGRESS.value,
+                    Application.reply_due >= today,
+                    Application.reply_due <= due_soon_limit(ctx, today),
+                )
+            )
+        case StatusFilter.CORRECTION_NOTICE:
+            window = correction_notice_receipts(ctx, today)
+            if window is None:
+                clauses.append(false())
+            else:
+                clauses.append(
+                    and_(
+                        Application.status.in_([Status.IN_PROGRESS.value, Status.PAUSED.value, Status.EXTENDED.value]),
+                        Application.receipt_date >= window[0],
+                        Application.receipt_date <= window[1],
+                        ~_has_event(EventKind.CORRECTION_REQUESTED),
+                    )
+                )
+        case StatusFilter.CONSULTING:
+            clauses.append(
+                and_(
+                    _MAY_BE_PAUSED,
+                    or_(
+                        _pause_open(EventKind.THIRD_PARTY_CONSULTATION_STARTED),
+                        _pause_open(EventKind.AGENCY_CONSULTATION_STARTED),
+                    ),
+                )
+            )
+        case StatusFilter.FEE_DUE:
+            clauses.append(and_(_MAY_BE_PAUSED, _pause_open(EventKind.FEE_NOTICE_SENT)))
         case StatusFilter.PAUSED:
             clauses.append(Application.status == Status.PAUSED.value)
         case StatusFilter.AWAITING:
             clauses.append(Application.status == Status.AWAITING_CONFIRMATION.value)
         case StatusFilter.CORRECTION:
             clauses.append(Application.status == Status.AWAITING_CORRECTION.value)
+        case StatusFilter.UNSERVED:
+            since = today - timedelta(days=UNSERVED_DAYS)
+            clauses.append(and_(replied_since(since), ~_has_event(EventKind.SERVED)))
         case StatusFilter.CLOSED:
             clauses.append(Application.status == Status.CLOSED.value)
         case StatusFilter.VOIDED:
@@ -157,7 +296,7 @@ def query_ids(
     order = [c.desc() if descending and not _is_nulls_flag(c) else c for c in cols]
     if sort is not SortKey.NUMBER:  # (year, seq) is unique: no tie to break, and the index serves the sort
         order.append(Application.id.desc() if descending else Application.id)
-    stmt = select(Application.id).where(*_where(ctx, f, today)).order_by(*order)
+    stmt = select(Application.id).where(*conditions(ctx, f, today)).order_by(*order)
     with ctx.db.session_scope() as s:
         return list(s.scalars(stmt))
 
@@ -168,7 +307,7 @@ def _is_nulls_flag(col: ColumnElement) -> bool:
 
 def count(ctx: ServiceContext, f: RegisterFilter) -> int:
     with ctx.db.session_scope() as s:
-        return s.scalar(select(func.count(Application.id)).where(*_where(ctx, f, ctx.today()))) or 0
+        return s.scalar(select(func.count(Application.id)).where(*conditions(ctx, f, ctx.today()))) or 0
 
 
 def fetch_rows(ctx: ServiceContext, ids: Sequence[int]) -> dict[int, RegisterRow]:
@@ -228,76 +367,3 @@ def years(ctx: ServiceContext) -> list[int]:
     """Registration years present, newest first (for the year filter)."""
     with ctx.db.session_scope() as s:
         return list(s.scalars(select(Application.year).distinct().order_by(Application.year.desc())))
-
-
-@dataclass(frozen=True)
-class Dashboard:
-    open: int
-    overdue: int
-    due_soon: int
-    paused: int
-    awaiting: int
-    correction: int
-    received_this_year: int
-    closed_this_year: int
-    upcoming: list[RegisterRow]
-
-
-def dashboard(ctx: ServiceContext) -> Dashboard:
-    """The 工作台 figures: what needs the clerk's attention today."""
-    today = ctx.today()
-    with ctx.db.session_scope() as s:
-
-        def n(*where: ColumnElement[bool]) -> int:
-            return s.scalar(select(func.count(Application.id)).where(*where)) or 0
-
-        soon = due_soon_limit(ctx, today)
-        first = date(today.year, 1, 1)
-        counts = dict(
-            open=n(_OPEN),
-            overdue=n(_OPEN, Application.reply_due < today),
-            due_soon=n(_OPEN, Application.reply_due >= today, Application.reply_due <= soon),
-            paused=n(Application.status == Status.PAUSED.value),
-            awaiting=n(Application.status == Status.AWAITING_CONFIRMATION.value),
-            correction=n(Application.status == Status.AWAITING_CORRECTION.value),
-            received_this_year=n(Application.receipt_date >= first, Application.receipt_date <= today),
-            closed_this_year=n(Application.closed_on >= first, Application.closed_on < first + timedelta(days=366)),
-        )
-        upcoming_ids = list(
-            s.scalars(
-                select(Application.id)
-                .where(_OPEN, Application.reply_due.is_not(None))
-                .order_by(Application.reply_due, Application.id)
-                .limit(15)
-            )
-        )
-        awaiting_ids = list(
-            s.scalars(
-                select(Application.id)
-                .where(
-                    Application.status.in_(
-                        [
-                            Status.AWAITING_CONFIRMATION.value,
-                            Status.PAUSED.value,
-                            Status.AWAITING_CORRECTION.value,
-                        ]
-                    )
-                )
-                .order_by(Application.id)
-                .limit(10)
-            )
-        )
-    shown = list(dict.fromkeys(upcoming_ids + awaiting_ids))  # a case can be in both lists: show it once
-    rows = fetch_rows(ctx, shown)
-    waiting = [i for i in shown if i in rows and rows[i].status is Status.AWAITING_CORRECTION]
-    if waiting:
-        with ctx.db.session_scope() as s:
-            for app_id, data in s.execute(
-                select(Event.application_id, Event.data)
-                .where(Event.application_id.in_(waiting), Event.kind == EventKind.CORRECTION_REQUESTED.value)
-                .order_by(Event.application_id, Event.event_date, Event.id)
-            ):
-                notice = payload_of(EventKind.CORRECTION_REQUESTED, data)
-                if isinstance(notice, CorrectionRequested) and notice.deadline is not None:
-                    rows[app_id] = replace(rows[app_id], correction_deadline=notice.deadline)
-    return Dashboard(upcoming=[rows[i] for i in shown if i in rows], **counts)

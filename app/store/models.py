@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -272,7 +273,11 @@ class CalendarYear(Base):
 
 
 class AnnualReport(Base):
-    """Figures the office enters for the annual report (table 二, prose sections) and its publication."""
+    """Figures the office enters for the annual report (table 二, prose sections) and its publication.
+
+    ``locked``: the year's report is published; its tables as published are kept in ``published_table3`` and
+    ``published_table4`` (migration 0005) and changes that would alter them are refused (docs/rules.md §6).
+    """
 
     __tablename__ = "annual_report"
 
@@ -282,3 +287,5 @@ class AnnualReport(Base):
     published_table3: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     published_on: Mapped[date | None] = mapped_column(Date)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+    locked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    published_table4: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -31,6 +31,7 @@ from app.domain.codes import EventKind, Status
 from app.domain.dates import cn_date, cn_date_weekday, cn_datetime
 from app.domain.deadlines import PauseKind
 from app.domain.fees import FeeQuote, FeeScheme
+from app.domain.letters import DocumentKind
 from app.domain.procedure import DIALOG_STEPS, StepOption
 from app.domain.workcalendar import WorkCalendar
 from app.services.applications import (
@@ -45,10 +46,12 @@ from app.services.applications import (
 )
 from app.services.attachments import add_attachment, attachment_path, list_attachments
 from app.services.context import ServiceContext
+from app.services.documents import list_documents
 from app.services.errors import ServiceError, ValidationError
 from app.services.fees import fee_quote_for_application
 from app.services.repeats import find_repeats_for_application
 from app.ui import msgbox
+from app.ui.document_dialog import DocumentDialog
 from app.ui.edit_dialog import EditDialog
 from app.ui.event_dialog import EventDialog
 from app.ui.step_dialogs import AttachmentDialog, CorrectParticularsDialog, VoidDialog
@@ -368,6 +371,20 @@ class DetailDialog(QDialog):
         repeats_layout.addWidget(self.repeats, 1)
         self.tabs.addTab(repeats, tr("可能重复的申请"))
 
+        # 文书: what was issued on the case, with its number (docs/rules.md §8)
+        papers = QWidget()
+        papers_layout = QVBoxLayout(papers)
+        self.documents = QTableWidget(0, 5)
+        self.documents.setObjectName("documentTable")
+        self.documents.setHorizontalHeaderLabels([tr("文书"), tr("文号"), tr("出具日期"), tr("经办人"), tr("状态")])
+        self.documents.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.documents.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.documents.verticalHeader().setVisible(False)
+        self.documents.horizontalHeader().setStretchLastSection(True)
+        papers_layout.addWidget(self.documents, 1)
+        papers_layout.addWidget(QLabel(tr("双击打开文书，可预览、重新打印（文号不变）或另存为 PDF。")))
+        self.tabs.addTab(papers, tr("文书"))
+
         buttons = QHBoxLayout()
         self.confirm_button = QPushButton(tr("确认收到…"))
         self.confirm_button.setObjectName("confirmReceipt")
@@ -377,10 +394,18 @@ class DetailDialog(QDialog):
         self.edit_button.setObjectName("editApplication")
         self.correct_button = QPushButton(tr("更正登记事项…"))
         self.correct_button.setObjectName("correctParticulars")
+        self.document_button = QPushButton(tr("生成文书…"))
+        self.document_button.setObjectName("makeDocument")
         self.void_button = QPushButton(tr("作废登记…"))
         self.void_button.setObjectName("voidApplication")
         close = QPushButton(tr("关闭"))
-        for button in (self.confirm_button, self.event_button, self.edit_button, self.correct_button):
+        for button in (
+            self.confirm_button,
+            self.event_button,
+            self.document_button,
+            self.edit_button,
+            self.correct_button,
+        ):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.void_button)
@@ -396,6 +421,8 @@ class DetailDialog(QDialog):
         self.open_file_button.clicked.connect(self.open_attachment)
         self.attachments.doubleClicked.connect(self.open_attachment)
         self.repeats.doubleClicked.connect(self._open_repeat)
+        self.document_button.clicked.connect(lambda: self.make_document())
+        self.documents.doubleClicked.connect(self._open_document)
         close.clicked.connect(self.accept)
         self.load()
 
@@ -416,8 +443,10 @@ class DetailDialog(QDialog):
         self._rule(self.correct_button, d.step(EventKind.PARTICULARS_CORRECTED))
         self._rule(self.void_button, d.step(EventKind.VOIDED))
         self._rule(self.add_file_button, d.step(EventKind.ATTACHMENT_ADDED))
+        self._rule(self.document_button, d.step(EventKind.DOCUMENT_ISSUED))
         self._load_attachments()
         self._load_repeats()
+        self._load_documents()
 
     @staticmethod
     def _rule(button: QPushButton, option: StepOption, extra: str = "") -> None:
@@ -461,6 +490,35 @@ class DetailDialog(QDialog):
         self.repeats.resizeColumnsToContents()
         n = len(self.repeat_matches)
         self.tabs.setTabText(2, tr("可能重复的申请（{n}）").format(n=n) if n else tr("可能重复的申请"))
+
+    def _load_documents(self) -> None:
+        self.issued = list_documents(self.ctx, self.application_id)
+        self.documents.setRowCount(len(self.issued))
+        for row, doc in enumerate(self.issued):
+            cells = (
+                doc.label,
+                doc.number,
+                cn_date(doc.issued_on),
+                doc.created_by,
+                tr("已作废：{r}").format(r=doc.void_reason) if doc.voided else tr("有效"),
+            )
+            for col, text in enumerate(cells):
+                self.documents.setItem(row, col, QTableWidgetItem(text))
+        self.documents.resizeColumnsToContents()
+        n = len(self.issued)
+        self.tabs.setTabText(3, tr("文书（{n}）").format(n=n) if n else tr("文书"))
+
+    def make_document(self, kind: DocumentKind | None = None) -> bool:
+        """生成文书: the document dialog for this case; True when something was issued or printed."""
+        changed = DocumentDialog.open(self.ctx, self.application_id, kind, self)
+        if changed:
+            self._after()
+        return changed
+
+    def _open_document(self) -> None:
+        row = self.documents.currentRow()
+        if 0 <= row < len(self.issued):
+            self.make_document(self.issued[row].kind)
 
     def repeats_text(self) -> str:
         """One line for the decision: how many similar earlier applications, the closest one."""

@@ -5,47 +5,26 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QStackedWidget,
-    QVBoxLayout,
     QWidget,
 )
 
 from app.services.context import ServiceContext
 from app.services.profile import get_profile
+from app.services.register import RegisterFilter
 from app.ui.audit_page import AuditPage
 from app.ui.dashboard_page import DashboardPage
 from app.ui.register_page import RegisterPage
 from app.ui.registration_page import RegistrationPage
+from app.ui.report_page import ReportPage
 from app.ui.settings_page import SettingsPage
 
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("MainWindow", text)
-
-
-class ReportPlaceholder(QWidget):
-    """年度报告 page until the report generator is delivered."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        layout = QVBoxLayout(self)
-        title = QLabel(tr("年度报告"))
-        title.setObjectName("pageTitle")
-        layout.addWidget(title)
-        text = QLabel(
-            tr(
-                "政府信息公开工作年度报告（国办公开办函〔2021〕30号格式）的统计与生成功能尚在开发中。\n"
-                "现在登记的每一件申请都会按申请人类型和办理结果计入年度报告表三；"
-                "行政复议、行政诉讼情况计入表四。"
-            )
-        )
-        text.setWordWrap(True)
-        layout.addWidget(text)
-        layout.addStretch(1)
 
 
 class MainWindow(QMainWindow):
@@ -70,7 +49,7 @@ class MainWindow(QMainWindow):
         self.dashboard = DashboardPage(ctx)
         self.registration = RegistrationPage(ctx)
         self.register = RegisterPage(ctx)
-        self.report = ReportPlaceholder()
+        self.report = ReportPage(ctx)
         self.audit = AuditPage(ctx)  # loads its rows when first shown
         self.settings = SettingsPage(ctx)
         for page in (self.dashboard, self.registration, self.register, self.report, self.audit, self.settings):
@@ -89,6 +68,9 @@ class MainWindow(QMainWindow):
         self.dashboard.open_application.connect(self.register.open_detail)
         self.audit.open_application.connect(self._open_from_audit)
         self.dashboard.show_register.connect(self._show_register_filtered)
+        self.dashboard.search_register.connect(self._search_register)
+        self.dashboard.new_registration.connect(lambda: self.go_to("申请登记"))
+        self.report.show_applications.connect(self._show_register_ids)
         self.settings.data_changed.connect(self._refresh_all)
         self.register.data_changed.connect(self.dashboard.refresh)
         self.nav.setCurrentRow(0)
@@ -116,6 +98,19 @@ class MainWindow(QMainWindow):
     def _show_register_filtered(self, status: str) -> None:
         self.register.set_status_filter(status)
         self.go_to("申请台账")
+
+    def _search_register(self, text: str) -> None:
+        self.register.show_search(text)
+        self.go_to("申请台账")
+
+    def _show_register_ids(self, ids: list[int], label: str) -> None:
+        """The applications behind a cell of the annual report, in 申请台账 (any filter change shows all again)."""
+        self.go_to("申请台账")
+        self.register.set_status_filter("all")
+        self.register.model.set_filter(RegisterFilter(ids=tuple(ids)))
+        self.register.count_label.setText(
+            tr("{label}：共 {n} 件（改变任一筛选条件即显示全部申请）").format(label=label, n=len(ids))
+        )
 
     def _refresh_all(self) -> None:
         self.register.mark_stale()

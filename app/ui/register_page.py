@@ -135,10 +135,21 @@ class RegisterPage(QWidget):
         self._loaded_on = self.ctx.today()
 
     def set_status_filter(self, value: str) -> None:
-        self.search.clear()
+        self._show(StatusFilter(value), "")
+
+    def show_search(self, text: str) -> None:
+        """Every application matching *text* (the 工作台's quick search), whatever its year, status or kind."""
+        self._show(StatusFilter.ALL, text)
+
+    def _show(self, status: StatusFilter, text: str) -> None:
+        boxes = (self.search, self.kind, self.year, self.status)
+        blocked = [box.blockSignals(True) for box in boxes]  # one query below, not one per box
+        self.search.setText(text)
         self.kind.setCurrentIndex(0)
         self.year.setCurrentIndex(0)
-        self.status.set_value(StatusFilter(value))
+        self.status.set_value(status)
+        for box, was in zip(boxes, blocked, strict=True):
+            box.blockSignals(was)
         self.apply_filter()
 
     def mark_stale(self) -> None:

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from html import escape
 
 from PySide6.QtCore import QCoreApplication, QDate, QDateTime, Qt, QTime, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
@@ -48,7 +49,7 @@ from app.services.applications import (
     register_application,
 )
 from app.services.context import ServiceContext
-from app.services.errors import StorageFailure, ValidationError
+from app.services.errors import ClerkError, StorageFailure, ValidationError
 from app.services.repeats import find_repeats
 from app.ui import msgbox
 from app.ui.widgets import ValueCombo
@@ -154,6 +155,7 @@ class RegistrationPage(QWidget):
         title = QLabel(tr("申请登记"))
         title.setObjectName("pageTitle")
         outer.addWidget(title)
+        outer.addWidget(self._build_success_panel())
 
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -361,6 +363,48 @@ class RegistrationPage(QWidget):
         self.clock_summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.clock_summary)
         return group
+
+    def _build_success_panel(self) -> QFrame:
+        """After saving: the number and the legal dates, with 打印登记回执 one key away (Ctrl+P)."""
+        panel = QFrame()
+        panel.setObjectName("successPanel")
+        panel.setStyleSheet("QFrame#successPanel { background:#e7f4ea; border:1px solid #9cc9a6; border-radius:6px; }")
+        row = QHBoxLayout(panel)
+        self.success_text = QLabel()
+        self.success_text.setObjectName("successText")
+        self.success_text.setWordWrap(True)
+        self.success_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        row.addWidget(self.success_text, 1)
+        self.print_receipt_button = QPushButton(tr("打印登记回执（Ctrl+P）"))
+        self.print_receipt_button.setObjectName("printReceipt")
+        self.open_case_button = QPushButton(tr("查看申请"))
+        self.open_case_button.setObjectName("openRegistered")
+        dismiss = QPushButton(tr("关闭提示"))
+        for b in (self.print_receipt_button, self.open_case_button, dismiss):
+            row.addWidget(b, 0, Qt.AlignmentFlag.AlignTop)
+        self.print_receipt_button.clicked.connect(self.print_receipt)
+        self.open_case_button.clicked.connect(lambda: self._open_earlier(f"app:{self.last_registered}"))
+        dismiss.clicked.connect(lambda: panel.setVisible(False))
+        QShortcut(QKeySequence.StandardKey.Print, self, activated=self.print_receipt)
+        panel.setVisible(False)
+        self.success_panel = panel
+        self.last_registered: int | None = None
+        return panel
+
+    def print_receipt(self) -> bool:
+        """登记回执 of the application just registered: issued (or reprinted, same number) and printed."""
+        if self.last_registered is None or not self.success_panel.isVisible():
+            return False
+        from app.domain.letters import DocumentKind
+        from app.services.documents import issue_or_reprint
+        from app.ui import pdf_view
+
+        try:
+            view, pdf, _again = issue_or_reprint(self.ctx, self.last_registered, DocumentKind.RECEIPT)
+        except ClerkError as exc:
+            msgbox.warning(self, tr("无法打印登记回执"), str(exc))
+            return False
+        return pdf_view.print_pdf(self, pdf, view.label)
 
     def _build_repeat_group(self) -> QGroupBox:
         group = QGroupBox(tr("该申请人以往内容相近的申请（第三十五条、第三十六条第（六）项）"))
@@ -688,28 +732,34 @@ class RegistrationPage(QWidget):
             return None
         if result.reply_due is not None:
             due = cn_date_weekday(result.reply_due) + (tr("（预估）") if result.provisional else "")
-            text = tr("已登记，编号 {number}\n收到申请之日：{receipt}\n答复期限：{due}").format(
+            text = tr("已登记，编号 <b>{number}</b>　收到申请之日：{receipt}　答复期限：<b>{due}</b>").format(
                 number=result.reg_number, receipt=cn_date(result.receipt_date), due=due
             )
         else:
-            text = tr("已登记，编号 {number}\n状态：待确认收到（{basis}）").format(
-                number=result.reg_number, basis=result.receipt_basis
+            text = tr("已登记，编号 <b>{number}</b>　状态：待确认收到（{basis}）").format(
+                number=result.reg_number, basis=escape(result.receipt_basis)
             )
-        if result.warnings:
-            text += "\n\n" + "\n".join(result.warnings)
+        notes = list(result.warnings)
         repeats = self.look_for_repeats(exclude=result.id)
         if repeats:
             top = repeats[0]
-            text += "\n\n" + tr(
-                "提示：该申请人有 {n} 件内容相近的早先申请，最接近的是 {num}（相似度 {s}%，{o}）。"
-                "是否属于重复申请，请在作出答复时判断（第三十六条第（六）项）。"
-            ).format(
-                n=len(repeats),
-                num=top.earlier.reg_number,
-                s=top.similarity.score,
-                o=top.earlier.outcome_label or top.earlier.status_label,
+            notes.append(
+                tr(
+                    "提示：该申请人有 {n} 件内容相近的早先申请，最接近的是 {num}（相似度 {s}%，{o}）。"
+                    "是否属于重复申请，请在作出答复时判断（第三十六条第（六）项）。"
+                ).format(
+                    n=len(repeats),
+                    num=top.earlier.reg_number,
+                    s=top.similarity.score,
+                    o=top.earlier.outcome_label or top.earlier.status_label,
+                )
             )
-        msgbox.information(self, tr("登记成功"), text, result.explanation)
+        if notes:
+            text += "<br>" + "<br>".join(f"<span style='color:#7a4b00'>{escape(n)}</span>" for n in notes)
+        self.success_text.setText(text)
+        self.success_text.setToolTip(result.explanation)
+        self.last_registered = result.id
+        self.success_panel.setVisible(True)
         self.registered.emit(result.id)
         self.reset()
         return result

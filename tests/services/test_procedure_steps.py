@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app.domain import procedure as P
 from app.domain.codes import ApplicantKind, Channel, EventKind, Outcome, Status
 from app.services import applications as A
+from app.services import dashboard as D
 from app.services import register as R
 from app.services.backup import check_database
 from app.services.errors import ValidationError
@@ -120,7 +121,7 @@ def test_a_voided_registration_leaves_every_count_and_list_but_stays_in_the_regi
     first = register_in_person(ctx, datetime(2026, 2, 13, 9, 0), clock, content="甲")
     twice = register_in_person(ctx, datetime(2026, 2, 13, 9, 5), clock, content="甲")
     clock.value = datetime(2026, 3, 30, 9, 0)  # both overdue by now
-    assert R.dashboard(ctx).overdue == 2
+    assert D.board(ctx).overdue == 2
     with pytest.raises(ValidationError) as err:
         A.void_application(ctx, twice.id, P.VoidReason.DUPLICATE, " ")
     assert err.value.problems == ["作废登记须写明具体理由（将记入办理记录）"]
@@ -131,8 +132,9 @@ def test_a_voided_registration_leaves_every_count_and_list_but_stays_in_the_regi
         ctx, twice.id, P.VoidReason.DUPLICATE, "同一份申请登记了两次", duplicate_of=first.reg_number
     )
     assert status is Status.VOIDED
-    board = R.dashboard(ctx)
-    assert (board.open, board.overdue) == (1, 1) and [row.id for row in board.upcoming] == [first.id]
+    board = D.board(ctx)
+    assert (board.open, board.overdue) == (1, 1)
+    assert [item.id for item in board.lists[R.StatusFilter.OVERDUE].items] == [first.id]
     for f in R.StatusFilter:
         ids = R.query_ids(ctx, R.RegisterFilter(status=f))
         assert (twice.id in ids) == (f in (R.StatusFilter.ALL, R.StatusFilter.VOIDED)), f

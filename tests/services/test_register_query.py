@@ -7,6 +7,7 @@ from datetime import date, datetime
 from app.domain import procedure as P
 from app.domain.codes import ApplicantKind, Channel, EventKind, IdDocType, Outcome, PostKind
 from app.services import applications as A
+from app.services import dashboard as D
 from app.services import register as R
 
 
@@ -56,7 +57,7 @@ def test_overdue_due_soon_and_sorting_by_due_date(ctx, clock):
     ]
     clock.value = datetime(2026, 3, 16, 9, 0)
     assert R.query_ids(ctx, R.RegisterFilter(status=R.StatusFilter.DUE_SOON)) == [late.id]
-    dash = R.dashboard(ctx)
+    dash = D.board(ctx)
     assert (dash.overdue, dash.due_soon, dash.open) == (1, 1, 2)
     assert R.years(ctx) == [2026]
 
@@ -67,5 +68,5 @@ def test_dashboard_names_the_applicants_correction_deadline(ctx, clock):
     A.record_event(
         ctx, r.id, EventKind.CORRECTION_REQUESTED, date(2026, 2, 24), P.CorrectionRequested(deadline=date(2026, 3, 10))
     )
-    rows = {row.id: row for row in R.dashboard(ctx).upcoming}
-    assert rows[r.id].correction_deadline == date(2026, 3, 10)
+    rows = {item.id: item for item in D.board(ctx).lists[R.StatusFilter.CORRECTION].items}
+    assert rows[r.id].day == date(2026, 3, 10)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialogButtonBox
 
 from app.domain.codes import Channel, PostKind
-from app.ui import msgbox
+from app.services import documents
+from app.ui import msgbox, pdf_view
 from app.ui.main_window import MainWindow
 
 
@@ -27,8 +28,15 @@ def test_fill_save_and_find_in_register(qtbot, ctx, monkeypatch):
     assert "2026年3月19日" in page.clock_summary.text()
     result = page.save()
     assert result is not None, shown
-    assert shown[-1][0] == "登记成功" and "〔2026〕第1号" in shown[-1][1] and "2026年3月19日" in shown[-1][1]
+    assert not page.success_panel.isHidden()  # the success panel replaces a message box
+    text = page.success_text.text()
+    assert "〔2026〕第1号" in text and "2026年3月19日" in text
     assert page.name.text() == ""  # form cleared for the next applicant
+    printed: list[str] = []
+    monkeypatch.setattr(pdf_view, "print_pdf", lambda _p, pdf, title: printed.append(title) or pdf.startswith(b"%PDF"))
+    assert page.print_receipt() and printed == ["登记回执"]
+    assert page.print_receipt() and printed == ["登记回执", "登记回执"]  # a reprint, same number
+    assert [d.number for d in documents.list_documents(ctx, result.id)] == ["〔2026〕第1号"]
 
     window.go_to("申请台账")
     register = window.register
@@ -139,6 +147,6 @@ def test_an_earlier_similar_application_of_the_same_person_is_shown_while_regist
     text = page.repeat_summary.text()
     assert earlier.reg_number in text and "予以公开" in text and "证件号码" in text and "行政许可" in text
     assert page.save() is not None
-    assert "内容相近的早先申请" in shown[-1][1] and earlier.reg_number in shown[-1][1]
+    assert "内容相近的早先申请" in page.success_text.text() and earlier.reg_number in page.success_text.text()
     page.look_for_repeats()
     assert page.repeat_group.isHidden()  # the cleared form shows nothing
