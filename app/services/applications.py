@@ -29,6 +29,7 @@ from app.domain.deadlines import Deadlines, compute_deadlines, explain
 from app.domain.identity import IdCheck, check_identity, normalise_number
 from app.domain.procedure import (
     PAYLOAD_TYPES,
+    RECORD_KEEPING,
     FieldChange,
     IdentityChecked,
     LitigationFiled,
@@ -894,12 +895,17 @@ def correct_particulars(
                 problems.append(f"收到申请之日不能早于到达日期 {cn_date(new_arrival.date())}")
             if new_channel is Channel.IN_PERSON and new_arrival is not None and new_receipt != new_arrival.date():
                 problems.append("当面提交的申请，收到申请之日即提交之日（第三十一条第（一）项），应与到达日期一致")
-            clock_steps = [
+            clock_steps = [  # steps of the procedure; record-keeping (notes, attachments, documents) has no say
                 e
                 for e in sit.events
-                if e.kind not in (EventKind.REGISTERED, EventKind.IDENTITY_CHECKED)
-                and e.kind not in (EventKind.NOTE, EventKind.EDITED, EventKind.ATTACHMENT_ADDED)
-                and e.kind not in (EventKind.PARTICULARS_CORRECTED, EventKind.RECEIPT_CONFIRMED)
+                if e.kind not in RECORD_KEEPING
+                and e.kind
+                not in (
+                    EventKind.REGISTERED,
+                    EventKind.IDENTITY_CHECKED,
+                    EventKind.PARTICULARS_CORRECTED,
+                    EventKind.RECEIPT_CONFIRMED,
+                )
             ]
             early = [e for e in clock_steps if e.day < new_receipt]
             if early:

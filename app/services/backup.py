@@ -13,9 +13,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy import func, select
+
 from app.domain.audit import ChainBreak
 from app.services.attachments import count_attachments, verify_attachments
 from app.services.context import ServiceContext
+from app.services.documents import verify_documents
 from app.store.backup import (
     MANUAL_PREFIX,
     BackupError,
@@ -30,6 +33,7 @@ from app.store.backup import (
     verify_backup,
 )
 from app.store.events import check_chain
+from app.store.models import IssuedDocument
 
 __all__ = [
     "BackupError",
@@ -71,10 +75,13 @@ class CheckReport:
     events_checked: int = 0
     attachments: list[str] = field(default_factory=list)  # missing or altered files, one Chinese line each
     attachments_checked: int = 0
+    documents: list[str] = field(default_factory=list)  # issued documents whose stored PDF was altered
+    documents_missing: list[str] = field(default_factory=list)  # re-rendered from the database when reprinted
+    documents_checked: int = 0
 
     @property
     def ok(self) -> bool:
-        return not (self.integrity or self.foreign_keys or self.chain or self.attachments)
+        return not (self.integrity or self.foreign_keys or self.chain or self.attachments or self.documents)
 
     def summary(self) -> str:
         lines = [
@@ -95,7 +102,18 @@ class CheckReport:
                 if not self.attachments
                 else f"发现 {len(self.attachments)} 处异常\n  " + "\n  ".join(self.attachments[:20])
             ),
+            f"已出具文书校验（共 {self.documents_checked} 份）："
+            + (
+                "通过"
+                if not self.documents
+                else f"发现 {len(self.documents)} 份文件被改动\n  " + "\n  ".join(self.documents[:20])
+            ),
         ]
+        if self.documents_missing:
+            lines.append(
+                f"提示：{len(self.documents_missing)} 份文书的 PDF 文件不在本机（如从备份恢复后），"
+                "重新打印时将按数据库中保存的内容以原文号重新生成。"
+            )
         lines.append("结论：数据完好。" if self.ok else "结论：数据存在问题。请勿继续修改，并联系管理员或从备份恢复。")
         return "\n".join(lines)
 
@@ -121,4 +139,9 @@ def check_database(ctx: ServiceContext) -> CheckReport:
         report.chain = check_chain(s)
     report.attachments_checked = count_attachments(ctx)
     report.attachments = verify_attachments(ctx)
+    problems = verify_documents(ctx)
+    report.documents = [p for p in problems if not p.endswith("文件缺失")]
+    report.documents_missing = [p for p in problems if p.endswith("文件缺失")]
+    with ctx.db.session_scope() as s:
+        report.documents_checked = s.scalar(select(func.count()).select_from(IssuedDocument)) or 0
     return report

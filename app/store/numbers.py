@@ -29,6 +29,8 @@ class NumberAllocator:
 
     ``preload=True`` reads every number already used in the given years (for batches such as an import);
     otherwise each candidate is checked with one indexed query (the counter registers one at a time).
+    :meth:`_taken` says what "already used" means; the documents' numbers (``app.services.documents``)
+    override it to look among the issued documents of their own kind instead of the registrations.
     """
 
     def __init__(

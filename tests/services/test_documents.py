@@ -574,3 +574,23 @@ def test_the_receipt_of_an_application_awaiting_confirmation_explains_when_the_c
     assert "淄博某某科技有限公司：" in text and "通过电子邮件提交的" in text and "2026年2月13日" in text
     assert "第三十一条" in text and "确认收到之日为收到申请之日" in text
     assert "2026年3月" not in text  # no reply date before the clock starts
+
+
+def test_check_reports_an_altered_document_and_notes_a_missing_one(ctx, clock):
+    from app.domain.letters import DocumentKind
+    from app.services import documents
+    from app.services.backup import check_database
+    from tests.factories import register_in_person
+
+    r = register_in_person(ctx, datetime(2026, 2, 13, 9, 0), clock)
+    view = documents.issue(ctx, r.id, DocumentKind.RECEIPT)
+    report = check_database(ctx)
+    assert report.ok and report.documents_checked == 1 and "已出具文书校验（共 1 份）：通过" in report.summary()
+    assert view.path is not None
+    view.path.chmod(0o644)
+    view.path.write_bytes(b"%PDF-1.4 altered")
+    report = check_database(ctx)
+    assert not report.ok and "被改动" in report.summary() and view.number in report.documents[0]
+    view.path.unlink()
+    report = check_database(ctx)
+    assert report.ok and report.documents_missing and "以原文号重新生成" in report.summary()

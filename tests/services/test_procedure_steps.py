@@ -180,3 +180,19 @@ def test_every_step_is_one_chained_event_with_its_payload_and_check_still_passes
     assert ("信息掌握机关", "淄博市自然资源和规划局，0533-1234567") in d.events[-1].lines
     assert ("金额", "700元") in next(e for e in d.events if e.kind is EventKind.FEE_NOTICE_SENT).lines
     assert check_database(ctx).ok
+
+
+def test_an_issued_receipt_does_not_stop_a_correction_of_the_receipt_date(ctx, clock):
+    from app.domain.letters import DocumentKind
+    from app.services import documents
+
+    r = register_in_person(ctx, datetime(2026, 2, 13, 9, 0), clock)
+    documents.issue(ctx, r.id, DocumentKind.RECEIPT)
+    clock.value = datetime(2026, 2, 17, 9, 0)
+    result = A.correct_particulars(
+        ctx,
+        r.id,
+        A.ParticularsCorrection(receipt_date=date(2026, 2, 16), channel=Channel.EMAIL),
+        reason="实为电子邮件申请，2月16日双方确认收到",
+    )
+    assert result.changed == 2 and A.get_application(ctx, r.id).receipt_date == date(2026, 2, 16)
