@@ -52,11 +52,18 @@ class RegisterPage(QWidget):
         self.kind = ValueCombo([(tr("全部类型"), None)] + [(k.label, k) for k in ApplicantKind], "kindFilter")
         self.open_button = QPushButton(tr("查看详情"))
         self.open_button.setObjectName("openButton")
+        self.print_button = QPushButton(tr("打印列表…"))
+        self.print_button.setObjectName("printList")
+        self.print_button.setToolTip(tr("按当前筛选条件打印台账（A4 横向，带标题和页码）"))
+        self.pdf_button = QPushButton(tr("另存为 PDF…"))
+        self.pdf_button.setObjectName("saveListPdf")
         bar.addWidget(self.search, 3)
         bar.addWidget(self.year)
         bar.addWidget(self.status)
         bar.addWidget(self.kind)
         bar.addWidget(self.open_button)
+        bar.addWidget(self.print_button)
+        bar.addWidget(self.pdf_button)
         layout.addLayout(bar)
 
         self.model = RegisterTableModel(ctx, self)
@@ -108,7 +115,40 @@ class RegisterPage(QWidget):
             box.currentIndexChanged.connect(self.apply_filter)
         self.table.doubleClicked.connect(self._open_index)
         self.open_button.clicked.connect(self._open_current)
+        self.print_button.clicked.connect(lambda: self.print_list(print_it=True))
+        self.pdf_button.clicked.connect(lambda: self.print_list(print_it=False))
         self._fill_years()
+
+    def list_title(self) -> str:
+        """What the printed list shows: 申请台账 and the filters in words."""
+        parts = [tr("政府信息公开申请台账")]
+        if self.year.value() is not None:
+            parts.append(tr("{y}年").format(y=self.year.value()))
+        if self.status.value() not in (None, StatusFilter.ALL):
+            parts.append(self.status.value().label)
+        if self.kind.value() is not None:
+            parts.append(self.kind.value().label)
+        text = self.search.text().strip()
+        if text:
+            parts.append(tr("含“{t}”").format(t=text))
+        return "　".join(parts)
+
+    def print_list(self, *, print_it: bool) -> bool:
+        """Print (system dialog) or save as PDF the list as filtered now (landscape A4, title, page numbers)."""
+        from app.services.documents import register_list_pdf
+        from app.services.errors import ClerkError
+        from app.ui import msgbox, pdf_view
+        from app.ui.document_dialog import save_pdf
+
+        title = self.list_title()
+        try:
+            pdf = register_list_pdf(self.ctx, self.current_filter(), title)
+        except ClerkError as exc:
+            msgbox.warning(self, tr("无法打印"), str(exc))
+            return False
+        if print_it:
+            return pdf_view.print_pdf(self, pdf, title)
+        return save_pdf(self, pdf, f"申请台账-{self.ctx.today().isoformat()}.pdf") is not None
 
     def _fill_years(self) -> None:
         current = self.year.value()

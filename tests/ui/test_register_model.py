@@ -76,3 +76,32 @@ def test_overdue_beats_paused_in_the_traffic_light():
     assert traffic_light(row(Status.IN_PROGRESS, 3), 3) == "amber"
     assert traffic_light(row(Status.IN_PROGRESS, 4), 3) == ""
     assert traffic_light(row(Status.CLOSED, -5), 3) == "green"
+
+
+def test_the_register_prints_the_list_it_shows(qtbot, ctx, clock, monkeypatch, tmp_path):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from app.services.register import StatusFilter
+    from app.ui import document_dialog, pdf_view
+    from app.ui.register_page import RegisterPage
+    from tests.factories import register_in_person
+
+    register_in_person(ctx, datetime(2026, 2, 13, 9, 0), clock, name="甲某", content="甲文件")
+    register_in_person(ctx, datetime(2026, 2, 13, 9, 5), clock, name="乙某", content="乙文件")
+    page = RegisterPage(ctx)
+    qtbot.addWidget(page)
+    page.search.setText("甲")
+    page.apply_filter()
+    page.status.set_value(StatusFilter.OPEN)
+    printed: list[tuple[bytes, str]] = []
+    monkeypatch.setattr(pdf_view, "print_pdf", lambda _p, pdf, title: printed.append((pdf, title)) or True)
+    assert page.print_list(print_it=True)
+    pdf, title = printed[0]
+    assert title == "政府信息公开申请台账　未办结　含“甲”"
+    text = PdfReader(BytesIO(pdf)).pages[0].extract_text()
+    assert "甲某" in text and "乙某" not in text and "— 1 —" in text
+    out = tmp_path / "list.pdf"
+    monkeypatch.setattr(document_dialog, "ask_save_path", lambda _p, _s: out)
+    assert page.print_list(print_it=False) and out.read_bytes() == pdf
