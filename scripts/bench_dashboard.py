@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         t, _ = ms(lambda: D._received_by_kind(s, today.year), args.repeat)
         line("本年收到（按申请人类型）", t, f"{b.received_this_year} 件", 2)
         t, _ = ms(lambda: D._closed_by_group(s, today.year), args.repeat)
-        line("本年办结（按办理结果）", t, f"{b.closed_this_year} 件（无 closed_on 索引：整表扫描）", 2)
+        line("本年办结（按办理结果）", t, f"{b.closed_this_year} 件（索引 ix_application_closed）", 2)
         t, _ = ms(lambda: D._months(s, today), args.repeat)
         line("近12个月每月收到", t, indent=2)
 

@@ -105,6 +105,7 @@ class Application(Base):
         Index("ix_application_kind", "applicant_kind"),
         Index("ix_application_year", "year"),
         Index("ix_application_applicant_name", "applicant_name"),
+        Index("ix_application_closed", "closed_on", "outcome"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -6,7 +6,7 @@ until the year is unlocked with a reason (docs/rules.md §6).
 
 Revision ID: 0005
 Revises: 0004
-Create Date: 2026-12-01
+Create Date: 2026-11-29
 """
 
 from collections.abc import Sequence
