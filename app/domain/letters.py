@@ -213,6 +213,19 @@ def _ordered(events: Iterable[EventLike]) -> list[EventLike]:
     return sorted(events, key=lambda e: (e.day, getattr(e, "id", 0) or 0))
 
 
+#: The notice or letter a step of the procedure calls for (the clerk is offered it right after recording the step).
+DOCUMENT_FOR_STEP: dict[EventKind, DocumentKind] = {
+    EventKind.REGISTERED: DocumentKind.RECEIPT,
+    EventKind.CORRECTION_REQUESTED: DocumentKind.CORRECTION,  # 第三十条
+    EventKind.EXTENSION: DocumentKind.EXTENSION,  # 第三十三条第二款
+    EventKind.THIRD_PARTY_CONSULTATION_STARTED: DocumentKind.THIRD_PARTY,  # 第三十二条
+    EventKind.AGENCY_CONSULTATION_STARTED: DocumentKind.AGENCY_CONSULTATION,  # 第三十四条
+    EventKind.FEE_NOTICE_SENT: DocumentKind.FEE,  # 第四十二条
+    EventKind.DECIDED: DocumentKind.REPLY,  # 第三十六条至第三十九条
+    EventKind.SERVED: DocumentKind.SERVICE,
+}
+
+
 def applicable_documents(situation: Situation, events: Iterable[EventLike]) -> list[DocumentOption]:
     """Every kind of document and whether it fits the case (docs/rules.md §8, §13), in procedure order.
 

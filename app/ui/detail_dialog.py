@@ -31,7 +31,7 @@ from app.domain.codes import EventKind, Status
 from app.domain.dates import cn_date, cn_date_weekday, cn_datetime
 from app.domain.deadlines import PauseKind
 from app.domain.fees import FeeQuote, FeeScheme
-from app.domain.letters import DocumentKind
+from app.domain.letters import DOCUMENT_FOR_STEP, DocumentKind
 from app.domain.procedure import DIALOG_STEPS, StepOption
 from app.domain.workcalendar import WorkCalendar
 from app.services.applications import (
@@ -394,6 +394,7 @@ class DetailDialog(QDialog):
         self.edit_button.setObjectName("editApplication")
         self.correct_button = QPushButton(tr("更正登记事项…"))
         self.correct_button.setObjectName("correctParticulars")
+        self.suggested_document: DocumentKind | None = None  # the document the step just recorded calls for
         self.document_button = QPushButton(tr("生成文书…"))
         self.document_button.setObjectName("makeDocument")
         self.void_button = QPushButton(tr("作废登记…"))
@@ -444,6 +445,8 @@ class DetailDialog(QDialog):
         self._rule(self.void_button, d.step(EventKind.VOIDED))
         self._rule(self.add_file_button, d.step(EventKind.ATTACHMENT_ADDED))
         self._rule(self.document_button, d.step(EventKind.DOCUMENT_ISSUED))
+        suggested = self.suggested_document
+        self.document_button.setText(tr("生成{k}…").format(k=suggested.label) if suggested else tr("生成文书…"))
         self._load_attachments()
         self._load_repeats()
         self._load_documents()
@@ -509,8 +512,10 @@ class DetailDialog(QDialog):
         self.tabs.setTabText(3, tr("文书（{n}）").format(n=n) if n else tr("文书"))
 
     def make_document(self, kind: DocumentKind | None = None) -> bool:
-        """生成文书: the document dialog for this case; True when something was issued or printed."""
-        changed = DocumentDialog.open(self.ctx, self.application_id, kind, self)
+        """生成文书: the document dialog for this case (on the document the last step calls for, if any); True
+        when something was issued or printed."""
+        changed = DocumentDialog.open(self.ctx, self.application_id, kind or self.suggested_document, self)
+        self.suggested_document = None
         if changed:
             self._after()
         return changed
@@ -681,6 +686,7 @@ class DetailDialog(QDialog):
         except ServiceError as exc:
             msgbox.warning(self, tr("无法记录"), str(exc))
             return False
+        self.suggested_document = DOCUMENT_FOR_STEP.get(kind)
         self._after()
         if kind in (EventKind.DECIDED, EventKind.WITHDRAWN) and status is Status.CLOSED:
             msgbox.information(self, tr("已办结"), tr("已记录，申请已办结。"))

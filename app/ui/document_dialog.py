@@ -128,18 +128,21 @@ class DocumentDialog(QDialog):
         self.issue_print.setObjectName("issuePrint")
         self.issue_save = QPushButton(tr("出具并另存为 PDF…"))
         self.issue_save.setObjectName("issueSave")
+        self.issue_both = QPushButton(tr("出具、打印并另存…"))
+        self.issue_both.setObjectName("issueBoth")
         self.reprint_button = QPushButton(tr("重新打印（文号不变）"))
         self.reprint_button.setObjectName("reprint")
         self.save_copy = QPushButton(tr("另存为 PDF…"))
         self.save_copy.setObjectName("saveCopy")
         close = QPushButton(tr("关闭"))
-        for b in (self.issue_print, self.issue_save, self.reprint_button, self.save_copy):
+        for b in (self.issue_print, self.issue_save, self.issue_both, self.reprint_button, self.save_copy):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(close)
         layout.addLayout(buttons)
         self.issue_print.clicked.connect(lambda: self.issue(print_it=True, save_it=False))
         self.issue_save.clicked.connect(lambda: self.issue(print_it=False, save_it=True))
+        self.issue_both.clicked.connect(lambda: self.issue(print_it=True, save_it=True))
         self.reprint_button.clicked.connect(self.reprint)
         self.save_copy.clicked.connect(self.save_issued)
         close.clicked.connect(self.accept)
@@ -221,11 +224,11 @@ class DocumentDialog(QDialog):
         self.refresh_preview()
 
     def _buttons(self, *, issued: bool, usable: bool) -> None:
-        self.issue_print.setVisible(not issued)
-        self.issue_save.setVisible(not issued)
+        for b in (self.issue_print, self.issue_save, self.issue_both):
+            b.setVisible(not issued)
         self.reprint_button.setVisible(issued)
         self.save_copy.setVisible(issued)
-        for b in (self.issue_print, self.issue_save, self.reprint_button, self.save_copy):
+        for b in (self.issue_print, self.issue_save, self.issue_both, self.reprint_button, self.save_copy):
             b.setEnabled(usable)
 
     def edits(self) -> dict[str, str]:

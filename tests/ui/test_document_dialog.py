@@ -16,6 +16,7 @@ from app.services import documents as D
 from app.ui import document_dialog, msgbox, pdf_view
 from app.ui.detail_dialog import DetailDialog
 from app.ui.document_dialog import DocumentDialog
+from app.ui.event_dialog import EventDialog
 from tests.factories import register_in_person
 
 
@@ -81,3 +82,23 @@ def test_a_voided_case_prints_nothing(qtbot, ctx, clock):
     detail = DetailDialog(ctx, r.id)
     qtbot.addWidget(detail)
     assert not detail.document_button.isEnabled() and "作废" in detail.document_button.toolTip()
+
+
+def test_recording_a_step_offers_its_document_next(qtbot, ctx, clock, monkeypatch):
+    r = register_in_person(ctx, datetime(2026, 2, 13, 9, 0), clock)
+    clock.value = datetime(2026, 2, 16, 9, 0)
+    detail = DetailDialog(ctx, r.id)
+    qtbot.addWidget(detail)
+    assert detail.document_button.text() == "生成文书…"
+    answer = (EventKind.CORRECTION_REQUESTED, date(2026, 2, 16), P.CorrectionRequested(deadline=date(2026, 3, 9)), "")
+    monkeypatch.setattr(EventDialog, "ask", classmethod(lambda cls, parent, d, **kw: answer))
+    assert detail.record_event()
+    assert detail.document_button.text() == "生成补正告知书…"
+    opened: list[DocumentKind | None] = []
+    monkeypatch.setattr(
+        DocumentDialog, "open", classmethod(lambda cls, c, i, kind=None, parent=None: opened.append(kind) or False)
+    )
+    detail.make_document()
+    assert opened == [DocumentKind.CORRECTION]
+    detail.load()
+    assert detail.document_button.text() == "生成文书…"
