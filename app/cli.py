@@ -207,6 +207,8 @@ def _restore(args: argparse.Namespace) -> int:
     print(f"已从备份恢复：{result.restored_from}\n数据库：{result.database}")
     if result.replaced_kept_as is not None:
         print(f"被替换的数据库已另存为：{result.replaced_kept_as}")
+    for note in result.notes:
+        print(f"提示：{note}")
     return 0
 
 

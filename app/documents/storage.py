@@ -4,7 +4,8 @@ Like the attachments (:mod:`app.store.attachments`), a stored PDF is never chang
 through a temporary file in the target folder, flushed to disk (``fsync``), moved into place with
 ``os.replace`` (atomic: a crash leaves either no file or the whole file) and made read-only. Names are
 ASCII (``reply-2026-0003.pdf``) so that USB sticks and zip tools of any code page keep them; the database
-keeps the SHA-256 of every file. Pure file handling, no database.
+keeps the SHA-256 of every file. Pure file handling, no database. The folder's suffix is the store's
+(:data:`app.store.backup.DOCUMENTS_SUFFIX`), which carries this folder in every backup and restore.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ import stat
 import tempfile
 from pathlib import Path, PurePosixPath
 
+from app.store.backup import DOCUMENTS_SUFFIX
+
 __all__ = ["ROOT_SUFFIX", "documents_root", "read_file", "remove_file", "resolve", "sha256_of", "write_atomic"]
 
-ROOT_SUFFIX = ".documents"
+ROOT_SUFFIX = DOCUMENTS_SUFFIX
 
 
 def documents_root(db_path: Path) -> Path:

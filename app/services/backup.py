@@ -2,8 +2,12 @@
 
 The file work is in :mod:`app.store.backup`; this module adds the check of the legal record itself
 (the audit hash chain of every timeline event, see :mod:`app.domain.audit`; the SHA-256 of every stored
-attachment, see :mod:`app.services.attachments`) and Chinese summaries. A backup carries the attachments
-its database refers to (``X.sqlite`` → ``X.attachments/`` and ``X.attachments.sha256`` beside it).
+attachment, see :mod:`app.services.attachments`; the SHA-256 of every issued document's PDF, see
+:mod:`app.services.documents`) and Chinese summaries. A backup carries the attachments and the issued
+documents its database refers to (``X.sqlite`` → ``X.attachments/``, ``X.documents/`` and their manifests
+``X.attachments.sha256``, ``X.documents.sha256`` beside it). A backup without its documents' copy (made
+before documents were carried) is still restored: an altered PDF fails the check, a missing one is only a
+note, because a reprint re-renders it from the database with the same number.
 """
 
 from __future__ import annotations
@@ -53,7 +57,8 @@ __all__ = [
 def backup_now(db_path: Path, out: Path | None = None, *, now: datetime | None = None) -> Path:
     """Back up the database now: to ``out`` (a file, or a folder such as a USB stick), else to the default
     backup folder. The copy is consistent even while the program is writing (SQLite online backup); the
-    attachments it refers to are copied beside it (``<backup name>.attachments``)."""
+    attachments and issued documents it refers to are copied beside it (``<backup name>.attachments``,
+    ``<backup name>.documents``)."""
     now = now or datetime.now()
     db_path = Path(db_path)
     if out is None:
@@ -120,8 +125,9 @@ class CheckReport:
 
 def check_database(ctx: ServiceContext) -> CheckReport:
     """``PRAGMA integrity_check``, ``PRAGMA foreign_key_check``, the audit-chain check (any edited or
-    deleted event breaks the chain; 档案法 on the integrity of records) and the SHA-256 of every attachment
-    (a missing or altered file is reported with the case's registration number)."""
+    deleted event breaks the chain; 档案法 on the integrity of records), the SHA-256 of every attachment
+    (a missing or altered file is reported with the case's registration number) and of every issued
+    document's PDF (an altered one fails; a missing one is a note, re-rendered from the database on reprint)."""
     report = CheckReport()
     conn = sqlite3.connect(f"{ctx.db.path.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
     try:

@@ -10,15 +10,27 @@ failure or one bad upgrade must never lose a year of it, so:
 - a restore first verifies the copy (checksum, ``PRAGMA integrity_check``, a schema revision this program
   knows) before touching anything, keeps the replaced database beside it, and swaps the files with
   ``os.replace`` (atomic on the same volume), removing the stale ``-wal``/``-shm`` of the old file;
-- the attachments (附件, :mod:`app.store.attachments`) travel with their database. A backup ``X.sqlite``
-  has its files in the folder ``X.attachments/`` beside it (the same layout as the live database, so a
-  backup is itself a usable database with its attachments) and a manifest ``X.attachments.sha256``
+- the files the database refers to travel with it. Each *file store* (:class:`FileStore`, listed in
+  :data:`FILE_STORES`) is a folder ``<database stem><suffix>`` beside the database and a query giving
+  (relative path, SHA-256) of every file the database records: the attachments (附件,
+  :mod:`app.store.attachments`; ``.attachments``, table ``attachment``) and the issued documents' PDFs
+  (已出具文书, :mod:`app.documents.storage`; ``.documents``, table ``issued_document``). One mechanism
+  serves both: a backup ``X.sqlite`` has the files of each store in ``X.attachments/`` and
+  ``X.documents/`` beside it (the same layout as the live database, so a backup is itself a usable
+  database with its files) and a manifest ``X.attachments.sha256`` / ``X.documents.sha256``
   (``sha256sum`` format) of the files it holds. Only the files the backed-up database refers to are
-  copied, each checked against the SHA-256 recorded when it was added; a file that is unchanged in another
+  copied, each checked against the SHA-256 recorded when it was stored; a file that is unchanged in another
   backup of the same folder is hard-linked instead of copied when the disk allows it, so that the daily
-  copies do not multiply the space the scans take. Rotation deletes a backup's attachments with it; a
-  restore verifies them too, and keeps the replaced attachments folder beside the replaced database.
-  A backup whose database records attachments but whose attachments copy is missing is refused.
+  copies do not multiply the space the scans take. Rotation deletes a backup's folders and manifests with
+  it; a restore verifies them too, and keeps each replaced folder beside the replaced database. A store
+  with no recorded files needs no folder (older backups have no ``X.documents/``).
+- a backup whose database records files but whose copy of a store (folder and manifest) is missing:
+  for the attachments it is refused — a scan of the applicant's letter exists nowhere else; for the
+  issued documents it is accepted with a note (:attr:`RestoreResult.notes`) — the database keeps every
+  document's number, wording and layout, and a reprint re-renders the PDF from it with the same number
+  (:func:`app.services.backup.check_database` lists them as a note, not as a fault), so refusing would
+  only make backups made before documents were carried unusable. A file that is in a manifest but does
+  not match it is refused for both stores: a copy that was altered is not a copy of the record.
 
 Pure ``sqlite3`` and file handling; no SQLAlchemy sessions.
 """
@@ -37,18 +49,24 @@ from pathlib import Path
 
 from app.domain.errors import ClerkError
 from app.store.attachments import ROOT_SUFFIX, attachments_root, copy_hashing, file_sha256, remove_tree, resolve
-from app.store.attachments import verify_file as verify_attachment_file
+from app.store.attachments import verify_file as verify_stored_file
 from app.store.database import SQLITE_HEADER, known_revisions
 
 __all__ = [
+    "ATTACHMENTS",
     "AUTO_PREFIX",
+    "DOCUMENTS",
+    "DOCUMENTS_SUFFIX",
+    "FILE_STORES",
     "BackupError",
+    "FileStore",
     "RestoreResult",
     "attachments_manifest",
     "attachments_root",
     "auto_backup",
     "backup_name",
     "default_backup_dir",
+    "documents_manifest",
     "make_backup",
     "restore_database",
     "rotate",
@@ -67,6 +85,8 @@ KEEP_DAILY = 7
 KEEP_WEEKLY = 8
 KEEP_MONTHLY = 12
 
+DOCUMENTS_SUFFIX = ".documents"  # the issued documents' folder; app.documents.storage uses this constant
+
 
 class BackupError(ClerkError):
     """A backup could not be made, or a file cannot be restored; ``str(err)`` is Chinese."""
@@ -79,6 +99,47 @@ class RestoreResult:
     replaced_kept_as: Path | None  # the database that was replaced, kept beside it
     revision: str
     attachments_kept_as: Path | None = None  # the attachments folder that was replaced, kept beside it
+    documents_kept_as: Path | None = None  # the issued documents' folder that was replaced, kept beside it
+    notes: tuple[str, ...] = ()  # Chinese remarks for the clerk (a backup without its documents' copy)
+
+
+@dataclass(frozen=True)
+class FileStore:
+    """A folder of files beside the database that its rows refer to, carried by every backup."""
+
+    suffix: str  # the folder is ``<database stem><suffix>``, beside the database and beside each backup
+    label: str  # Chinese, in messages: 附件, 文书
+    unit: str  # Chinese measure word: 个, 份
+    rows_sql: str  # (relative path, sha256) of every file the database records
+    required: bool  # recorded files without a copy refuse the backup (else: accepted with a note)
+
+    def root(self, db_path: Path) -> Path:
+        """``<folder of db_path>/<stem of db_path><suffix>`` (a live database or a backup)."""
+        db_path = Path(db_path)
+        return db_path.with_name(db_path.stem + self.suffix)
+
+    def manifest(self, backup: Path) -> Path:
+        """``X<suffix>.sha256``: the manifest of the files copied with the backup ``X.sqlite``."""
+        root = self.root(backup)
+        return root.with_name(root.name + ".sha256")
+
+    def rows(self, conn: sqlite3.Connection) -> list[tuple[str, str]]:
+        """(relative path, sha256) of every file *conn* records ([] for a database without the table)."""
+        try:
+            return [(str(p), str(h).lower()) for p, h in conn.execute(self.rows_sql)]
+        except sqlite3.OperationalError:
+            return []
+
+
+ATTACHMENTS = FileStore(ROOT_SUFFIX, "附件", "个", "SELECT stored_path, sha256 FROM attachment", required=True)
+DOCUMENTS = FileStore(
+    DOCUMENTS_SUFFIX,
+    "文书",
+    "份",
+    "SELECT file_path, sha256 FROM issued_document WHERE file_path IS NOT NULL AND sha256 IS NOT NULL",
+    required=False,  # re-rendered from the database on reprint, see the module docstring
+)
+FILE_STORES: tuple[FileStore, ...] = (ATTACHMENTS, DOCUMENTS)
 
 
 def default_backup_dir(db_path: Path) -> Path:
@@ -104,8 +165,12 @@ def _sidecar(path: Path) -> Path:
 
 def attachments_manifest(backup: Path) -> Path:
     """``X.attachments.sha256``: the manifest of the attachments copied with the backup ``X.sqlite``."""
-    root = attachments_root(backup)
-    return root.with_name(root.name + ".sha256")
+    return ATTACHMENTS.manifest(backup)
+
+
+def documents_manifest(backup: Path) -> Path:
+    """``X.documents.sha256``: the manifest of the issued documents copied with the backup ``X.sqlite``."""
+    return DOCUMENTS.manifest(backup)
 
 
 def _snapshot(db_path: Path, target_path: Path) -> None:
@@ -125,8 +190,9 @@ def make_backup(db_path: Path, dest: Path, *, attachments: bool = True) -> Path:
     """Copy the live database to ``dest`` with the online backup API, then write its SHA-256 sidecar.
 
     The copy is written to ``dest.part`` and renamed, so a half-written backup never carries a valid name.
-    With *attachments* (the default) the files the copied database refers to are copied beside it
-    (``X.attachments/`` and its manifest, see the module docstring); a failure there fails the backup.
+    With *attachments* (the default) the files of every file store the copied database refers to are copied
+    beside it (``X.attachments/``, ``X.documents/`` and their manifests, see the module docstring); a
+    failure there fails the backup. Without it, the database file alone.
     """
     db_path, dest = Path(db_path), Path(dest)
     if not db_path.exists():
@@ -139,7 +205,8 @@ def make_backup(db_path: Path, dest: Path, *, attachments: bool = True) -> Path:
         _snapshot(db_path, tmp)
         digest = _sha256(tmp)
         if attachments:
-            _backup_attachments(tmp, attachments_root(db_path), dest)
+            for store in FILE_STORES:
+                _backup_files(store, tmp, store.root(db_path), dest)
         os.replace(tmp, dest)
         _sidecar(dest).write_text(f"{digest}  {dest.name}\n", encoding="utf-8")
     except (OSError, sqlite3.Error) as exc:
@@ -149,21 +216,13 @@ def make_backup(db_path: Path, dest: Path, *, attachments: bool = True) -> Path:
     return dest
 
 
-def _attachment_rows(conn: sqlite3.Connection) -> list[tuple[str, str]]:
-    """(stored_path, sha256) of every attachment a database records ([] for a database without the table)."""
-    try:
-        return [(str(p), str(h).lower()) for p, h in conn.execute("SELECT stored_path, sha256 FROM attachment")]
-    except sqlite3.OperationalError:
-        return []
-
-
-def _read_manifest(manifest: Path) -> list[tuple[str, str]]:
+def _read_manifest(manifest: Path, label: str = ATTACHMENTS.label) -> list[tuple[str, str]]:
     """(relative path, sha256) of each line of a ``sha256sum``-style manifest; BackupError if unreadable."""
     entries: list[tuple[str, str]] = []
     try:
         text = manifest.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise BackupError(f"无法读取备份的附件清单（{exc}）：\n{manifest}\n当前数据库未作任何改动。") from exc
+        raise BackupError(f"无法读取备份的{label}清单（{exc}）：\n{manifest}\n当前数据库未作任何改动。") from exc
     for line in text.splitlines():
         if not line.strip():
             continue
@@ -174,17 +233,18 @@ def _read_manifest(manifest: Path) -> list[tuple[str, str]]:
             resolve(Path("."), rel)
             bytes.fromhex(digest)
         except ValueError:
-            raise BackupError(f"备份的附件清单格式不正确：\n{manifest}\n当前数据库未作任何改动。") from None
+            raise BackupError(f"备份的{label}清单格式不正确：\n{manifest}\n当前数据库未作任何改动。") from None
         if len(digest) != 64:
-            raise BackupError(f"备份的附件清单格式不正确：\n{manifest}\n当前数据库未作任何改动。")
+            raise BackupError(f"备份的{label}清单格式不正确：\n{manifest}\n当前数据库未作任何改动。")
         entries.append((rel, digest))
     return entries
 
 
-def _reusable(folder: Path, exclude: Path) -> dict[tuple[str, str], list[Path]]:
-    """Files already in other backups of *folder*, by (relative path, sha256), for hard-linking."""
+def _reusable(folder: Path, exclude: Path, suffix: str = ROOT_SUFFIX) -> dict[tuple[str, str], list[Path]]:
+    """Files of one store (*suffix*) already in other backups of *folder*, by (relative path, sha256), for
+    hard-linking."""
     out: dict[tuple[str, str], list[Path]] = {}
-    for manifest in sorted(folder.glob(f"*{ROOT_SUFFIX}.sha256"), reverse=True):
+    for manifest in sorted(folder.glob(f"*{suffix}.sha256"), reverse=True):
         if manifest == exclude:
             continue
         root = manifest.with_name(manifest.name[: -len(".sha256")])
@@ -233,19 +293,21 @@ def _copy_verified(src: Path, out: Path, digest: str) -> bool:
     return True
 
 
-def _backup_attachments(snapshot: Path, live_root: Path, dest: Path) -> None:
-    """Copy the attachments *snapshot* (the backed-up database) refers to beside *dest*, with a manifest.
+def _backup_files(store: FileStore, snapshot: Path, live_root: Path, dest: Path) -> None:
+    """Copy the files of *store* that *snapshot* (the backed-up database) refers to beside *dest*, with a
+    manifest.
 
-    Built in ``X.attachments.part`` and renamed; files missing or altered in the live store are left out
-    (the integrity check reports them) rather than copied as if they were the recorded ones.
+    Built in ``X<suffix>.part`` and renamed; files missing or altered in the live store are left out
+    (the integrity check reports them) rather than copied as if they were the recorded ones. No recorded
+    files: no folder and no manifest (a stale one of an overwritten backup is removed).
     """
     conn = sqlite3.connect(snapshot)
     try:
-        rows = sorted(set(_attachment_rows(conn)))
+        rows = sorted(set(store.rows(conn)))
     finally:
         conn.close()
-    target = attachments_root(dest)
-    manifest = attachments_manifest(dest)
+    target = store.root(dest)
+    manifest = store.manifest(dest)
     staging = target.with_name(target.name + ".part")
     manifest_tmp = manifest.with_name(manifest.name + ".part")
     remove_tree(staging)
@@ -253,7 +315,7 @@ def _backup_attachments(snapshot: Path, live_root: Path, dest: Path) -> None:
         remove_tree(target)
         manifest.unlink(missing_ok=True)
         return
-    reuse = _reusable(dest.parent, manifest)
+    reuse = _reusable(dest.parent, manifest, store.suffix)
     lines: list[str] = []
     try:
         staging.mkdir(parents=True)
@@ -328,8 +390,8 @@ def select_to_keep(stamps: Iterable[datetime]) -> set[datetime]:
 
 
 def rotate(folder: Path) -> list[Path]:
-    """Delete the automatic backups (with their sidecars and attachments) that :func:`select_to_keep` does not
-    keep; return them.
+    """Delete the automatic backups (with their sidecars, attachments and documents) that
+    :func:`select_to_keep` does not keep; return them.
 
     Only files named ``自动备份-YYYYMMDD-HHMMSS.sqlite`` are ever touched; manual and pre-restore copies stay.
     """
@@ -338,11 +400,13 @@ def rotate(folder: Path) -> list[Path]:
     removed: list[Path] = []
     for stamp, path in backups:
         if stamp not in keep:
-            try:  # attachments first: a folder that cannot be deleted (a file open elsewhere) keeps the backup
-                remove_tree(attachments_root(path))
+            try:  # folders first: a folder that cannot be deleted (a file open elsewhere) keeps the backup
+                for store in FILE_STORES:
+                    remove_tree(store.root(path))
             except OSError:
                 continue
-            attachments_manifest(path).unlink(missing_ok=True)
+            for store in FILE_STORES:
+                store.manifest(path).unlink(missing_ok=True)
             path.unlink(missing_ok=True)
             _sidecar(path).unlink(missing_ok=True)
             removed.append(path)
@@ -372,16 +436,18 @@ def verify_backup(path: Path) -> str:
 
     Refused (BackupError, Chinese message): not a SQLite file, a checksum that does not match its
     ``.sha256`` sidecar, a failed ``PRAGMA integrity_check``, no ``alembic_version`` (not our database), a
-    revision this program does not know (made by a newer version), or attachments that do not match the
-    backup's manifest (or are missing altogether while the database records some).
+    revision this program does not know (made by a newer version), or attachments or issued documents that
+    do not match the backup's manifests (or attachments missing altogether while the database records some;
+    issued documents missing altogether are accepted, see the module docstring).
     """
     revision, rows = _verify_database(Path(path))
-    _verify_attachments_copy(Path(path), rows)
+    for store in FILE_STORES:
+        _verify_copy(store, Path(path), rows[store])
     return revision
 
 
-def _verify_database(path: Path) -> tuple[str, list[tuple[str, str]]]:
-    """The database part of :func:`verify_backup`: its revision and its attachments' (path, sha256)."""
+def _verify_database(path: Path) -> tuple[str, dict[FileStore, list[tuple[str, str]]]]:
+    """The database part of :func:`verify_backup`: its revision and, per file store, its (path, sha256)."""
     if not path.is_file():
         raise BackupError(f"找不到备份文件：\n{path}")
     with path.open("rb") as fh:
@@ -409,7 +475,7 @@ def _verify_database(path: Path) -> tuple[str, list[tuple[str, str]]]:
             if "alembic_version" not in tables or "application" not in tables:
                 raise BackupError(f"该文件不是本程序的数据库备份（缺少版本信息或登记表）：\n{path}")
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-            attachments = _attachment_rows(conn)
+            files = {store: store.rows(conn) for store in FILE_STORES}
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
@@ -422,40 +488,48 @@ def _verify_database(path: Path) -> tuple[str, list[tuple[str, str]]]:
             f"该备份由更新版本的程序创建（数据库版本 {revision}），本程序无法使用：\n{path}\n"
             "请安装最新版本的程序后再恢复。当前数据库未作任何改动。"
         )
-    return revision, attachments
+    return revision, files
 
 
-def _verify_attachments_copy(path: Path, rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Check the attachments beside the backup *path* against its manifest and the backed-up records.
+def _verify_copy(store: FileStore, path: Path, rows: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], str | None]:
+    """Check the files of *store* beside the backup *path* against its manifest and the backed-up records.
 
-    Returns the manifest's (relative path, sha256) entries. Records without a manifest entry are files that
-    were already missing or altered when the backup was made; they do not make the backup unusable.
+    Returns the manifest's (relative path, sha256) entries and a Chinese note (or None). Records without a
+    manifest entry are files that were already missing or altered when the backup was made; they do not make
+    the backup unusable. No manifest at all while the database records files: refused for a required store,
+    else accepted with the note.
     """
-    root, manifest = attachments_root(path), attachments_manifest(path)
+    root, manifest = store.root(path), store.manifest(path)
     if not manifest.exists():
-        if rows:
+        if rows and store.required:
             raise BackupError(
-                f"该备份记录了 {len(rows)} 个附件，但旁边没有附件文件夹及其清单：\n{root}\n"
-                f"{manifest}\n请把备份文件与同名的“{ROOT_SUFFIX}”文件夹和“{ROOT_SUFFIX}.sha256”文件放在同一"
+                f"该备份记录了 {len(rows)} {store.unit}{store.label}，但旁边没有{store.label}文件夹及其清单：\n{root}\n"
+                f"{manifest}\n请把备份文件与同名的“{store.suffix}”文件夹和“{store.suffix}.sha256”文件放在同一"
                 "文件夹后再恢复。当前数据库未作任何改动。"
             )
-        return []
-    entries = _read_manifest(manifest)
+        if rows:
+            return [], (
+                f"该备份记录了 {len(rows)} {store.unit}{store.label}，但旁边没有{store.label}文件夹（{root.name}）；"
+                f"恢复后重新打印这些{store.label}时，将按数据库中保存的内容以原文号重新生成。"
+            )
+        return [], None
+    entries = _read_manifest(manifest, store.label)
     recorded = dict(rows)
     problems: list[str] = []
     for rel, digest in entries:
         if recorded.get(rel) != digest:
-            problems.append(f"{rel}：与备份数据库中的附件记录不符")
+            problems.append(f"{rel}：与备份数据库中的{store.label}记录不符")
             continue
-        reason = verify_attachment_file(root, rel, digest)
+        reason = verify_stored_file(root, rel, digest)
         if reason is not None:
             problems.append(f"{rel}：{reason}")
     if problems:
         shown = "\n  ".join(problems[:10]) + (f"\n  …… 共 {len(problems)} 处" if len(problems) > 10 else "")
         raise BackupError(
-            f"备份的附件已损坏或缺失，不能用于恢复：\n{root}\n  {shown}\n请选择其他备份。当前数据库未作任何改动。"
+            f"备份的{store.label}已损坏或缺失，不能用于恢复：\n{root}\n  {shown}\n"
+            "请选择其他备份。当前数据库未作任何改动。"
         )
-    return entries
+    return entries, None
 
 
 def _checkpoint_and_close(db_path: Path) -> None:
@@ -472,49 +546,69 @@ def _checkpoint_and_close(db_path: Path) -> None:
         conn.close()
 
 
-def _stage_attachments(backup_file: Path, entries: list[tuple[str, str]], staging: Path) -> bool:
-    """Copy the backup's attachments into *staging* (beside the live folder), checking every SHA-256."""
+def _stage_files(store: FileStore, backup_file: Path, entries: list[tuple[str, str]], staging: Path) -> bool:
+    """Copy the backup's files of *store* into *staging* (beside the live folder), checking every SHA-256."""
     if not entries:
         return False
-    source_root = attachments_root(backup_file)
+    source_root = store.root(backup_file)
     remove_tree(staging)
     for rel, digest in entries:
         src, out = resolve(source_root, rel), resolve(staging, rel)
         out.parent.mkdir(parents=True, exist_ok=True)
         if not _copy_verified(src, out, digest):
-            raise BackupError(f"恢复附件时校验不符（复制过程中文件发生变化）：\n{src}\n当前数据库未被替换。请重试。")
+            raise BackupError(
+                f"恢复{store.label}时校验不符（复制过程中文件发生变化）：\n{src}\n当前数据库未被替换。请重试。"
+            )
     return True
+
+
+@dataclass
+class _Staged:
+    """One file store during a restore: its live folder, the verified copy beside it, the replaced folder."""
+
+    store: FileStore
+    entries: list[tuple[str, str]]
+    live: Path
+    staged: Path
+    has_files: bool = False
+    kept: Path | None = None
+    placed: bool = False
 
 
 def restore_database(
     backup_file: Path, db_path: Path, *, backup_dir: Path | None = None, now: datetime | None = None
 ) -> RestoreResult:
-    """Replace the database (and its attachments) with a verified backup; nothing is touched unless the backup
-    passes every check.
+    """Replace the database (and its attachments and issued documents) with a verified backup; nothing is
+    touched unless the backup passes every check.
 
-    Steps: verify the backup (:func:`verify_backup`); copy it and its attachments next to the database and
-    verify the copies; back up the current database with its attachments into the backup folder (恢复前备份)
-    and keep it beside the database as ``<name>.被替换-<time>.sqlite``, its attachments folder moved to
-    ``<name>.被替换-<time>.attachments``; fold and remove its ``-wal``/``-shm``; then ``os.replace`` the
-    copies in (attachments first; they are moved back if the database cannot be replaced).
-    All connections to the database must be closed first.
+    Steps: verify the backup (:func:`verify_backup`); copy it and the files of each store next to the
+    database and verify the copies; back up the current database with its files into the backup folder
+    (恢复前备份) and keep it beside the database as ``<name>.被替换-<time>.sqlite``, its folders moved to
+    ``<name>.被替换-<time>.attachments`` and ``<name>.被替换-<time>.documents``; fold and remove its
+    ``-wal``/``-shm``; then ``os.replace`` the copies in (folders first; they are moved back if the database
+    cannot be replaced). All connections to the database must be closed first.
     """
     backup_file, db_path = Path(backup_file), Path(db_path)
     now = now or datetime.now()
     stamp = now.strftime(_STAMP)
     revision, rows = _verify_database(backup_file)
-    entries = _verify_attachments_copy(backup_file, rows)
+    stores: list[_Staged] = []
+    notes: list[str] = []
+    for store in FILE_STORES:
+        entries, note = _verify_copy(store, backup_file, rows[store])
+        if note is not None:
+            notes.append(note)
+        live = store.root(db_path)
+        stores.append(_Staged(store, entries, live, live.with_name(f"{live.name}.恢复中-{stamp}")))
     db_path.parent.mkdir(parents=True, exist_ok=True)
     staged = db_path.with_name(f"{db_path.name}.恢复中-{stamp}")
-    live_att = attachments_root(db_path)
-    staged_att = live_att.with_name(f"{live_att.name}.恢复中-{stamp}")
     kept: Path | None = None
-    kept_att: Path | None = None
     try:
         make_backup(backup_file, staged, attachments=False)
         _sidecar(staged).unlink(missing_ok=True)
         _verify_database(staged)
-        has_att = _stage_attachments(backup_file, entries, staged_att)
+        for st in stores:
+            st.has_files = _stage_files(st.store, backup_file, st.entries, st.staged)
         if db_path.exists() and db_path.stat().st_size > 0:
             _checkpoint_and_close(db_path)
             folder = Path(backup_dir) if backup_dir is not None else default_backup_dir(db_path)
@@ -523,26 +617,42 @@ def restore_database(
             make_backup(db_path, kept, attachments=False)
         for extra in ("-wal", "-shm", "-journal"):
             Path(str(db_path) + extra).unlink(missing_ok=True)
-        if live_att.exists():
-            kept_att = db_path.with_name(f"{db_path.stem}.被替换-{stamp}{ROOT_SUFFIX}")
-            os.replace(live_att, kept_att)
         try:
-            if has_att:
-                os.replace(staged_att, live_att)
+            for st in stores:
+                if st.live.exists():
+                    target = db_path.with_name(f"{db_path.stem}.被替换-{stamp}{st.store.suffix}")
+                    os.replace(st.live, target)
+                    st.kept = target
+            for st in stores:
+                if st.has_files:
+                    os.replace(st.staged, st.live)
+                    st.placed = True
             os.replace(staged, db_path)
         except OSError:
-            with contextlib.suppress(OSError):  # put the old attachments back with the old database
-                if has_att and live_att.exists():
-                    os.replace(live_att, staged_att)
-                if kept_att is not None:
-                    os.replace(kept_att, live_att)
-                    kept_att = None
+            for st in reversed(stores):  # put the old folders back with the old database
+                with contextlib.suppress(OSError):
+                    if st.placed:
+                        os.replace(st.live, st.staged)
+                        st.placed = False
+                    if st.kept is not None:
+                        os.replace(st.kept, st.live)
+                        st.kept = None
             raise
     except OSError as exc:
         raise BackupError(f"恢复失败（{exc}）。当前数据库未被替换。") from exc
     finally:
         staged.unlink(missing_ok=True)
         _sidecar(staged).unlink(missing_ok=True)
-        with contextlib.suppress(OSError):
-            remove_tree(staged_att)
-    return RestoreResult(backup_file, db_path, kept, revision, kept_att)
+        for st in stores:
+            with contextlib.suppress(OSError):
+                remove_tree(st.staged)
+    kept_as = {st.store: st.kept for st in stores}
+    return RestoreResult(
+        backup_file,
+        db_path,
+        kept,
+        revision,
+        attachments_kept_as=kept_as[ATTACHMENTS],
+        documents_kept_as=kept_as[DOCUMENTS],
+        notes=tuple(notes),
+    )

@@ -433,6 +433,7 @@ class DataPage(QWidget):
         QApplication.restoreOverrideCursor()
         self.data_changed.emit()
         kept = f"\n{tr('被替换的数据库已另存为：')}\n{result.replaced_kept_as}" if result.replaced_kept_as else ""
+        kept += "".join(f"\n\n{note}" for note in result.notes)
         msgbox.information(self, tr("恢复完成"), tr("已从备份恢复数据库。程序将关闭，请重新启动后继续使用。") + kept)
         QApplication.quit()
 
