@@ -269,6 +269,9 @@ def _document(args: argparse.Namespace) -> int:
             fh.write(pdf)
             fh.flush()
             os.fsync(fh.fileno())
+        from app.services.report_export import ordinary_file_mode
+
+        os.chmod(tmp, ordinary_file_mode())  # mkstemp makes it private; the saved letter is an ordinary file
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

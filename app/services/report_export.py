@@ -515,6 +515,13 @@ def check_target(path: Path | str) -> str:
     return suffix
 
 
+def ordinary_file_mode() -> int:
+    """The permissions a file the clerk saves would get anyway (0666 minus the process's umask)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def write_report(view: ReportView, path: Path | str) -> Path:
     """Write *view* to *path* in the format its suffix names (via a temporary file, then moved into place)."""
     target = Path(path)
@@ -527,6 +534,7 @@ def write_report(view: ReportView, path: Path | str) -> Path:
     tmp = Path(tmp_name)
     try:
         _WRITERS[suffix](view, tmp)
+        os.chmod(tmp, ordinary_file_mode())  # mkstemp makes it private; a saved report is an ordinary file
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
