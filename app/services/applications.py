@@ -288,6 +288,15 @@ def _contact_fields(a: ApplicantInput) -> dict[str, str]:
     }
 
 
+def given_contact(app: Application, key: str) -> str:
+    """A contact detail as given with this application (its snapshot, migration 0002); for applications
+    registered before snapshots were kept, the applicant record's."""
+    given = app.applicant_snapshot or {}
+    if key in given:
+        return str(given[key] or "")
+    return str(getattr(app.applicant, key, "") or "")
+
+
 def _find_or_create_applicant(session: Session, a: ApplicantInput, now: datetime) -> Applicant:
     existing = None
     if a.id_doc_type is not None and _clean(a.id_number):
@@ -628,10 +637,9 @@ def get_application(ctx: ServiceContext, application_id: int) -> ApplicationDeta
         if app is None:
             raise NotFound("找不到该申请")
         applicant = app.applicant
-        given = app.applicant_snapshot or {}
 
         def contact(attr: str) -> str:
-            return str(given[attr]) if attr in given else (getattr(applicant, attr) or "")
+            return given_contact(app, attr)
 
         sit = situation(ctx, s, app)
         dl, status = sit.deadlines, sit.status
@@ -765,12 +773,9 @@ def edit_application(ctx: ServiceContext, application_id: int, changes: dict[str
             raise NotFound("找不到该申请")
         _refuse_unless_allowed(ctx, s, app, EventKind.EDITED)
         given = dict(app.applicant_snapshot or {})
-        applicant = app.applicant
 
         def current(key: str) -> str:
-            if key in _CONTACT_KEYS:
-                return str(given[key]) if key in given else (getattr(applicant, key) or "")
-            return getattr(app, key) or ""
+            return given_contact(app, key) if key in _CONTACT_KEYS else (getattr(app, key) or "")
 
         diff = {k: (current(k), _clean(v)) for k, v in changes.items() if current(k) != _clean(v)}
         if not diff:

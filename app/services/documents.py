@@ -71,7 +71,7 @@ from app.domain.letters import (
     template_name,
 )
 from app.domain.procedure import Decided, DocumentIssued, Payload, Situation, allowed_steps, payload_of, to_data
-from app.services.applications import situation
+from app.services.applications import given_contact, situation
 from app.services.context import ServiceContext
 from app.services.errors import NotFound, ServiceError, ValidationError
 from app.services.profile import get_profile
@@ -328,12 +328,9 @@ def _matching(docs: list[IssuedDocument], option: DocumentOption) -> IssuedDocum
 
 def _facts(s: Session, app: Application, sit: Situation, events: tuple[_CaseEvent, ...]) -> CaseFacts:
     applicant = s.get(Applicant, app.applicant_id)
-    given = app.applicant_snapshot or {}
 
     def contact(attr: str) -> str:
-        if attr in given:
-            return str(given[attr] or "")
-        return str(getattr(applicant, attr, "") or "")
+        return given_contact(app, attr)
 
     issued = tuple(
         IssuedRef(DocumentKind(d.kind), d.number, d.issued_on)

@@ -105,24 +105,6 @@ class EventChain:
             self._session.execute(insert(Event.__table__), pending[i : i + chunk])
         return len(pending)
 
-    def append(
-        self,
-        application_id: int | None,
-        kind: str,
-        event_date: date,
-        *,
-        actor: str,
-        recorded_at: datetime,
-        data: dict[str, Any] | None = None,
-        note: str | None = None,
-    ) -> Event:
-        """Write one event now (after anything staged) and return it."""
-        self.flush()
-        ev = Event(**self._row(application_id, kind, event_date, actor, recorded_at, data, note))
-        self._session.add(ev)
-        self._session.flush()
-        return ev
-
 
 def append_event(
     session: Session,
@@ -134,11 +116,13 @@ def append_event(
     recorded_at: datetime,
     data: dict[str, Any] | None = None,
     note: str | None = None,
-) -> Event:
-    """Add one event at the end of the chain (the caller's transaction keeps the chain consistent)."""
-    return EventChain(session).append(
-        application_id, kind, event_date, actor=actor, recorded_at=recorded_at, data=data, note=note
-    )
+) -> int:
+    """Add one event at the end of the chain now; returns its id (the caller's transaction keeps the chain
+    consistent)."""
+    chain = EventChain(session)
+    event_id = chain.stage(application_id, kind, event_date, actor=actor, recorded_at=recorded_at, data=data, note=note)
+    chain.flush()
+    return event_id
 
 
 def _rows(session: Session, batch: int = 5000) -> Iterator[tuple[int, str, str, dict[str, Any]]]:
