@@ -23,6 +23,7 @@ from sqlalchemy import insert, select
 
 from app.domain.codes import ApplicantKind, Channel, EventKind, IdDocType, Outcome, PostKind
 from app.domain.identity import credit_code_check_char, resident_id_check_char
+from app.domain.procedure import Registered, to_data
 from app.domain.timeline import TimelineEvent
 from app.services.applications import evaluate
 from app.services.bootstrap import open_context
@@ -166,7 +167,10 @@ def main(argv: list[str] | None = None) -> int:
             year = arrived.year
             seq, reg = numbers.next_free(year)
             timeline: list[TimelineEvent] = []
-            raw_events: list[tuple[EventKind, date, dict]] = [(EventKind.REGISTERED, arrived, {"reg_number": reg})]
+            registered = Registered(
+                reg_number=reg, channel=channel.value, receipt_date=receipt, receipt_basis="（模拟数据）"
+            )
+            raw_events: list[tuple[EventKind, date, dict]] = [(EventKind.REGISTERED, arrived, to_data(registered))]
             if receipt is not None:
                 base = receipt
                 if rng.random() < 0.06:

@@ -40,8 +40,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from rapidfuzz import fuzz
-
 __all__ = [
     "BOILERPLATE",
     "DEFAULT_LIMIT",
@@ -191,6 +189,8 @@ def _parts(a: _Key, b: _Key) -> _Parts:
     shared = len(a.pairs & b.pairs)
     total = len(a.pairs) + len(b.pairs)
     overlap = 2 * shared / total if total else 0.0
+    from rapidfuzz import fuzz  # imported when first compared: not at program start
+
     order = fuzz.ratio(a.joined, b.joined) / 100
     short, long_ = sorted((len(a.pairs), len(b.pairs)))
     coverage = shared / short if short else 0.0

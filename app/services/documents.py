@@ -35,15 +35,16 @@ import contextlib
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, or_, select, text
 from sqlalchemy.orm import Session
 
 from app.documents import storage
-from app.documents.fonts import FontSet, load_fonts
-from app.documents.render import Block, parse_blocks, render_pdf
-from app.documents.templates import render_text
+
+if TYPE_CHECKING:
+    from app.documents.fonts import FontSet
+    from app.documents.render import Block
 from app.domain.agency import AgencyProfileData, validate_pattern
 from app.domain.codes import (
     ApplicantKind,
@@ -201,7 +202,29 @@ class _Prepared:
 
 
 def _fonts() -> FontSet:
+    from app.documents.fonts import load_fonts
+
     return load_fonts()
+
+
+def parse_blocks(text: str) -> list[Block]:
+    """The laid-out blocks of a rendered template (reportlab and Jinja2 are imported only when printing, so
+    opening the program does not load them)."""
+    from app.documents.render import parse_blocks as parse
+
+    return parse(text)
+
+
+def render_pdf(blocks: list[Block], fonts: FontSet, **kw: Any) -> tuple[bytes, int]:
+    from app.documents.render import render_pdf as render
+
+    return render(blocks, fonts, **kw)
+
+
+def render_text(template: str, kind: DocumentKind, values: dict[str, str]) -> str:
+    from app.documents.templates import render_text as render
+
+    return render(template, kind, values)
 
 
 def _root(ctx: ServiceContext) -> Path:

@@ -51,7 +51,6 @@ from app.services.errors import ServiceError, ValidationError
 from app.services.fees import fee_quote_for_application
 from app.services.repeats import find_repeats_for_application
 from app.ui import msgbox
-from app.ui.document_dialog import DocumentDialog
 from app.ui.edit_dialog import EditDialog
 from app.ui.event_dialog import EventDialog
 from app.ui.step_dialogs import AttachmentDialog, CorrectParticularsDialog, VoidDialog
@@ -514,6 +513,8 @@ class DetailDialog(QDialog):
     def make_document(self, kind: DocumentKind | None = None) -> bool:
         """生成文书: the document dialog for this case (on the document the last step calls for, if any); True
         when something was issued or printed."""
+        from app.ui.document_dialog import DocumentDialog  # the print stack loads when first needed
+
         changed = DocumentDialog.open(self.ctx, self.application_id, kind or self.suggested_document, self)
         self.suggested_document = None
         if changed:
