@@ -151,7 +151,7 @@ class VerificationMethod(StrEnum):
             VerificationMethod.COPY_KEPT: "留存复印件",
             VerificationMethod.ELECTRONIC: "电子证照核验",
             VerificationMethod.AUTHORISATION: "查验授权委托书",
-            VerificationMethod.NOT_CHECKED: "未核验（非当面提交）",
+            VerificationMethod.NOT_CHECKED: "未核验",
         }[self]
 
 

@@ -5,6 +5,11 @@ with it (``problems``) and what can be read from it (``notes``). Nothing here bl
 caller decides whether a problem is an error or only a warning (e.g. early 统一社会信用代码 that fail the
 check yet are real).
 
+Where a number carries a GB/T 2260 administrative-division code (the first six digits of an ID number,
+positions 3–8 of a credit code) the province, city and district are named from the code table in
+``resources/divisions`` (docs/rules.md §9). A wrong check character is reported as "校验码不符" and the
+clerk is asked to re-read the card: the check digit tells that the number is wrong, not which digit is.
+
 Standards:
 
 - 居民身份证号码: GB 11643-1999《公民身份号码》(18 digits; 15-digit legacy numbers are converted).
@@ -17,15 +22,20 @@ Standards:
 
 from __future__ import annotations
 
+import csv
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from pathlib import Path
 
-from app.domain.codes import ApplicantKind, IdDocType
+from app.domain.codes import ApplicantKind, Channel, IdDocType, VerificationMethod
 
 __all__ = [
     "CREDIT_CODE_ALPHABET",
+    "NO_NUMBER_REASONS",
     "PROVINCES",
     "IdCheck",
     "check_credit_code",
@@ -37,8 +47,10 @@ __all__ = [
     "check_resident_id",
     "check_taiwan_permit",
     "credit_code_check_char",
+    "in_person_identity_problems",
     "mask_number",
     "normalise_number",
+    "region_name",
     "resident_id_check_char",
     "suggest_kind_from_credit_code",
 ]
@@ -60,6 +72,7 @@ class IdCheck:
     birth_date: date | None = None
     sex: str | None = None
     province: str | None = None
+    region: str | None = None  # province, city and district named from the division code, when known
     legacy: bool = False
     converted: str | None = None
     suggested_kind: ApplicantKind | None = None
@@ -157,6 +170,61 @@ _CREDIT_KINDS: dict[str, ApplicantKind] = {
 }
 
 _EMPTY = "未填写证件号码"
+
+#: What the clerk reads when the check character does not match: re-read the card, never "fix" the digit.
+CHECK_MISMATCH = "校验码不符，请核对证件号码"
+CREDIT_CHECK_MISMATCH = "校验码不符，请核对统一社会信用代码"
+
+# Names in the division table that stand for a grouping, not a place (e.g. 110100 市辖区 in older tables).
+_GROUPING_NAMES = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划", "省直辖县级行政单位"})
+
+
+def _divisions_file() -> Path:
+    meipass = getattr(sys, "_MEIPASS", None)
+    if meipass:
+        candidate = Path(meipass) / "resources" / "divisions" / "gbt2260.csv"
+        if candidate.is_file():
+            return candidate
+    return Path(__file__).resolve().parents[2] / "resources" / "divisions" / "gbt2260.csv"
+
+
+@lru_cache(maxsize=1)
+def _divisions() -> dict[str, tuple[str, bool]]:
+    """GB/T 2260 code -> (name, abolished since); empty when the table is missing (provinces still known)."""
+    path = _divisions_file()
+    if not path.is_file():
+        return {}
+    with path.open(encoding="utf-8", newline="") as f:
+        return {row["code"]: (row["name"], row["status"] == "former") for row in csv.DictReader(f)}
+
+
+def region_name(code: str) -> str | None:
+    """Province, city and district of a six-digit GB/T 2260 code, e.g. 370302 → "山东省淄博市淄川区".
+
+    Each level is named when the code table knows it (a district code unknown to the table still names its
+    province and city); ``None`` when not even the province is known. A code of a division abolished or
+    renamed since is marked "（原行政区划代码）" — ID numbers keep the code of the place of first issue.
+    """
+    if len(code) != 6 or not (code.isascii() and code.isdigit()):
+        return None
+    table = _divisions()
+    province = PROVINCES.get(code[:2])
+    if province is None:
+        return None
+    parts = [province]
+    former = False
+    for level in (code[:4] + "00", code):
+        if level.endswith("0000"):
+            continue
+        entry = table.get(level)
+        if entry is None:
+            continue
+        name, gone = entry
+        if name in _GROUPING_NAMES or name in parts:
+            continue
+        parts.append(name)
+        former = former or gone
+    return "".join(parts) + ("（原行政区划代码）" if former else "")
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -267,6 +335,8 @@ def _check_gb11643_18(
         province = PROVINCES.get(code)
         if province is None:
             problems.append(f"{region_label}代码 {code} 不是有效的省级行政区划代码")
+        elif region_at == 0:
+            notes.append(f"{region_label}：{region_name(number[:6]) or province}")
         else:
             notes.append(f"{region_label}：{province}")
     born: date | None = None
@@ -279,7 +349,7 @@ def _check_gb11643_18(
     if not bad and not last_bad:
         expected = resident_id_check_char(head)
         if expected != last:
-            problems.append(f"校验码错误：应为 {expected}，实为 {last}")
+            problems.append(CHECK_MISMATCH)
     return born, sex, province
 
 
@@ -302,7 +372,10 @@ def check_resident_id(number: str, *, today: date | None = None) -> IdCheck:
     born, sex, province = _check_gb11643_18(num, today, problems, notes)
     if num[:6] in _HMT_AREAS:
         notes.append(f"地区码 {num[:6]} 是{_HMT_AREAS[num[:6]]}居民的港澳台居民居住证号段")
-    return _result(IdDocType.RESIDENT_ID, num, problems, notes, birth_date=born, sex=sex, province=province)
+    region = region_name(num[:6]) if province else None
+    return _result(
+        IdDocType.RESIDENT_ID, num, problems, notes, birth_date=born, sex=sex, province=province, region=region
+    )
 
 
 def _check_legacy_15(num: str, today: date) -> IdCheck:
@@ -316,7 +389,7 @@ def _check_legacy_15(num: str, today: date) -> IdCheck:
     if province is None:
         problems.append(f"地区代码 {num[:2]} 不是有效的省级行政区划代码")
     else:
-        notes.append(f"地区：{province}")
+        notes.append(f"地区：{region_name(num[:6]) or province}")
     born = _check_birth(1900 + int(num[6:8]), int(num[8:10]), int(num[10:12]), today, problems, notes)
     sex = "男" if int(num[14]) % 2 else "女"
     notes.append(sex)
@@ -331,6 +404,7 @@ def _check_legacy_15(num: str, today: date) -> IdCheck:
         birth_date=born,
         sex=sex,
         province=province,
+        region=region_name(num[:6]) if province else None,
         legacy=True,
         converted=converted,
     )
@@ -461,15 +535,16 @@ def check_credit_code(code: str) -> IdCheck:
             notes.append("登记地：国家（中央）")
         elif area[:2] in PROVINCES:
             province = PROVINCES[area[:2]]
-            notes.append(f"登记地：{province}")
+            notes.append(f"登记地：{region_name(area) or province}")
     if len(num) == 18 and not bad:
         expected = credit_code_check_char(num[:17])
         if expected != num[17]:
-            problems.append(f"校验码错误：应为 {expected}，实为 {num[17]}")
+            problems.append(CREDIT_CHECK_MISMATCH)
     kind = _CREDIT_KINDS.get(num[:2])
     if kind is not None:
         notes.append(f"建议申请人类型：{kind.label}（请核实）")
-    return _result(doc, num, problems, notes, province=province, suggested_kind=kind)
+    region = region_name(num[2:8]) if province else None
+    return _result(doc, num, problems, notes, province=province, region=region, suggested_kind=kind)
 
 
 # ---------------------------------------------------------------------------------- pattern-only documents
@@ -594,3 +669,40 @@ def mask_number(number: str) -> str:
     else:
         return "*" * n
     return num[:head] + "*" * (n - head - tail) + num[n - tail :]
+
+
+# ---------------------------------------------------------------------------------- at the counter
+
+#: Verification methods that say a document was looked at — impossible to claim without its number.
+_DOCUMENT_SEEN = (VerificationMethod.ORIGINAL_SEEN, VerificationMethod.COPY_KEPT, VerificationMethod.ELECTRONIC)
+
+#: Reasons a clerk may pick when an applicant at the counter gives no ID number (the clerk may also type one).
+NO_NUMBER_REASONS: tuple[str, ...] = (
+    "申请人未携带身份证件",
+    "申请人拒绝出示身份证件",
+    "由代理人提交，申请人证件号码未提供",
+)
+
+
+def in_person_identity_problems(
+    channel: Channel,
+    kind: ApplicantKind,
+    id_number: str,
+    reason: str,
+    verification: VerificationMethod,
+) -> list[str]:
+    """What is missing about a natural person's identity at the counter (Art. 29(2)(1); docs/rules.md §9).
+
+    An application states the applicant's 身份证明. A natural person handing it in shows a document, so its
+    number is recorded; when it cannot be, the clerk records why (a chosen or typed reason), and the
+    verification method may not claim that a document was seen (查验原件, 留存复印件, 电子证照核验). Other
+    channels and organisations are not concerned (their identity is checked from what was sent).
+    """
+    if channel is not Channel.IN_PERSON or kind is not ApplicantKind.NATURAL_PERSON or normalise_number(id_number):
+        return []
+    problems: list[str] = []
+    if not reason.strip():
+        problems.append("当面提交的自然人申请，请填写申请人证件号码；确实无法登记的，请选择或填写理由（第二十九条）")
+    if verification in _DOCUMENT_SEEN:
+        problems.append(f"未填写证件号码，身份核验方式不能为“{verification.label}”，请改为“未核验”或“查验授权委托书”")
+    return problems

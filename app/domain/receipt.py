@@ -73,3 +73,44 @@ def determine_receipt(
         f"通过{label}提交，以双方确认之日 {cn_date(confirmed_on)} 为收到申请之日（第三十一条第（三）项）",
         False,
     )
+
+
+@dataclass(frozen=True)
+class ReceiptField:
+    """The one date-and-time field the counter form asks for, per channel (docs/rules.md §3).
+
+    ``label`` names it for the clerk. When ``is_receipt`` the recorded moment is itself the legal receipt
+    (handed in at the counter, signed for from the post), so arrival and receipt can never disagree; otherwise
+    it is the arrival, and the receipt date is the later confirmation with the applicant.
+    """
+
+    label: str
+    is_receipt: bool
+
+
+def receipt_field(channel: Channel, post_kind: PostKind | None = None) -> ReceiptField:
+    """Which moment the clerk records for ``channel`` (Art. 31(1)–(3))."""
+    if channel is Channel.IN_PERSON:
+        return ReceiptField("提交时间", True)
+    if channel is Channel.LETTER and post_kind is PostKind.SIGNED:
+        return ReceiptField("签收时间", True)
+    return ReceiptField("到达时间", False)
+
+
+def unusual_receipt_date(receipt_date: date | None, arrived_on: date, today: date) -> str | None:
+    """A question naming the date when it is not today or lies in another year (else None; docs/rules.md §3).
+
+    The receipt date starts every clock and the arrival year gives the registration number its year, so a
+    date other than today is registered only after the clerk confirms that very date.
+    """
+    day = receipt_date or arrived_on
+    if day == today and arrived_on.year == today.year:
+        return None
+    what = "收到申请之日" if receipt_date is not None else "到达日期"
+    lines = [f"{what}为 {cn_date(day)}，不是今天（{cn_date(today)}）。" if day != today else ""]
+    if arrived_on.year != today.year:
+        lines.append(f"到达日期在 {arrived_on.year} 年，登记编号将编入 {arrived_on.year} 年度。")
+    if receipt_date is not None:
+        lines.append("答复期限将从该日起计算。")
+    lines.append(f"确认按 {cn_date(day)} 登记吗？")
+    return "\n".join(line for line in lines if line)

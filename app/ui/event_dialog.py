@@ -43,6 +43,8 @@ from app.domain.fees import FeeQuote, FeeScheme, describe, quote
 from app.domain.procedure import PAUSE_ENDS, StepOption
 from app.domain.workcalendar import WorkCalendar
 from app.services.applications import ApplicationDetail
+from app.ui.date_input import DateEdit
+from app.ui.fit import available_size
 from app.ui.widgets import ValueCombo
 
 EventAnswer = tuple[EventKind, date, P.Payload, str]
@@ -285,10 +287,8 @@ class EventDialog(QDialog):
     # ------------------------------------------------------------------------------------------ building
     @staticmethod
     def _date_edit(name: str, d: date | None = None) -> QDateEdit:
-        edit = QDateEdit(_qdate(d)) if d else QDateEdit()
+        edit = DateEdit(_qdate(d)) if d else DateEdit()
         edit.setObjectName(name)
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat("yyyy年M月d日")
         return edit
 
     def _row(self, kinds: tuple[EventKind, ...], label: str, field: QWidget) -> None:
@@ -471,7 +471,9 @@ class EventDialog(QDialog):
         for _ in range(2):  # wrapped hints know their height only once laid out at the real width
             layout.activate()
             height = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else -1
-            self.resize(width, height if height > 0 else self.sizeHint().height())
+            max_width, max_height = available_size(self)
+            height = height if height > 0 else self.sizeHint().height()
+            self.resize(min(width, max_width), min(height, max_height))
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -21,7 +21,6 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -63,6 +62,7 @@ from app.services.context import ServiceContext
 from app.services.errors import ClerkError, os_error_message
 from app.services.report_export import FORMATS, HEAD, LABEL, SECTION, Grid, grid_table3, grid_table4, write_report
 from app.ui import msgbox
+from app.ui.date_input import DateEdit
 from app.ui.widgets import ValueCombo
 
 
@@ -99,10 +99,8 @@ def ask_publish_date(parent: QWidget | None, year: int, today: date) -> date | N
     text.setWordWrap(True)
     layout.addWidget(text)
     form = QFormLayout()
-    edit = QDateEdit()
+    edit = DateEdit()
     edit.setObjectName("publishDate")
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
     edit.setMaximumDate(QDate(today.year, today.month, today.day))
     edit.setMinimumDate(QDate(year, 1, 1))
     default = min(today, date(year + 1, 1, 31))

@@ -11,8 +11,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QTime
 from PySide6.QtWidgets import (
-    QDateEdit,
-    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -29,6 +27,7 @@ from app.domain.codes import ApplicantKind, Channel, IdDocType, PostKind
 from app.domain.procedure import VoidReason
 from app.services.applications import ApplicationDetail, ParticularsCorrection
 from app.services.attachments import AttachmentCategory
+from app.ui.date_input import DateEdit, DateTimeEdit
 from app.ui.widgets import ValueCombo
 
 WARNING_STYLE = "color:#a1170f"
@@ -71,20 +70,16 @@ class CorrectParticularsDialog(QDialog):
             )
         )
         receipt = detail.receipt_date or detail.arrived_at.date()
-        self.receipt = QDateEdit(QDate(receipt.year, receipt.month, receipt.day))
+        self.receipt = DateEdit(QDate(receipt.year, receipt.month, receipt.day))
         self.receipt.setObjectName("correctReceipt")
-        self.receipt.setCalendarPopup(True)
-        self.receipt.setDisplayFormat("yyyy年M月d日")
         self.receipt.setMaximumDate(QDate(today.year, today.month, today.day))
         self.receipt.setEnabled(detail.receipt_date is not None)
         form.addRow(tr("收到申请之日"), self.receipt)
         if detail.receipt_date is None:
             form.addRow("", _hint(tr("尚未确认收到：请用“确认收到…”记录收到申请之日（第三十一条）。")))
         a = detail.arrived_at
-        self.arrived = QDateTimeEdit(QDateTime(QDate(a.year, a.month, a.day), QTime(a.hour, a.minute)))
+        self.arrived = DateTimeEdit(QDateTime(QDate(a.year, a.month, a.day), QTime(a.hour, a.minute)))
         self.arrived.setObjectName("correctArrived")
-        self.arrived.setCalendarPopup(True)
-        self.arrived.setDisplayFormat("yyyy年M月d日 HH:mm")
         form.addRow(tr("到达时间"), self.arrived)
         self.channel = ValueCombo([(tr(c.label), c) for c in Channel], "correctChannel")
         self.channel.set_value(detail.channel)

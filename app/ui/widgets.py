@@ -1,11 +1,12 @@
-"""Small widgets shared by the pages."""
+"""Small widgets shared by the pages, and the application-wide input guard."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QWidget
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
+from PySide6.QtWidgets import QAbstractScrollArea, QAbstractSpinBox, QApplication, QComboBox, QWidget
 
 
 class ValueCombo(QComboBox):
@@ -40,3 +41,75 @@ class ValueCombo(QComboBox):
                 self.setCurrentIndex(i)
                 return True
         return False
+
+
+class InputGuard(QObject):
+    """Application-wide event filter: the mouse wheel never changes a value the clerk did not pick.
+
+    A wheel turned over a date, time, number or drop-down only changes it when that field has the focus and
+    was clicked first; otherwise the wheel scrolls the form (or dialog) around it. Without this, scrolling a
+    long form silently moved a receipt date by years or switched the channel. Fields also stop taking the
+    focus from the wheel, so scrolling never moves the keyboard focus.
+    """
+
+    GUARDED: tuple[type[QWidget], ...] = (QAbstractSpinBox, QComboBox)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._armed: QWidget | None = None  # the guarded field last clicked, while it keeps the focus
+
+    def guarded_field(self, obj: QObject) -> QWidget | None:
+        """The date, time, number or choice field ``obj`` belongs to (itself or an ancestor), if any."""
+        w = obj if isinstance(obj, QWidget) else None
+        while w is not None:
+            if isinstance(w, self.GUARDED):
+                return w
+            if w.isWindow():
+                return None
+            w = w.parentWidget()
+        return None
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind == QEvent.Type.Polish and isinstance(obj, self.GUARDED):
+            if obj.focusPolicy() == Qt.FocusPolicy.WheelFocus:
+                obj.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        elif kind == QEvent.Type.MouseButtonPress:
+            field = self.guarded_field(obj)
+            if field is not None:
+                self._armed = field
+        elif kind == QEvent.Type.FocusOut and obj is self._armed:
+            self._armed = None
+        elif kind == QEvent.Type.Wheel:
+            field = self.guarded_field(obj)
+            if field is None:
+                return False
+            if field is self._armed and field.hasFocus():
+                return False
+            self._scroll_around(field, event)
+            return True
+        return False
+
+    def _scroll_around(self, field: QWidget, event: QEvent) -> None:
+        """Hand the wheel to the nearest scroll area around ``field`` (nothing happens when there is none)."""
+        w = field.parentWidget()
+        while w is not None:
+            if isinstance(w, QAbstractScrollArea) and not isinstance(w, QComboBox):
+                bar = w.verticalScrollBar()
+                if bar is not None and bar.maximum() > bar.minimum():
+                    QCoreApplication.sendEvent(bar, event)
+                    return
+            if w.isWindow():
+                return
+            w = w.parentWidget()
+
+
+def install_input_guards(app: QApplication) -> InputGuard:
+    """Install :class:`InputGuard` on ``app`` once (every form and dialog is covered); returns the guard."""
+    existing = app.findChild(InputGuard, "inputGuard")
+    if isinstance(existing, InputGuard):
+        return existing
+    guard = InputGuard(app)
+    guard.setObjectName("inputGuard")
+    app.installEventFilter(guard)
+    return guard

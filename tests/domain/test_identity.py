@@ -21,8 +21,10 @@ from app.domain.identity import (
     check_resident_id,
     check_taiwan_permit,
     credit_code_check_char,
+    in_person_identity_problems,
     mask_number,
     normalise_number,
+    region_name,
     resident_id_check_char,
     suggest_kind_from_credit_code,
 )
@@ -63,7 +65,8 @@ def test_known_valid_resident_id() -> None:
     assert not r.legacy and r.converted is None
     assert "出生日期 1949年12月31日" in r.notes
     assert "女" in r.notes
-    assert "地区：北京市" in r.notes
+    assert "地区：北京市朝阳区" in r.notes
+    assert r.region == "北京市朝阳区"
 
 
 def test_check_chars() -> None:
@@ -92,7 +95,7 @@ def test_lower_case_x_full_width_and_spaces() -> None:
 def test_wrong_check_char() -> None:
     r = check_resident_id("110105194912310023", today=TODAY)
     assert not r.ok
-    assert "校验码错误：应为 X，实为 3" in r.problems
+    assert r.problems == ("校验码不符，请核对证件号码",)  # re-read the card; never "should be X"
     # the other facts are still read
     assert r.birth_date == date(1949, 12, 31)
 
@@ -223,7 +226,7 @@ def test_hmt_residence_mainland_area_flagged() -> None:
 def test_hmt_residence_checksum_and_length() -> None:
     good = make_id("810000" + "19900101" + "003")
     bad = good[:17] + ("0" if good[17] != "0" else "1")
-    assert any(p.startswith("校验码错误") for p in check_hmt_residence(bad, today=TODAY).problems)
+    assert any(p.startswith("校验码不符") for p in check_hmt_residence(bad, today=TODAY).problems)
     assert "号码应为 18 位，实为 15 位" in check_hmt_residence("810000900101003", today=TODAY).problems
 
 
@@ -249,7 +252,7 @@ def test_foreign_permanent_2023_valid() -> None:
 def test_foreign_permanent_2023_invalid() -> None:
     number = make_id("9" + "11" + "840" + "19800101" + "123")
     wrong = number[:17] + ("0" if number[17] != "0" else "1")
-    assert any(p.startswith("校验码错误") for p in check_foreign_permanent(wrong, today=TODAY).problems)
+    assert any(p.startswith("校验码不符") for p in check_foreign_permanent(wrong, today=TODAY).problems)
     bad_date = make_id("9" + "11" + "840" + "19810229" + "123")
     assert "出生日期 1981年2月29日 不存在" in check_foreign_permanent(bad_date, today=TODAY).problems
     bad_region = make_id("9" + "99" + "840" + "19800101" + "123")
@@ -305,7 +308,7 @@ def test_credit_code_forbidden_letters(letter: str) -> None:
 def test_credit_code_checksum_failure() -> None:
     r = check_credit_code("91350100M000100Y44")
     assert not r.ok
-    assert r.problems == ("校验码错误：应为 3，实为 4",)
+    assert r.problems == ("校验码不符，请核对统一社会信用代码",)
     assert r.suggested_kind is ApplicantKind.COMMERCIAL  # still suggested: the caller only warns
 
 
@@ -573,3 +576,50 @@ def test_property_validators_never_crash(text: str) -> None:
         assert r.ok == (not r.problems)
         assert r.number == normalise_number(text)
     assert len(mask_number(text)) == len(normalise_number(text))
+
+
+def test_region_names_province_city_and_district() -> None:
+    r = check_resident_id(make_id("370302199001011" + "23"), today=TODAY)
+    assert r.province == "山东省" and r.region == "山东省淄博市淄川区"
+    assert "地区：山东省淄博市淄川区" in r.notes
+    assert region_name("370300") == "山东省淄博市"
+    assert region_name("370000") == "山东省"
+    assert region_name("500101") == "重庆市万州区"  # a municipality is not named twice
+    assert region_name("419001") == "河南省济源市"  # a county-level city directly under the province
+    assert region_name("379999") == "山东省"  # unknown below the province: the province still named
+    assert region_name("990101") is None
+    assert region_name("37030") is None
+
+
+def test_every_shandong_prefecture_is_named() -> None:
+    cities = {
+        "3701": "济南市", "3702": "青岛市", "3703": "淄博市", "3704": "枣庄市", "3705": "东营市",
+        "3706": "烟台市", "3707": "潍坊市", "3708": "济宁市", "3709": "泰安市", "3710": "威海市",
+        "3711": "日照市", "3713": "临沂市", "3714": "德州市", "3715": "聊城市", "3716": "滨州市",
+        "3717": "菏泽市",
+    }  # fmt: skip
+    for prefix, city in cities.items():
+        assert region_name(prefix + "00") == "山东省" + city
+
+
+def test_a_former_division_code_is_named_and_marked() -> None:
+    assert region_name("371202") == "山东省莱芜市莱城区（原行政区划代码）"  # merged into 济南市 in 2019
+
+
+def test_credit_code_names_the_registration_area() -> None:
+    r = check_credit_code(VALID_CREDIT)
+    assert "登记地：福建省福州市" in r.notes and r.region == "福建省福州市"
+
+
+def test_an_in_person_natural_person_gives_a_number_or_a_reason() -> None:
+    from app.domain.codes import Channel, VerificationMethod
+
+    seen = VerificationMethod.ORIGINAL_SEEN
+    natural = ApplicantKind.NATURAL_PERSON
+    assert in_person_identity_problems(Channel.IN_PERSON, natural, VALID_ID, "", seen) == []
+    missing = in_person_identity_problems(Channel.IN_PERSON, natural, " ", "", seen)
+    assert len(missing) == 2 and "请填写申请人证件号码" in missing[0] and "查验原件" in missing[1]
+    reason = "申请人未携带身份证件"
+    assert in_person_identity_problems(Channel.IN_PERSON, natural, "", reason, VerificationMethod.NOT_CHECKED) == []
+    assert in_person_identity_problems(Channel.EMAIL, natural, "", "", VerificationMethod.NOT_CHECKED) == []
+    assert in_person_identity_problems(Channel.IN_PERSON, ApplicantKind.COMMERCIAL, "", "", seen) == []

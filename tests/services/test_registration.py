@@ -104,7 +104,7 @@ def test_failed_identity_check_warns_and_needs_a_reason_but_never_blocks(ctx):
     bad = reg(applicant=person(id_number="110105194912310021"))
     with pytest.raises(ValidationError) as err:
         A.register_application(ctx, bad)
-    assert err.value.problems == ["申请人证件号码未通过校验（校验码错误：应为 X，实为 1），如仍予登记请填写理由"]
+    assert err.value.problems == ["申请人证件号码未通过校验（校验码不符，请核对证件号码），如仍予登记请填写理由"]
     bad.id_override_reason = "已核对身份证原件"
     r = A.register_application(ctx, bad)
     assert r.warnings and "校验码" in r.warnings[0]

@@ -60,10 +60,12 @@ def test_bad_id_needs_a_reason_and_the_form_keeps_its_content(qtbot, ctx, monkey
     page.phone.setText("1")
     page.content.setPlainText("某文件")
     assert page.save() is None
-    assert "理由" in warnings[-1]
+    assert "理由" in page.error_list.text() and not page.error_list.isHidden()
+    assert page.override_reason.property("invalid") is True
     assert page.name.text() == "赵六"
     page.override_reason.setText("已核对原件")
     assert page.save() is not None
+    assert page.error_list.isHidden()
 
 
 def test_form_adapts_to_each_channel(qtbot, ctx):
@@ -72,18 +74,20 @@ def test_form_adapts_to_each_channel(qtbot, ctx):
     window.show()
     window.go_to("申请登记")
     page = window.registration
+    assert page.arrived_label.text() == "提交时间(&T)"  # 当面: the handing-in is the receipt
     page.channel.set_value(Channel.LETTER)
     page.post_kind.set_value(PostKind.SIGNED)
-    assert page.signed_on.isVisible() and not page.confirmed.isVisible()
+    assert page.arrived_label.text() == "签收时间(&T)" and not page.confirmed.isVisible()
+    assert "以签收之日" in page.receipt_hint.text()
     page.post_kind.set_value(PostKind.ORDINARY)
-    assert page.confirmed.isVisible() and not page.signed_on.isVisible()
+    assert page.confirmed.isVisible() and page.arrived_label.text() == "到达时间(&T)"
     assert "待确认" in page.clock_summary.text()
     page.confirmed.setChecked(True)
     assert page.confirmed_at.isVisible() and "答复期限" in page.clock_summary.text()
     page.channel.set_value(Channel.ONLINE)
     assert not page.post_kind.isVisible() and page.confirmed.isVisible()
     page.channel.set_value(Channel.IN_PERSON)
-    assert page.handed_in_on.isVisible() and not page.confirmed.isVisible()
+    assert not page.confirmed.isVisible() and "以提交之日" in page.receipt_hint.text()
 
 
 def test_standard_buttons_are_chinese(qtbot, qapp):
@@ -109,6 +113,7 @@ def test_a_form_left_open_overnight_follows_the_new_day(qtbot, ctx, clock, monke
     page.follow_the_day()
     assert page.arrived_at.dateTime().date().day() == 24  # untouched form moved to today
     page.name.setText("钱七")
+    page.id_field.number.setText("11010519491231002X")
     page.phone.setText("1")
     page.content.setPlainText("某文件")
     clock.value = datetime(2026, 2, 25, 8, 40)
