@@ -1,6 +1,11 @@
 """Render the main screens to PNG files (for review and the documentation), on any QPA platform.
 
 QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screens.py OUTDIR [--db PATH]
+
+Or show one page, maximised, until closed (for a look under Xvfb with a window manager, see gui-shot):
+
+    .venv/bin/python scripts/screens.py --show 申请台账 [--tab 工作日历] [--today 2026-11-30] --db PATH
+    .venv/bin/python scripts/screens.py --show 申请台账 --open-case --db PATH   # the first case's detail
 """
 
 from __future__ import annotations
@@ -19,9 +24,17 @@ from app.ui.application import create_qapplication
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("out", type=Path)
+    parser.add_argument("out", type=Path, nargs="?", default=Path("/tmp/screens"))
     parser.add_argument("--db", type=Path, default=Path("/tmp/screens.sqlite"))
+    parser.add_argument("--show", help="a page of the navigation, shown maximised until the window is closed")
+    parser.add_argument("--tab", help="with --show 设置: the tab to open")
+    parser.add_argument("--today", help="the date the program takes for today (YYYY-MM-DD)")
+    parser.add_argument("--status", help="with --show 申请台账: a status filter (overdue, paused …)")
+    parser.add_argument("--open-case", action="store_true", help="with --show: open the first listed case")
+    parser.add_argument("--explain", action="store_true", help="with --open-case: unfold 如何计算")
     args = parser.parse_args()
+    if args.show:
+        return show(args)
     args.out.mkdir(parents=True, exist_ok=True)
     app = create_qapplication()
     ctx = open_context(args.db, now=lambda: datetime(2026, 2, 13, 10, 12))
@@ -88,6 +101,37 @@ def main() -> int:
         e.grab().save(str(args.out / "event_dialog.png"))
     db.dispose()
     return 0
+
+
+def show(args: argparse.Namespace) -> int:
+    app = create_qapplication()
+    now = datetime.fromisoformat(args.today + "T10:12") if args.today else datetime.now()
+    ctx = open_context(args.db, now=lambda: now)
+    from app.ui.main_window import MainWindow
+
+    w = MainWindow(ctx)
+    w.showMaximized()
+    w.go_to(args.show)
+    if args.status:
+        w.register.set_status_filter(args.status)
+    if args.tab:
+        tabs = w.settings.tabs
+        names = [tabs.tabText(i) for i in range(tabs.count())]
+        tabs.setCurrentIndex(names.index(args.tab))
+    if args.open_case:
+        from PySide6.QtCore import QTimer
+
+        def open_case() -> None:
+            from app.ui.detail_dialog import DetailDialog
+
+            ids = w.register.model._ids
+            dialog = DetailDialog(ctx, ids[0], w)
+            dialog.explain_toggle.setChecked(args.explain)
+            dialog.show()
+            w._shown_dialog = dialog  # kept alive while shown
+
+        QTimer.singleShot(300, open_case)
+    return app.exec()
 
 
 if __name__ == "__main__":

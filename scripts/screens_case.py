@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/screens_case.py SCREEN [--db /tmp/case-demo.sqlite]
 
-SCREEN: detail, attachments, repeats, event, fee, decide, withdraw, correct, void, voided, audit.
+SCREEN: detail, attachments, repeats, event, fee, decide, withdraw, correct, void, voided, edit, document.
 The demo database is rebuilt on every run (a person with two similar applications, one with a pause,
 an attachment and a fee notice; one voided duplicate), with today = 2026-03-02.
 """
@@ -23,7 +23,20 @@ from app.services.attachments import AttachmentCategory, add_attachment
 from app.services.bootstrap import open_context
 from app.ui.application import create_qapplication
 
-SCREENS = ("detail", "attachments", "repeats", "event", "fee", "decide", "withdraw", "correct", "void", "voided")
+SCREENS = (
+    "detail",
+    "attachments",
+    "repeats",
+    "event",
+    "fee",
+    "decide",
+    "withdraw",
+    "correct",
+    "void",
+    "voided",
+    "edit",
+    "document",
+)
 
 
 def person(content: str, arrived: datetime) -> A.RegistrationInput:
@@ -70,6 +83,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("screen", choices=SCREENS)
     parser.add_argument("--db", type=Path, default=Path("/tmp/case-demo.sqlite"))
+    parser.add_argument("--explain", action="store_true", help="unfold 如何计算 in the detail")
     args = parser.parse_args()
     app = create_qapplication()
     clock = [datetime(2026, 1, 6, 9, 0)]
@@ -88,6 +102,7 @@ def main() -> int:
         )
     detail = DetailDialog(ctx, ids["twice"] if args.screen == "voided" else ids["case"])
     shown = detail
+    detail.explain_toggle.setChecked(args.explain)
     if args.screen == "attachments":
         detail.tabs.setCurrentIndex(1)
     elif args.screen == "repeats":
@@ -119,6 +134,17 @@ def main() -> int:
     elif args.screen == "correct":
         detail.show()
         shown = CorrectParticularsDialog(detail.detail, ctx.today(), detail)
+    elif args.screen == "edit":
+        from app.ui.edit_dialog import EditDialog
+
+        detail.show()
+        shown = EditDialog(detail.detail, detail)
+    elif args.screen == "document":
+        from app.domain.letters import DocumentKind
+        from app.ui.document_dialog import DocumentDialog
+
+        detail.show()
+        shown = DocumentDialog(ctx, ids["case"], DocumentKind.THIRD_PARTY, detail)
     elif args.screen == "void":
         detail.show()
         shown = VoidDialog(detail.detail, detail)

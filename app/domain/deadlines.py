@@ -270,6 +270,28 @@ class _Computation:
     def later_note(self, text: str, day: date | None = None) -> None:
         self.later.append(Step("note", text, day))
 
+    def nth(self, n: int, base: date, day: date, paused: set[date]) -> str:
+        """How *day* is reached: "第 20 个工作日", or, with paused working days in between,
+        "扣除暂停的 5 个工作日后的第 20 个工作日" (第三十三条第三款: a pause is not counted)."""
+        skipped = sum(1 for x in paused if base < x <= day and self.cal.is_working_day(x))
+        if not skipped:
+            return f"第 {n} 个工作日"
+        return f"扣除暂停的 {skipped} 个工作日后的第 {n} 个工作日"
+
+    def which_days(self, own: set[date], overlapping: int) -> str:
+        """The working days a pause removes, named: "3月3日至3月10日不计入，扣除 6 个工作日"."""
+        f = self.f
+        if not own:
+            if overlapping:
+                return f"与前一暂停完全重叠，扣除 0 个工作日（重叠的 {overlapping} 个工作日只扣除一次）"
+            return "其间没有工作日，扣除 0 个工作日"
+        first, last = min(own), max(own)
+        span = f.d(first) if first == last else f"{f.d(first)}至{cn_date(last, year=last.year != first.year)}"
+        text = f"{span}不计入，扣除 {len(own)} 个工作日"
+        if overlapping:
+            text += f"（另有 {overlapping} 个工作日与前一暂停重叠，只扣除一次）"
+        return text
+
     def run(self) -> Deadlines:
         inp, cal, f = self.inp, self.cal, self.f
         receipt = self.receipt
@@ -307,7 +329,7 @@ class _Computation:
         kind = cal.day_kind(base)
         if not kind.is_working:
             what = "法定节假日" if kind is DayKind.HOLIDAY else "休息日"
-            self.note(f"{f.d(base)}为{what}，起算日本身仍不计入，自次日起按工作日计算（项目规则）", base)
+            self.note(f"{f.d(base)}为{what}，起算日本身仍不计入，自次日起按工作日计算", base)
 
         self.later.append(
             Step(
@@ -438,14 +460,15 @@ class _Computation:
             if p.start >= end_of_count and reply_due is not None:
                 text = f"{label}：在答复期限届满之后开始，不影响期限"
             else:
-                text = f"{label}，扣除 {len(own)} 个工作日"
-                if len(own) < len(days):
-                    text += f"（与前一暂停重叠的 {len(days) - len(own)} 个工作日只扣除一次）"
+                text = f"{label}：{self.which_days(own, len(days) - len(own))}"
                 if p.start < base:
                     text += f"（{f.d(base)}之前的部分不计）"
             self.timeline.append(Step("pause", text, p.start))
         for p in open_pauses:
-            text = f"{p.kind.label} 自{f.d(p.start)}起，尚未结束：计时暂停（第三十三条第三款）"
+            text = (
+                f"{p.kind.label} 自{f.d(p.start)}起，尚未结束：自{f.d(max(p.start, base) + _ONE_DAY)}起计时暂停，"
+                "暂停期间不计入答复期限（第三十三条第三款）"
+            )
             self.timeline.append(Step("pause", text, p.start))
 
         self.timeline.sort(key=lambda s: (s.day or date.min, s.kind != "holiday"))
@@ -458,7 +481,8 @@ class _Computation:
             self.steps.append(Step("extension", text, inp.extension_notified_on))
             if unextended_due is not None:
                 self.note(
-                    f"未延期时的答复期限（第 20 个工作日）为{f.d(unextended_due, True)}，延期须在此前告知申请人",
+                    f"未延期时的答复期限（{self.nth(REPLY_DAYS, base, unextended_due, paused)}）"
+                    f"为{f.d(unextended_due, True)}，延期须在此前告知申请人",
                     unextended_due,
                 )
                 if inp.extension_notified_on is not None and inp.extension_notified_on > unextended_due:
@@ -482,9 +506,17 @@ class _Computation:
                     f"（暂停开始前已满 {' + '.join(parts)}），其后的暂停不能延长期限"
                 )
             else:
+                assert open_start is not None
+                skipped = sum(1 for x in paused if base < x <= open_start and cal.is_working_day(x))
+                if open_start > base:
+                    counted_span = f"{f.span(base + _ONE_DAY, open_start)}已计 {used} 个工作日"
+                    if skipped:
+                        counted_span += f"（其中暂停的 {skipped} 个工作日不计入）"
+                else:
+                    counted_span = f"暂停自起算日开始，已计 {used} 个工作日"
                 text = (
-                    f"计时暂停：自{f.d(base)}次日至{f.d(open_start)}（含）已计 {used} 个工作日，"  # type: ignore[arg-type]
-                    f"尚余 {remaining} 个工作日（共 {' + '.join(parts)}）；暂停结束后自结束次日起继续计算"
+                    f"计时暂停：{counted_span}，尚余 {remaining} 个工作日（共 {' + '.join(parts)}）；"
+                    "暂停结束后自结束次日起继续计算"
                 )
             self.steps.append(Step("result", text, reply_due))
             return self.finish(
@@ -508,8 +540,9 @@ class _Computation:
         else:
             if total_paused:
                 parts.append(f"暂停扣除 {total_paused} 个工作日")
+            nth = self.nth(total, base, reply_due, paused)
             text = (
-                f"{result}，即{cn_date(base)}之后的第 {counted} 个工作日："
+                f"{result}，即{cn_date(base)}之后{nth if nth.startswith('扣除') else '的' + nth}："
                 f"{' + '.join(parts)} = {counted} 个工作日（第三十三条）"
             )
         self.steps.append(Step("result", text, reply_due))

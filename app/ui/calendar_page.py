@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -48,6 +49,8 @@ from app.services.calendar import (
 from app.services.context import ServiceContext
 from app.services.errors import ServiceError, ValidationError
 from app.ui import msgbox
+from app.ui.date_input import DateEdit
+from app.ui.fit import fit_to_screen
 
 HOLIDAY_BG = "#fde0dd"
 HOLIDAY_FG = "#b3261e"
@@ -88,6 +91,11 @@ def day_style(kind: DayKind) -> tuple[str, str]:
     }[kind]
 
 
+#: The smallest day cell: wide enough for "14班", as high as a line of text.
+CELL_WIDTH = 24
+CELL_HEIGHT = 18
+
+
 class MonthGrid(QFrame):
     """One month: a header and a 7-column grid of day cells (Monday first, as Chinese calendars print)."""
 
@@ -96,8 +104,8 @@ class MonthGrid(QFrame):
         self.setObjectName("monthGrid")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.setSpacing(2)
+        layout.setContentsMargins(3, 2, 3, 3)
+        layout.setSpacing(1)
         self.title = QLabel()
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.title.setStyleSheet("font-weight:bold; color:#1f4e79;")
@@ -114,7 +122,9 @@ class MonthGrid(QFrame):
         for i in range(42):
             cell = QLabel()
             cell.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            cell.setFixedSize(24, 22)
+            # small enough for twelve months beside the form on a 1366×768 screen; larger screens stretch them
+            cell.setMinimumSize(CELL_WIDTH, CELL_HEIGHT)
+            cell.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
             self.cells.append(cell)
             self.grid.addWidget(cell, 1 + i // 7, i % 7)
         layout.addLayout(self.grid)
@@ -155,7 +165,7 @@ class MovedDeadlinesDialog(QDialog):
     def __init__(self, year: int, moved: list[MovedDeadline], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("答复期限已重新计算"))
-        self.resize(760, 420)
+        fit_to_screen(self, 760, 420)
         layout = QVBoxLayout(self)
         head = QLabel(tr("{y}年放假安排已保存。以下 {n} 件未办结申请的答复期限发生变化：").format(y=year, n=len(moved)))
         head.setWordWrap(True)
@@ -283,9 +293,7 @@ class ScheduleForm(QGroupBox):
         del_m.clicked.connect(lambda: self._remove_selected(self.makeups))
 
     def _date_edit(self, d: date | None) -> QDateEdit:
-        edit = QDateEdit(_qdate(d or date(self.year.value(), 1, 1)))
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat("yyyy年M月d日")
+        edit = DateEdit(_qdate(d or date(self.year.value(), 1, 1)))
         return edit
 
     def add_holiday(self, name: str, start: date | None, end: date | None) -> int:
@@ -366,6 +374,10 @@ class ScheduleForm(QGroupBox):
         return schedule
 
 
+#: The schedule form beside the year: its date columns ("2027年10月8日") still read in full.
+FORM_WIDTH = 390
+
+
 class CalendarPage(QWidget):
     """设置 → 工作日历."""
 
@@ -419,7 +431,7 @@ class CalendarPage(QWidget):
         outer.addLayout(left, 1)
 
         self.form = ScheduleForm()
-        self.form.setFixedWidth(440)
+        self.form.setFixedWidth(FORM_WIDTH)
         outer.addWidget(self.form)
 
         today = ctx.today()

@@ -7,6 +7,7 @@ year's totals by outcome group and applicant kind, and the applications of the l
 
 from __future__ import annotations
 
+from datetime import date
 from itertools import pairwise
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
@@ -255,13 +256,22 @@ def list_title(key: StatusFilter, soon_days: int) -> str:
     return tr(_LIST_TITLES[key]).format(n=soon_days, d=UNSERVED_DAYS)
 
 
-def _day(item: WorkItem) -> str:
+def _short(day: date, today: date | None) -> str:
+    """A date in the lists: the year is left out when it is this year (the lists are about the days ahead)."""
+    return cn_date(day, year=today is None or day.year != today.year)
+
+
+def _day(item: WorkItem, today: date | None = None) -> str:
     assert item.day is not None
-    return cn_date(item.day) + (tr("（预估）") if item.provisional else "")
+    return _short(item.day, today) + (tr("（预估）") if item.provisional else "")
 
 
-def describe(key: StatusFilter, item: WorkItem) -> str:
-    """What to do about *item*, in words, with the date that matters and the working days left."""
+def describe(key: StatusFilter, item: WorkItem, today: date | None = None) -> str:
+    """What to do about *item*, in words, with the date that matters and the working days left.
+
+    The words that matter come first (the date and the days left) so that a narrow list cuts only the
+    detail at the end; the year is left out for dates of *today*'s year.
+    """
     n = item.days_left
     if item.day is None or n is None:
         return {
@@ -270,7 +280,7 @@ def describe(key: StatusFilter, item: WorkItem) -> str:
             StatusFilter.FEE_DUE: tr("已发出收费通知，等待缴费"),
             StatusFilter.RECEIVED_TODAY: tr("{c}，{s}").format(c=item.channel.label, s=item.status.label),
         }.get(key, item.status.label)
-    d = _day(item)
+    d = _day(item, today)
     late = -n
     match key:
         case StatusFilter.OVERDUE:
@@ -317,9 +327,9 @@ def describe(key: StatusFilter, item: WorkItem) -> str:
             return tr("补正期限{d}已过，可按“逾期不补正”办结").format(d=d)
         case StatusFilter.UNSERVED:
             outcome = item.outcome.label if item.outcome else ""
-            return tr("{d}作出答复，尚未登记送达（{o}）").format(d=cn_date(item.day), o=outcome)
+            return tr("{d}作出答复，尚未登记送达（{o}）").format(d=_short(item.day, today), o=outcome)
         case StatusFilter.AWAITING:
-            return tr("{c}，{d}到达，尚未确认收到").format(c=item.channel.label, d=cn_date(item.day))
+            return tr("{c}，{d}到达，尚未确认收到").format(c=item.channel.label, d=_short(item.day, today))
         case StatusFilter.RECEIVED_TODAY:
             return tr("{c}，答复期限 {d}").format(c=item.channel.label, d=d)
     return d
@@ -632,7 +642,7 @@ class DashboardPage(QWidget):
         ):
             self.tiles[key].set_count(n, soon_caption if key is StatusFilter.DUE_SOON else None)
         for key, card in self.cards.items():
-            self._fill(card, b.lists[key], b.due_soon_days)
+            self._fill(card, b.lists[key], b.due_soon_days, b.today)
         self.empty_hint.setVisible(all(card.isHidden() for card in self.cards.values()))
         self.year_panel.show_board(b)
         self._arrange()
@@ -640,14 +650,14 @@ class DashboardPage(QWidget):
         self._stale = False
         self._shown_for = b.today
 
-    def _fill(self, card: WorkCard, work: WorkList, soon_days: int) -> None:
+    def _fill(self, card: WorkCard, work: WorkList, soon_days: int, today: date) -> None:
         card.setVisible(work.total > 0)
         card.title.setText(list_title(work.key, soon_days))
         card.title.setToolTip(card.title.text())
         card.count.setText(tr("共 {n} 件").format(n=work.total))
         rows = []
         for item in work.items:
-            action = describe(work.key, item)
+            action = describe(work.key, item, today)
             tip = tr("{number}　{name}\n{action}\n申请内容：{content}").format(
                 number=item.reg_number, name=item.applicant_name, action=action, content=item.content
             )

@@ -6,11 +6,10 @@ from datetime import date, datetime
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QDateTime, QTime, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QCoreApplication, QDateTime, Qt, QTime, QUrl
+from PySide6.QtGui import QDesktopServices, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -51,8 +50,10 @@ from app.services.errors import ServiceError, ValidationError
 from app.services.fees import fee_quote_for_application
 from app.services.repeats import find_repeats_for_application
 from app.ui import msgbox
+from app.ui.date_input import DateTimeEdit
 from app.ui.edit_dialog import EditDialog
 from app.ui.event_dialog import EventDialog
+from app.ui.fit import fit_to_screen, scrolling
 from app.ui.step_dialogs import AttachmentDialog, CorrectParticularsDialog, VoidDialog
 
 
@@ -254,9 +255,7 @@ class ConfirmReceiptDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(tr("确认收到申请"))
         form = QFormLayout(self)
-        self.when = QDateTimeEdit(QDateTime(now.date(), QTime(now.hour, now.minute)))
-        self.when.setCalendarPopup(True)
-        self.when.setDisplayFormat("yyyy年M月d日 HH:mm")
+        self.when = DateTimeEdit(QDateTime(now.date(), QTime(now.hour, now.minute)))
         self.with_whom = QLineEdit()
         self.with_whom.setPlaceholderText(tr("如：电话联系申请人本人确认"))
         form.addRow(tr("确认时间"), self.when)
@@ -293,11 +292,7 @@ class DetailDialog(QDialog):
         self.ctx = ctx
         self.application_id = application_id
         self.changed = False
-        screen = self.screen().availableGeometry() if self.screen() is not None else None
-        width, height = 920, 760
-        if screen is not None:  # fit a 1366×768 office screen (title bar and task bar included)
-            width, height = min(width, screen.width() - 40), min(height, screen.height() - 60)
-        self.resize(width, height)
+        fit_to_screen(self, 920, 760)  # a 1366×768 office screen: title bar and task bar included
         layout = QVBoxLayout(self)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("detailTabs")
@@ -318,8 +313,11 @@ class DetailDialog(QDialog):
         self.explanation.setWordWrap(True)
         self.explanation.setVisible(False)
         self.explanation.setStyleSheet("background:#f6f8fb; border:1px solid #d0d7e2; padding:8px;")
+        self.explanation_area = scrolling(self.explanation, "explanationArea")
+        self.explanation_area.setVisible(False)
+        self.explanation.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         page_layout.addWidget(self.explain_toggle)
-        page_layout.addWidget(self.explanation)
+        page_layout.addWidget(self.explanation_area)
         self.tabs.addTab(page, tr("详情"))
 
         # 附件
@@ -433,6 +431,7 @@ class DetailDialog(QDialog):
         html = render_detail_html(d, days_left_text(d.days_left), self.ctx.calendar(), self.ctx.today())
         self.browser.setHtml(html)
         self.explanation.setText(d.explanation.replace("\n", "<br>") if d.explanation else tr("尚未起算。"))
+        self._fit_explanation()
         self.confirm_button.setVisible(d.receipt_date is None and d.status is not Status.VOIDED)
         # every button asks the domain; a refused action stays visible, disabled, with the reason as tooltip
         dialog_steps = [d.step(k) for k in DIALOG_STEPS]
@@ -548,7 +547,26 @@ class DetailDialog(QDialog):
 
     def _toggle_explanation(self, on: bool) -> None:
         self.explanation.setVisible(on)
+        self.explanation_area.setVisible(on)
+        self._fit_explanation()
         self.explain_toggle.setText(tr("如何计算答复期限 ▾") if on else tr("如何计算答复期限 ▸"))
+
+    def _fit_explanation(self) -> None:
+        """As tall as its lines, at most 40 % of the window: the details above stay in view, the rest scrolls."""
+        if not self.explain_toggle.isChecked():
+            return
+        area = self.explanation_area
+        width = area.viewport().width() if area.isVisible() else self.width() - 60
+        wanted = self.explanation.heightForWidth(max(200, width)) + 2 * area.frameWidth() + 2
+        self.explanation_area.setFixedHeight(max(60, min(wanted, int(self.height() * 0.4))))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_explanation()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit_explanation()
 
     def _after(self) -> None:
         self.changed = True

@@ -33,6 +33,7 @@ from app.services import documents as D
 from app.services.context import ServiceContext
 from app.services.errors import ClerkError
 from app.ui import msgbox, pdf_view
+from app.ui.fit import fit_to_screen
 from app.ui.pdf_view import PdfView
 
 WARNING_STYLE = "color:#a1170f"
@@ -75,11 +76,7 @@ class DocumentDialog(QDialog):
         self.application_id = application_id
         self.changed = False
         self.setWindowTitle(tr("生成文书"))
-        screen = self.screen().availableGeometry() if self.screen() is not None else None
-        width, height = 1180, 760
-        if screen is not None:
-            width, height = min(width, screen.width() - 40), min(height, screen.height() - 60)
-        self.resize(width, height)
+        fit_to_screen(self, 1180, 760)
         layout = QVBoxLayout(self)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         layout.addWidget(splitter, 1)
@@ -121,6 +118,7 @@ class DocumentDialog(QDialog):
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
         splitter.setStretchFactor(2, 4)
+        width = self.width()
         splitter.setSizes([int(width * 0.18), int(width * 0.32), int(width * 0.5)])
 
         buttons = QHBoxLayout()

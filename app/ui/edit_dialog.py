@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.services.applications import EDITABLE_FIELDS, ApplicationDetail
+from app.ui.fit import fit_to_screen, scrolling
 
 
 def tr(text: str) -> str:
@@ -19,8 +29,11 @@ class EditDialog(QDialog):
     def __init__(self, detail: ApplicationDetail, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("修改登记信息 — {n}").format(n=detail.reg_number))
-        self.resize(620, 560)
-        form = QFormLayout(self)
+        outer = QVBoxLayout(self)
+        fields = QWidget()
+        form = QFormLayout(fields)
+        form.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scrolling(fields, "editFields"), 1)
         hint = QLabel(
             tr("收到日期、申请方式和证件号码关系到法定期限和申请人身份，不在此修改。每项修改都会记入办理记录。")
         )
@@ -44,7 +57,8 @@ class EditDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        outer.addWidget(buttons)
+        fit_to_screen(self, 640, 600)
 
     def values(self) -> dict[str, str]:
         return {

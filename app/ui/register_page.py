@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -22,8 +24,27 @@ from app.services import register
 from app.services.context import ServiceContext
 from app.services.register import RegisterFilter, StatusFilter
 from app.ui.detail_dialog import DetailDialog
-from app.ui.register_model import COL_CONTENT, COL_NUMBER, RegisterTableModel
+from app.ui.register_model import (
+    BLOCK,
+    COL_APPLICANT,
+    COL_CONTENT,
+    COL_ID,
+    COL_KIND,
+    COL_LEFT,
+    COL_NUMBER,
+    COL_STATUS,
+    RegisterTableModel,
+)
 from app.ui.widgets import ValueCombo
+
+log = logging.getLogger(__name__)
+
+#: Below this table width (a 1366×768 screen) the columns a clerk reads least give way to 申请内容.
+WIDE_TABLE = 1400
+HIDDEN_WHEN_NARROW = (COL_ID, COL_KIND)
+APPLICANT_CHARS_NARROW = 9
+#: Columns at least as wide as their longest usual words, whatever the rows on screen show.
+MIN_WORDS = {COL_STATUS: "已超期（暂停计时）", COL_LEFT: "超期 1837 个工作日"}
 
 
 def tr(text: str) -> str:
@@ -79,12 +100,20 @@ class RegisterPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(28)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.installEventFilter(self)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        for col, width in enumerate((150, 90, 66, 112, 134, 86, 220, 136, 130, 110)):
-            self.table.setColumnWidth(col, width)
+        # Every column as wide as its words (状态 "已超期（已延期）", 剩余 "超期 1837 个工作日"); 申请内容 takes
+        # what is left and is the one that elides. Measured over the rows on screen and the next block.
+        header.setResizeContentsPrecision(BLOCK)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL_CONTENT, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(48)
+        header.sortIndicatorChanged.connect(lambda *_: self.table.scrollToTop())
+        self.model.layoutChanged.connect(self.fit_columns)
+        self._keep_position = False
+        self.model.modelReset.connect(self._after_reset)
         layout.addWidget(self.table, 1)
 
         footer = QHBoxLayout()
@@ -112,7 +141,7 @@ class RegisterPage(QWidget):
         self._debounce.timeout.connect(self.apply_filter)
         self.search.textChanged.connect(self._debounce.start)
         for box in (self.year, self.status, self.kind):
-            box.currentIndexChanged.connect(self.apply_filter)
+            box.currentIndexChanged.connect(lambda *_: self.apply_filter())
         self.table.doubleClicked.connect(self._open_index)
         self.open_button.clicked.connect(self._open_current)
         self.print_button.clicked.connect(lambda: self.print_list(print_it=True))
@@ -166,13 +195,52 @@ class RegisterPage(QWidget):
             kind=self.kind.value(),
         )
 
-    def apply_filter(self) -> None:
+    def apply_filter(self, *, keep_position: bool = False) -> None:
+        """Run the search; a new search or filter starts at the top of the list, a reload keeps the place."""
         started = time.perf_counter()
+        position = self.table.verticalScrollBar().value()
+        self._keep_position = keep_position
         self.model.set_filter(self.current_filter())
-        elapsed = (time.perf_counter() - started) * 1000
-        self.count_label.setText(tr("共 {n} 件（查询用时 {ms:.0f} 毫秒）").format(n=self.model.rowCount(), ms=elapsed))
+        self._keep_position = False
+        log.debug("register query: %d rows in %.0f ms", self.model.rowCount(), (time.perf_counter() - started) * 1000)
+        self.count_label.setText(tr("共 {n} 件").format(n=self.model.rowCount()))
+        if keep_position:
+            self.table.verticalScrollBar().setValue(position)
         self._stale = False
         self._loaded_on = self.ctx.today()
+
+    def _after_reset(self) -> None:
+        if not self._keep_position:  # a new search, filter or list starts at its first row
+            self.table.scrollToTop()
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Size the columns to their words; 申请内容 gets the rest. On a narrow screen (1366×768) the masked
+        证件号码 and 申请人类型 give way first (both stay in the 申请人 tooltip and the search), and a long
+        organisation name is cut before 申请内容 shrinks below a readable width."""
+        table = self.table
+        metrics = table.fontMetrics()
+        pad = 2 * metrics.horizontalAdvance("中")
+        narrow = table.viewport().width() < WIDE_TABLE
+        for col in HIDDEN_WHEN_NARROW:
+            table.setColumnHidden(col, narrow)
+        for col in range(self.model.columnCount()):
+            if col == COL_CONTENT or table.isColumnHidden(col):
+                continue
+            title = str(self.model.headerData(col, Qt.Orientation.Horizontal))
+            width = max(table.sizeHintForColumn(col), metrics.horizontalAdvance(title) + pad)
+            floor = MIN_WORDS.get(col)
+            if floor is not None:
+                width = max(width, metrics.horizontalAdvance(tr(floor)) + pad)
+            if col == COL_APPLICANT and narrow:
+                width = min(width, metrics.horizontalAdvance("中") * APPLICANT_CHARS_NARROW + pad)
+            table.setColumnWidth(col, width)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        narrow = self.table.viewport().width() < WIDE_TABLE
+        if narrow != self.table.isColumnHidden(HIDDEN_WHEN_NARROW[0]):
+            self.fit_columns()
 
     def set_status_filter(self, value: str) -> None:
         self._show(StatusFilter(value), "")
@@ -201,11 +269,23 @@ class RegisterPage(QWidget):
         """Reload when something changed or the day turned (days left and colours depend on today)."""
         if self._stale or getattr(self, "_loaded_on", None) != self.ctx.today():
             self._fill_years()
-            self.apply_filter()
+            self.apply_filter(keep_position=True)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
         self.refresh()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.table
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and self.table.currentIndex().isValid()
+        ):
+            self._open_current()  # Enter on a row opens the case, as a double click does
+            return True
+        return super().eventFilter(watched, event)
 
     def _open_index(self, index: QModelIndex) -> None:
         app_id = self.model.id_at(index.row())

@@ -178,7 +178,7 @@ def test_entering_the_2027_notice_confirms_and_moves_the_date(cal: WorkCalendar)
 
 def test_pause_example_from_the_brief(cal: WorkCalendar) -> None:
     d = run(cal, D(2026, 2, 13), pauses=(Pause(TP, D(2026, 3, 2), D(2026, 3, 10)),))
-    assert texts(d, "pause") == ["征求第三方意见 3月2日至3月10日，扣除 6 个工作日"]
+    assert texts(d, "pause") == ["征求第三方意见 3月2日至3月10日：3月3日至3月10日不计入，扣除 6 个工作日"]
     assert d.reply_due == cal.add_working_days(D(2026, 3, 19), 6) == D(2026, 3, 27)
     assert d.consultation_dues == ((Pause(TP, D(2026, 3, 2), D(2026, 3, 10)), D(2026, 3, 23)),)
     assert "暂停扣除 6 个工作日 = 26 个工作日" in texts(d, "result")[0]
@@ -187,14 +187,14 @@ def test_pause_example_from_the_brief(cal: WorkCalendar) -> None:
 def test_pause_starting_on_a_holiday(cal: WorkCalendar) -> None:
     # (2-16, 2-26]: only 2-24, 2-25, 2-26 are working days
     d = run(cal, D(2026, 2, 13), pauses=(Pause(AG, D(2026, 2, 16), D(2026, 2, 26)),))
-    assert texts(d, "pause") == ["征求其他机关意见 2月16日至2月26日，扣除 3 个工作日"]
+    assert texts(d, "pause") == ["征求其他机关意见 2月16日至2月26日：2月24日至2月26日不计入，扣除 3 个工作日"]
     assert d.reply_due == D(2026, 3, 24)
 
 
 def test_pause_ending_on_a_holiday(cal: WorkCalendar) -> None:
     # (9-28, 10-3]: 9-29 and 9-30 are the working days
     d = run(cal, D(2026, 9, 18), pauses=(Pause(FEE, D(2026, 9, 28), D(2026, 10, 3)),))
-    assert texts(d, "pause") == ["收费通知至缴费 9月28日至10月3日，扣除 2 个工作日"]
+    assert texts(d, "pause") == ["收费通知至缴费 9月28日至10月3日：9月29日至9月30日不计入，扣除 2 个工作日"]
     assert d.reply_due == D(2026, 10, 26)
     assert d.fee_payment_due == cal.add_working_days(D(2026, 9, 28), 20)
 
@@ -202,7 +202,7 @@ def test_pause_ending_on_a_holiday(cal: WorkCalendar) -> None:
 def test_paused_make_up_day_is_not_counted(cal: WorkCalendar) -> None:
     d = run(cal, D(2026, 2, 13), pauses=(Pause(TP, D(2026, 2, 27), D(2026, 3, 2)),))
     assert "2月28日（星期六）为调休工作日，但处于暂停期间，不计入" in texts(d, "makeup")
-    assert texts(d, "pause") == ["征求第三方意见 2月27日至3月2日，扣除 2 个工作日"]
+    assert texts(d, "pause") == ["征求第三方意见 2月27日至3月2日：2月28日至3月2日不计入，扣除 2 个工作日"]
     assert d.reply_due == D(2026, 3, 23)
 
 
@@ -212,8 +212,9 @@ def test_overlapping_pauses_are_merged(cal: WorkCalendar) -> None:
     # union (3-2, 3-12] = 8 working days
     assert d.reply_due == cal.add_working_days(D(2026, 3, 19), 8) == D(2026, 3, 31)
     assert texts(d, "pause") == [
-        "征求第三方意见 3月2日至3月10日，扣除 6 个工作日",
-        "收费通知至缴费 3月5日至3月12日，扣除 2 个工作日（与前一暂停重叠的 3 个工作日只扣除一次）",
+        "征求第三方意见 3月2日至3月10日：3月3日至3月10日不计入，扣除 6 个工作日",
+        "收费通知至缴费 3月5日至3月12日：3月11日至3月12日不计入，扣除 2 个工作日"
+        "（另有 3 个工作日与前一暂停重叠，只扣除一次）",
     ]
 
 
@@ -228,7 +229,7 @@ def test_identical_pauses_count_once_and_order_does_not_matter(cal: WorkCalendar
 def test_zero_length_pause_deducts_nothing(cal: WorkCalendar) -> None:
     d = run(cal, D(2026, 2, 13), pauses=(Pause(TP, D(2026, 3, 2), D(2026, 3, 2)),))
     assert d.reply_due == D(2026, 3, 19)
-    assert texts(d, "pause") == ["征求第三方意见 3月2日，扣除 0 个工作日"]
+    assert texts(d, "pause") == ["征求第三方意见 3月2日：其间没有工作日，扣除 0 个工作日"]
 
 
 def test_pause_after_the_due_date_does_not_matter(cal: WorkCalendar) -> None:
@@ -247,7 +248,9 @@ def test_open_pause_suspends_the_clock(cal: WorkCalendar) -> None:
     assert (d.used_days, d.remaining_days) == (7, 13)
     [result] = texts(d, "result")
     assert "已计 7 个工作日" in result and "尚余 13 个工作日" in result
-    assert texts(d, "pause") == ["征求其他机关意见 自3月2日起，尚未结束：计时暂停（第三十三条第三款）"]
+    assert texts(d, "pause") == [
+        "征求其他机关意见 自3月2日起，尚未结束：自3月3日起计时暂停，暂停期间不计入答复期限（第三十三条第三款）"
+    ]
     assert d.consultation_dues[0][1] == D(2026, 3, 23)
 
 
@@ -312,7 +315,7 @@ def test_pause_running_across_the_correction_counts_only_after_it(cal: WorkCalen
     d = run(cal, D(2026, 2, 13), pauses=(pause,), corrections=(Correction(D(2026, 2, 24), D(2026, 3, 3)),))
     # (3-3, 3-6] = 3-4, 3-5, 3-6
     assert d.reply_due == cal.add_working_days(D(2026, 3, 31), 3)
-    assert "扣除 3 个工作日（3月3日之前的部分不计）" in texts(d, "pause")[0]
+    assert "3月4日至3月6日不计入，扣除 3 个工作日（3月3日之前的部分不计）" in texts(d, "pause")[0]
 
 
 def test_second_correction_pending_and_then_received(cal: WorkCalendar) -> None:
@@ -431,3 +434,77 @@ def test_values_are_immutable() -> None:
     c = ClockInput(D(2026, 1, 5), pauses=(Pause(AG, D(2026, 1, 6)),))
     assert a == b and a != c
     assert len({a, b, c}) == 2
+
+
+# ------------------------------------------------------------------------------- the explanation reads right
+
+
+def test_explanation_names_the_paused_days_across_a_holiday(cal: WorkCalendar) -> None:
+    # (9-22, 10-9]: 9-23, 9-24, 9-28, 9-29, 9-30, 10-8, 10-9; 中秋节 and 国庆节 lie inside the pause
+    d = run(cal, D(2026, 9, 18), pauses=(Pause(TP, D(2026, 9, 22), D(2026, 10, 9)),))
+    assert texts(d, "pause") == ["征求第三方意见 9月22日至10月9日：9月23日至10月9日不计入，扣除 7 个工作日"]
+    assert d.reply_due == cal.add_working_days(D(2026, 10, 22), 7) == D(2026, 11, 2)
+    [result] = texts(d, "result")
+    assert "扣除暂停的 7 个工作日后的第 20 个工作日" in result
+    assert "之后的第 20 个工作日" not in result
+
+
+def test_explanation_with_a_fee_pause_and_an_extension(cal: WorkCalendar) -> None:
+    # the example of the brief: (11-12, 11-19] = 11-13, 11-16 … 11-19
+    d = run(
+        cal,
+        D(2026, 11, 2),
+        pauses=(Pause(FEE, D(2026, 11, 12), D(2026, 11, 19)),),
+        extension_days=10,
+        extension_notified_on=D(2026, 11, 25),
+    )
+    assert texts(d, "pause") == ["收费通知至缴费 11月12日至11月19日：11月13日至11月19日不计入，扣除 5 个工作日"]
+    assert d.unextended_due == D(2026, 12, 7)
+    assert cal.working_days_between(D(2026, 11, 2), D(2026, 12, 7)) == 25  # not the 20th working day
+    notes = texts(d, "note")
+    assert any(t.startswith("未延期时的答复期限（扣除暂停的 5 个工作日后的第 20 个工作日）为12月7日") for t in notes)
+    assert not any("（第 20 个工作日）" in t for t in notes)
+    [result] = texts(d, "result")
+    assert "扣除暂停的 5 个工作日后的第 30 个工作日" in result
+    assert "20 个工作日 + 延期 10 个工作日 + 暂停扣除 5 个工作日 = 35 个工作日" in result
+
+
+def test_extension_without_pause_still_says_the_twentieth_day(cal: WorkCalendar) -> None:
+    d = run(cal, D(2026, 2, 13), extension_days=5, extension_notified_on=D(2026, 3, 10))
+    assert any(t.startswith("未延期时的答复期限（第 20 个工作日）为3月19日") for t in texts(d, "note"))
+    [result] = texts(d, "result")
+    assert "之后的第 25 个工作日" in result
+
+
+def test_explanation_after_a_correction_counts_from_the_corrected_application(cal: WorkCalendar) -> None:
+    pause = Pause(FEE, D(2026, 11, 20), D(2026, 11, 26))
+    d = run(cal, D(2026, 11, 2), pauses=(pause,), corrections=(Correction(D(2026, 11, 4), D(2026, 11, 13)),))
+    assert d.base_date == D(2026, 11, 13)
+    assert texts(d, "pause") == ["收费通知至缴费 11月20日至11月26日：11月23日至11月26日不计入，扣除 4 个工作日"]
+    [result] = texts(d, "result")
+    assert result.startswith(
+        "答复期限：2026年12月17日（星期四），即2026年11月13日之后扣除暂停的 4 个工作日后的第 20 个工作日"
+    )
+
+
+def test_suspended_explanation_names_the_counted_span_and_earlier_pauses(cal: WorkCalendar) -> None:
+    pauses = (Pause(TP, D(2026, 2, 24), D(2026, 2, 26)), Pause(FEE, D(2026, 3, 4)))
+    d = run(cal, D(2026, 2, 13), pauses=pauses)
+    [result] = texts(d, "result")
+    assert result.startswith(
+        "计时暂停：2月14日至3月4日已计 7 个工作日（其中暂停的 2 个工作日不计入），尚余 13 个工作日"
+    )
+    assert texts(d, "pause")[-1].startswith("收费通知至缴费 自3月4日起，尚未结束：自3月5日起计时暂停")
+
+
+def test_no_internal_terms_in_any_explanation(cal: WorkCalendar) -> None:
+    cases = [
+        run(cal, D(2026, 2, 15)),  # receipt on a holiday
+        run(cal, D(2026, 2, 14)),  # receipt on a make-up Saturday
+        run(cal, D(2026, 3, 7)),  # receipt on a weekend
+        run(cal, D(2026, 2, 13), pauses=(Pause(AG, D(2026, 3, 2)),)),
+    ]
+    for d in cases:
+        assert "项目规则" not in explain(d)
+        assert "次日至" not in explain(d)
+    assert "2月15日为法定节假日，起算日本身仍不计入，自次日起按工作日计算" in texts(cases[0], "note")

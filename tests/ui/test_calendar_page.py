@@ -230,3 +230,22 @@ def test_form_dates_and_messages_are_written_the_chinese_way(qtbot, ctx, monkeyp
     page.form.source.setText("国办发明电〔2026〕1号（测试）")
     assert page.save() is None
     assert "2027年1月3日重复列为放假日" in shown[-1][2]
+
+
+def test_the_year_fits_beside_the_form_on_a_1366_by_768_screen(qtbot, ctx):
+    from PySide6.QtWidgets import QScrollArea
+
+    page = CalendarPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1190, 620)  # the settings tab of a maximised window at 1366×768, task bar and title bar taken
+    page.show()
+    qtbot.waitExposed(page)
+    scroll = page.findChild(QScrollArea)
+    assert scroll is not None
+    qtbot.wait(100)  # wrapped labels above the grid settle their height
+    assert scroll.horizontalScrollBar().maximum() == 0
+    assert scroll.verticalScrollBar().maximum() == 0
+    for month in page.months:  # every day of every month is on screen, none cut at an edge
+        assert month.visibleRegion().boundingRect().size() == month.size()
+        cell = month.day_cells[max(month.day_cells)]
+        assert cell.width() >= cell.fontMetrics().horizontalAdvance("28") and cell.isVisible()

@@ -51,7 +51,7 @@ def test_tiles_are_read_at_a_glance_and_only_overdue_is_red(qtbot, ctx, clock):
     assert [t.property("tone") for t in tiles.values()] == ["red", "amber", "amber", "zero", "zero", "plain"]
     for tile in tiles.values():
         assert tile.number.font().pointSizeF() > 1.8 * tile.caption.font().pointSizeF()  # the number is largest
-    assert rows(page, F.OVERDUE) == [(late.reg_number, "逾期甲", "答复期限2026年3月13日已过（超期 1 个工作日）")]
+    assert rows(page, F.OVERDUE) == [(late.reg_number, "逾期甲", "答复期限3月13日已过（超期 1 个工作日）")]
     # a day later nothing is overdue any more once the case is answered: the red goes, the zero is grey
     clock.value = datetime(2026, 3, 16, 15, 0)
     A.record_event(ctx, late.id, EventKind.DECIDED, date(2026, 3, 16), P.Decided(outcome=Outcome.DISCLOSED))
@@ -64,20 +64,20 @@ def test_each_row_names_the_case_the_date_and_what_to_do(qtbot, ctx, clock):
     r = register_in_person(ctx, datetime(2026, 2, 13, 9, 0), clock, name="张三")  # correction notice due Mon 03-02
     clock.value = datetime(2026, 2, 27, 9, 0)
     page = page_for(qtbot, ctx)
-    assert rows(page, F.CORRECTION_NOTICE) == [(r.reg_number, "张三", "补正告知最迟 2026年3月2日（还有 2 个工作日）")]
+    assert rows(page, F.CORRECTION_NOTICE) == [(r.reg_number, "张三", "补正告知最迟 3月2日（还有 2 个工作日）")]
     card = page.cards[F.CORRECTION_NOTICE]
     assert card.title.text() == "补正告知：收到申请后 7 个工作日内一次性告知（第三十条）"
     assert card.count.text() == "共 1 件" and card.more.isHidden()
     assert "申请内容：某文件" in card.table.item(0, 2).toolTip()
     clock.value = datetime(2026, 3, 3, 9, 0)  # one working day late
     page.refresh()
-    assert rows(page, F.CORRECTION_NOTICE)[0][2] == "补正告知期限2026年3月2日已过 1 个工作日"
+    assert rows(page, F.CORRECTION_NOTICE)[0][2] == "补正告知期限3月2日已过 1 个工作日"
     A.record_event(
         ctx, r.id, EventKind.CORRECTION_REQUESTED, date(2026, 3, 3), P.CorrectionRequested(deadline=date(2026, 3, 17))
     )
     page.refresh()
     assert page.cards[F.CORRECTION_NOTICE].isHidden()
-    assert rows(page, F.CORRECTION) == [(r.reg_number, "张三", "申请人补正最迟 2026年3月17日（还有 10 个工作日）")]
+    assert rows(page, F.CORRECTION) == [(r.reg_number, "张三", "申请人补正最迟 3月17日（还有 10 个工作日）")]
 
 
 def test_consultation_fee_and_unconfirmed_rows(qtbot, ctx, clock):
@@ -92,11 +92,9 @@ def test_consultation_fee_and_unconfirmed_rows(qtbot, ctx, clock):
     online = register_in_person(ctx, datetime(2026, 3, 13, 20, 0), clock, name="丙", channel=Channel.ONLINE)
     clock.value = datetime(2026, 3, 16, 9, 0)
     page = page_for(qtbot, ctx)
-    assert rows(page, F.CONSULTING) == [
-        (tp.reg_number, "甲", "第三方意见最迟 2026年3月18日（还有 2 个工作日）（某公司）")
-    ]
-    assert rows(page, F.FEE_DUE) == [(fee.reg_number, "乙", "100元，缴费最迟 2026年3月25日（还有 7 个工作日）")]
-    assert rows(page, F.AWAITING) == [(online.reg_number, "丙", "网上申请，2026年3月13日到达，尚未确认收到")]
+    assert rows(page, F.CONSULTING) == [(tp.reg_number, "甲", "第三方意见最迟 3月18日（还有 2 个工作日）（某公司）")]
+    assert rows(page, F.FEE_DUE) == [(fee.reg_number, "乙", "100元，缴费最迟 3月25日（还有 7 个工作日）")]
+    assert rows(page, F.AWAITING) == [(online.reg_number, "丙", "网上申请，3月13日到达，尚未确认收到")]
 
 
 def test_one_click_or_enter_opens_the_case_and_tab_reaches_the_lists(qtbot, ctx, clock):
@@ -264,3 +262,17 @@ def test_work_table_leaves_tab_to_the_next_widget(qtbot):
     table = WorkTable()
     qtbot.addWidget(table)
     assert table.tabKeyNavigation() is False
+
+
+def test_dates_in_the_lists_leave_out_only_this_year():
+    from app.domain.codes import Channel, Status
+    from app.services.dashboard import WorkItem
+    from app.ui.dashboard_page import describe
+
+    def item(day: date) -> WorkItem:
+        return WorkItem(1, "〔2026〕第1号", "甲", "某文件", Status.IN_PROGRESS, Channel.IN_PERSON, day, 5, False)
+
+    today = date(2026, 12, 28)
+    assert describe(F.DUE_SOON, item(date(2026, 12, 31)), today) == "答复最迟 12月31日（还有 5 个工作日）"
+    assert describe(F.DUE_SOON, item(date(2027, 1, 6)), today) == "答复最迟 2027年1月6日（还有 5 个工作日）"
+    assert describe(F.DUE_SOON, item(date(2027, 1, 6))) == "答复最迟 2027年1月6日（还有 5 个工作日）"
