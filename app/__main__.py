@@ -6,6 +6,7 @@ Builds the database, the service context and the main window, and passes them in
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -61,8 +62,16 @@ def _parse_gui_args(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def keep_files_private() -> None:
+    """Everything the program writes — database, backups, exports, temporary copies — readable by the clerk's
+    own account only (POSIX; the umask has no say on Windows, where the per-user data folder is private)."""
+    if os.name == "posix":
+        os.umask(0o077)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    keep_files_private()
     speak_chinese_on_the_command_line()
     from app import cli  # no Qt behind this import: sub-commands run without a display
 

@@ -22,6 +22,9 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from benchlib import figure_line
 
 from app.services import report as R
 from app.services.bootstrap import open_context
@@ -88,6 +91,11 @@ def main(argv: list[str] | None = None) -> int:
             t = time.perf_counter()
             export_report(ctx, year, Path(folder) / f"r{suffix}")
             print(f"{'导出 ' + suffix:<36} {(time.perf_counter() - t) * 1000:8.1f} ms")
+    print(
+        figure_line(
+            "年度报告 表三+表四（服务）", svc_ms, "raw SQL aggregate", raw_ms, "≤ 3 × raw", svc_ms <= 3 * raw_ms
+        )
+    )
     print(f"本年新收 {view.table3.total('一')}，办结 {view.table3.total('三.七')}，校验全部通过：{view.checks_ok}")
     conn.close()
     ctx.db.dispose()

@@ -25,9 +25,18 @@ def database_path(path: Path | None = None) -> Path:
     return Path(path) if path is not None else default_db_path()
 
 
-def open_context(path: Path | None = None, *, now: Callable[[], datetime] = datetime.now) -> ServiceContext:
-    """Open the office's database (first run: create it with the office's defaults) and return the context."""
-    db = open_database(database_path(path))
+def open_context(
+    path: Path | None = None,
+    *,
+    now: Callable[[], datetime] = datetime.now,
+    defer_integrity_check: bool = False,
+) -> ServiceContext:
+    """Open the office's database (first run: create it with the office's defaults) and return the context.
+
+    *defer_integrity_check*: the GUI opens an up-to-date database without the whole-file check and runs
+    ``ctx.db.verify_integrity()`` right after its window is up (see app.store.database.open_database).
+    """
+    db = open_database(database_path(path), defer_integrity_check=defer_integrity_check)
     ctx = ServiceContext(db, now=now)
     ensure_defaults(ctx)
     return ctx

@@ -58,6 +58,11 @@ WORK_LISTS: tuple[StatusFilter, ...] = (
 #: Lists whose dates come from the events: worked out case by case (few cases, found through the status index).
 _FROM_EVENTS = (StatusFilter.CONSULTING, StatusFilter.FEE_DUE, StatusFilter.CORRECTION)
 
+#: Situations worked out from the events, by (application, its events' count and last id, dates, fee period,
+#: calendar): a refresh of the 工作台 only works out the cases whose events changed since.
+_SITUATIONS: dict[tuple, Situation | None] = {}
+_SITUATIONS_KEPT = 5000
+
 #: Counted for a tile only.
 _TILE_ONLY = (StatusFilter.DUE_TODAY, StatusFilter.OPEN)
 
@@ -264,22 +269,41 @@ def _event_lists(
     }
     ids = sorted({i for found in members.values() for i in found})
     rows = {r.id: r for r in s.execute(select(*_ROW_COLUMNS).where(Application.id.in_(ids)))} if ids else {}
+    # a case's situation changes only with its events (appended, never edited), dates, calendar or fee period
+    versions = (
+        dict(
+            (app_id, (n, last))
+            for app_id, n, last in s.execute(
+                select(Event.application_id, func.count(Event.id), func.max(Event.id))
+                .where(Event.application_id.in_(ids))
+                .group_by(Event.application_id)
+                .order_by(Event.application_id)
+            )
+        )
+        if ids
+        else {}
+    )
+    keys = {i: (i, versions.get(i), rows[i].arrived_at, rows[i].receipt_date, fee_days, cal) for i in ids}
+    situations: dict[int, Situation | None] = {i: _SITUATIONS[keys[i]] for i in ids if keys[i] in _SITUATIONS}
+    missing = [i for i in ids if i not in situations]
     timelines: dict[int, list[Recorded]] = defaultdict(list)
-    if ids:
+    if missing:
         for app_id, kind, day, data, note in s.execute(
             select(Event.application_id, Event.kind, Event.event_date, Event.data, Event.note)
-            .where(Event.application_id.in_(ids))
+            .where(Event.application_id.in_(missing))
             .order_by(Event.application_id, Event.event_date, Event.id)
         ):
             timelines[app_id].append(Recorded.of(EventKind(kind), day, data, note or ""))
-    situations: dict[int, Situation | None] = {}
-    for i in ids:
+    for i in missing:
         try:
             situations[i] = situation_of(
                 rows[i].arrived_at.date(), rows[i].receipt_date, timelines[i], cal, fee_payment_days=fee_days
             )
         except ProcedureError:  # contradictory events: listed without a date; the case view explains
             situations[i] = None
+        _SITUATIONS[keys[i]] = situations[i]
+    while len(_SITUATIONS) > _SITUATIONS_KEPT:
+        _SITUATIONS.pop(next(iter(_SITUATIONS)))
     out: dict[StatusFilter, WorkList] = {}
     for key, found in members.items():
         items = [_situation_item(key, rows[i], situations[i], cal, today) for i in found]

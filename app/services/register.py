@@ -1,26 +1,31 @@
 """The register (申请台账): filtering and sorting in SQL, rows fetched on demand.
 
-Built for 100,000 applications: :func:`query_ids` returns only the ordered ids that match (one indexed
-query), and :func:`fetch_rows` loads the handful of rows the table is showing.
+Built for 100,000 applications: :func:`first_rows` returns the first screenful of a filter and sort at once
+(one query with LIMIT, served by an index), :func:`query_ids` the ordered ids of all that match, and
+:func:`fetch_rows` the handful of rows the table is showing. Free text is looked up in the search index
+(migration 0007, :mod:`app.domain.textsearch`) instead of scanning every row; names sort by pinyin.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, column, exists, false, func, literal_column, or_, select, table
 
 from app.domain.codes import ApplicantKind, Channel, EventKind, Outcome, Status
 from app.domain.deadlines import CORRECTION_NOTICE_DAYS
 from app.domain.deadlines import days_left as working_days_left
 from app.domain.identity import mask_number
 from app.domain.procedure import END_OF
+from app.domain.textsearch import SearchTooLong, clean_words, index_text, match_query, name_sort_key, word_grams
 from app.services.context import ServiceContext
-from app.store.models import Application, Event
+from app.store.models import Application, Event, SearchPending
+
+__all__ = ["SearchTooLong"]  # re-exported: the register's search-box error
 
 
 class StatusFilter(StrEnum):
@@ -121,7 +126,7 @@ def _sort_column(key: SortKey) -> Sequence[ColumnElement]:
         SortKey.NUMBER: [Application.year, Application.seq],
         SortKey.RECEIPT: [func.coalesce(Application.receipt_date, func.date(Application.arrived_at))],
         SortKey.CHANNEL: [Application.channel],
-        SortKey.APPLICANT: [Application.applicant_name],
+        SortKey.APPLICANT: [Application.name_key],
         SortKey.KIND: [Application.applicant_kind],
         SortKey.CONTENT: [Application.content],
         SortKey.STATUS: [Application.status],
@@ -273,32 +278,118 @@ def conditions(ctx: ServiceContext, f: RegisterFilter, today: date) -> list[Colu
             clauses.append(Application.status == Status.CLOSED.value)
         case StatusFilter.VOIDED:
             clauses.append(Application.status == Status.VOIDED.value)
-    for word in f.text.split():
-        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        like = f"%{escaped}%"
-        clauses.append(
-            or_(
-                Application.reg_number.like(like, escape="\\"),
-                Application.applicant_name.like(like, escape="\\"),
-                Application.content.like(like, escape="\\"),
-                Application.applicant_id_number.like(like, escape="\\"),
-            )
-        )
+    clauses.extend(text_conditions(f.text, common=lambda word: _is_common(ctx, word)))
     return clauses
+
+
+#: A word held by more than this share of the applications is looked for by reading the rows: the index would
+#: hand over most of the table, and a first screen read in display order stops after a few hundred rows.
+COMMON_SHARE = 0.3
+
+
+def _is_common(ctx: ServiceContext, word: str) -> bool:
+    """Whether even the rarest gram of *word* is in more than :data:`COMMON_SHARE` of the applications."""
+    with ctx.db.session_scope() as s:
+        conn = s.connection()
+        top = conn.exec_driver_sql("SELECT max(id) FROM application").scalar() or 0
+        for gram in word_grams(word):
+            n = conn.exec_driver_sql("SELECT doc FROM application_search_terms WHERE term = ?", (gram,)).scalar()
+            if (n or 0) <= COMMON_SHARE * top:
+                return False
+    return True
+
+
+#: At most this many names are keyed while the clerk waits for a sort by applicant (about 0.2 s).
+SYNC_KEY_LIMIT = 2000
+
+#: The search index (FTS5, migration 0007): rowid = application id; not part of the ORM models.
+_SEARCH = table("application_search", column("rowid"))
+_SEARCH_MATCHES = literal_column("application_search").op("MATCH")  # the table name: detail=none has no columns
+
+
+def scan_condition(word: str) -> ColumnElement[bool]:
+    """*word* in the number, name, ID number or content, by reading the row (``LIKE '%word%'``)."""
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    like = f"%{escaped}%"
+    return or_(
+        Application.reg_number.like(like, escape="\\"),
+        Application.applicant_name.like(like, escape="\\"),
+        Application.content.like(like, escape="\\"),
+        Application.applicant_id_number.like(like, escape="\\"),
+    )
+
+
+def text_conditions(
+    text: str, *, use_index: bool = True, common: Callable[[str], bool] | None = None
+) -> list[ColumnElement[bool]]:
+    """One clause per word of the search box: exactly the applications :func:`scan_condition` finds.
+
+    Through the index: the applications holding the word's grams (a word of one or two characters is a gram
+    itself; a longer one is then checked as a whole), plus the few not yet indexed (``search_pending``),
+    which are checked as a whole. A word for which *common* says yes is looked for by reading the rows.
+    Raises SearchTooLong for more words or longer words than the box takes.
+    """
+    clauses: list[ColumnElement[bool]] = []
+    for word in clean_words(text):
+        if not word:  # only control or zero-width characters: matches nothing (never everything)
+            clauses.append(false())
+            continue
+        if not use_index or (common is not None and common(word)):
+            clauses.append(scan_condition(word))
+            continue
+        indexed = select(_SEARCH.c.rowid).where(_SEARCH_MATCHES(match_query(word)))
+        pending = select(SearchPending.application_id)
+        if len(word) <= 2:  # the word is a gram itself: the index answers exactly
+            clauses.append(
+                or_(
+                    and_(Application.id.in_(indexed), Application.id.not_in(pending)),
+                    and_(Application.id.in_(pending), scan_condition(word)),
+                )
+            )
+        else:
+            clauses.append(and_(Application.id.in_(indexed.union(pending)), scan_condition(word)))
+    return clauses
+
+
+def _ordered_ids(ctx: ServiceContext, f: RegisterFilter, sort: SortKey, descending: bool) -> Select[tuple[int]]:
+    cols = _sort_column(sort)
+    if descending and sort is SortKey.DUE:  # NULL sorts lowest: last when descending, no flag needed (index order)
+        cols = [Application.reply_due]
+    order = [c.desc() if descending and not _is_nulls_flag(c) else c for c in cols]
+    if sort is not SortKey.NUMBER:  # (year, seq) is unique: no tie to break, and the index serves the sort
+        order.append(Application.id.desc() if descending else Application.id)
+    if sort is SortKey.APPLICANT:
+        # names written since the last background pass get their key first (bounded: right after an upgrade the
+        # background upkeep keys the rest within a minute; until then unkeyed names sort at one end)
+        key_names(ctx, SYNC_KEY_LIMIT)
+    return select(Application.id).where(*conditions(ctx, f, ctx.today())).order_by(*order)
 
 
 def query_ids(
     ctx: ServiceContext, f: RegisterFilter, sort: SortKey = SortKey.NUMBER, descending: bool = True
 ) -> list[int]:
     """Ids of the matching applications in display order (ties broken by id, never left to SQLite)."""
-    today = ctx.today()
-    cols = _sort_column(sort)
-    order = [c.desc() if descending and not _is_nulls_flag(c) else c for c in cols]
-    if sort is not SortKey.NUMBER:  # (year, seq) is unique: no tie to break, and the index serves the sort
-        order.append(Application.id.desc() if descending else Application.id)
-    stmt = select(Application.id).where(*conditions(ctx, f, today)).order_by(*order)
+    stmt = _ordered_ids(ctx, f, sort, descending)
     with ctx.db.session_scope() as s:
-        return list(s.scalars(stmt))
+        return [row[0] for row in s.execute(stmt)]
+
+
+def first_ids(
+    ctx: ServiceContext, f: RegisterFilter, sort: SortKey = SortKey.NUMBER, descending: bool = True, limit: int = 200
+) -> list[int]:
+    """The first *limit* ids of :func:`query_ids` — the screenful to show at once (the rest can follow)."""
+    stmt = _ordered_ids(ctx, f, sort, descending).limit(limit)
+    with ctx.db.session_scope() as s:
+        return [row[0] for row in s.execute(stmt)]
+
+
+def first_rows(
+    ctx: ServiceContext, f: RegisterFilter, sort: SortKey = SortKey.NUMBER, descending: bool = True, limit: int = 200
+) -> list[RegisterRow]:
+    """The first *limit* rows of the register under filter *f* and *sort*, in display order."""
+    ids = first_ids(ctx, f, sort, descending, limit)
+    rows = fetch_rows(ctx, ids)
+    return [rows[i] for i in ids if i in rows]
 
 
 def _is_nulls_flag(col: ColumnElement) -> bool:
@@ -367,3 +458,100 @@ def years(ctx: ServiceContext) -> list[int]:
     """Registration years present, newest first (for the year filter)."""
     with ctx.db.session_scope() as s:
         return list(s.scalars(select(Application.year).distinct().order_by(Application.year.desc())))
+
+
+# ----- the search index and the name keys (migration 0007) -----------------------------------------------
+
+
+def pending_count(ctx: ServiceContext) -> int:
+    """Applications not yet (re)indexed or whose name has no sort key yet (0: all up to date)."""
+    with ctx.db.session_scope() as s:
+        waiting = s.scalar(select(func.count()).select_from(SearchPending)) or 0
+        unkeyed = s.scalar(select(func.count(Application.id)).where(Application.name_key.is_(None))) or 0
+    return waiting + unkeyed
+
+
+def key_names(ctx: ServiceContext, limit: int | None = None) -> int:
+    """Give names without a sort key their key (all of them, or at most *limit*); returns how many were keyed.
+
+    Quietly does nothing while another program holds the write lock: the sort then places the few names
+    written meanwhile by their characters, and the next pass keys them.
+    """
+    conn = ctx.db.engine.raw_connection()
+    try:
+        sql = "SELECT id, applicant_name FROM application WHERE name_key IS NULL"
+        rows = conn.execute(sql + (f" LIMIT {int(limit)}" if limit is not None else "")).fetchall()
+        if not rows:
+            return 0
+        keyed = [(name_sort_key(name or ""), app_id, name) for app_id, name in rows]
+        try:
+            conn.execute("PRAGMA busy_timeout=200")
+            conn.execute("BEGIN IMMEDIATE")
+        except Exception:
+            return 0
+        try:
+            conn.executemany("UPDATE application SET name_key = ? WHERE id = ? AND applicant_name IS ?", keyed)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        finally:
+            conn.execute("PRAGMA busy_timeout=5000")
+        return len(keyed)
+    finally:
+        conn.close()
+
+
+def index_pending(ctx: ServiceContext, limit: int = 2000) -> int:
+    """Bring the search index up to date for at most *limit* pending applications; returns how many are left.
+
+    One write transaction (BEGIN IMMEDIATE): no other writer can change an application between reading it
+    and indexing it. The values indexed before come from ``search_pending`` (the contentless index can only
+    forget what it is told it holds).
+    """
+    conn = ctx.db.engine.raw_connection()
+    try:
+        try:
+            conn.execute("PRAGMA busy_timeout=200")
+            conn.execute("BEGIN IMMEDIATE")
+        except Exception:  # another program is writing: the next pass will do it
+            return -1
+        try:
+            pending = conn.execute(
+                "SELECT p.application_id, p.indexed, p.reg_number, p.applicant_name, p.applicant_id_number, "
+                "p.content, a.id, a.reg_number, a.applicant_name, a.applicant_id_number, a.content "
+                "FROM search_pending AS p LEFT JOIN application AS a ON a.id = p.application_id "
+                "ORDER BY p.application_id LIMIT ?",
+                (limit,),
+            ).fetchall()
+            forget, add, done = [], [], []
+            for app_id, indexed, *rest in pending:
+                old, (current_id, *current) = rest[:4], rest[4:]
+                if indexed:
+                    forget.append((app_id, index_text(old)))
+                if current_id is not None:
+                    add.append((app_id, index_text(current)))
+                done.append((app_id,))
+            conn.executemany(
+                "INSERT INTO application_search (application_search, rowid, grams) VALUES ('delete', ?, ?)", forget
+            )
+            conn.executemany("INSERT INTO application_search (rowid, grams) VALUES (?, ?)", add)
+            conn.executemany("DELETE FROM search_pending WHERE application_id = ?", done)
+            left = conn.execute("SELECT count(*) FROM search_pending").fetchone()[0]
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        finally:
+            conn.execute("PRAGMA busy_timeout=5000")
+        return int(left)
+    finally:
+        conn.close()
+
+
+def update_search_index(ctx: ServiceContext, limit: int = 2000) -> int:
+    """One pass of the background upkeep: index pending applications and key unkeyed names (at most *limit*
+    of each). Returns how much is left (0: up to date; -1: the database was busy, try again later)."""
+    left = index_pending(ctx, limit)
+    key_names(ctx, limit)
+    return -1 if left < 0 else pending_count(ctx)

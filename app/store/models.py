@@ -106,6 +106,12 @@ class Application(Base):
         Index("ix_application_year", "year"),
         Index("ix_application_applicant_name", "applicant_name"),
         Index("ix_application_closed", "closed_on", "outcome"),
+        Index("ix_application_name_key", "name_key", "id"),
+        Index("ix_application_due_order", "reply_due", "id"),
+        Index("ix_application_channel_order", "channel", "id"),
+        Index("ix_application_content_order", "content", "id"),
+        Index("ix_application_receipt_kind", "receipt_date", "applicant_kind", "status"),
+        # and ix_application_receipt_order on (coalesce(receipt_date, date(arrived_at)), id): migration 0007
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -151,6 +157,9 @@ class Application(Base):
     registered_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+    # derived for sorting: the pinyin key of applicant_name (migration 0007); NULL until the program keys it
+    name_key: Mapped[str | None] = mapped_column(String(800))
 
     applicant: Mapped[Applicant] = relationship()
     events: Mapped[list[Event]] = relationship(
@@ -290,3 +299,21 @@ class AnnualReport(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     locked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     published_table4: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class SearchPending(Base):
+    """Applications whose entry in the register's search index is missing or out of date (migration 0007).
+
+    Rows are added by triggers on ``application`` (whoever writes it) with the values that were indexed
+    before (``indexed``); the program indexes them and removes them. The index itself,
+    ``application_search``, is an FTS5 table and not part of these models.
+    """
+
+    __tablename__ = "search_pending"
+
+    application_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    indexed: Mapped[bool] = mapped_column(Boolean)
+    reg_number: Mapped[str | None] = mapped_column(String(60))
+    applicant_name: Mapped[str | None] = mapped_column(String(200))
+    applicant_id_number: Mapped[str | None] = mapped_column(String(60))
+    content: Mapped[str | None] = mapped_column(Text)

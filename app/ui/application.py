@@ -1,30 +1,45 @@
-"""Start the GUI: Qt application, Chinese translations, style, database, main window."""
+"""Start the GUI: Qt application, Chinese translations, style, the window, then the database and the first page.
+
+The window appears first (about as fast as an empty Qt window: nothing but Qt is imported before it shows),
+then the database is opened and the first page filled. Work that can wait — the whole-file integrity check,
+the calendar recompute, the daily backup, the search index upkeep — runs after the first page is up.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import threading
+import time
 import traceback
 import types
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Signal
+from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication, QInputDialog
+from PySide6.QtWidgets import QApplication, QInputDialog, QWidget
 
-from app.services.bootstrap import open_context
-from app.services.context import ServiceContext
-from app.services.errors import ClerkError, DatabaseUnavailable
-from app.services.maintenance import recompute_if_calendar_changed
 from app.ui import msgbox
+
+if TYPE_CHECKING:
+    from app.services.context import ServiceContext
+    from app.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 RESOURCES = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parents[2])) / "resources"
 
+#: Set to a file name, the program appends "window <time>" when its window is first painted and "ready <time>"
+#: when the first page is filled and input is accepted (time.time(); for scripts/bench_startup.py).
+STARTUP_TRACE_ENV = "OGI_DESK_STARTUP_TRACE"
+#: Set (with the trace), the program quits once it is ready: one launch measured, nothing else done.
+STARTUP_QUIT_ENV = "OGI_DESK_STARTUP_QUIT"
+
 
 def install_translations(app: QApplication) -> list[QTranslator]:
-    """Load Qt's own Chinese catalogue so standard buttons read 确定/取消/是/否."""
+    """Load Qt's own Chinese catalogue so standard buttons and file dialogs read 确定/取消/是/否/打开."""
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     translators: list[QTranslator] = []
     for folder in (
@@ -59,34 +74,157 @@ def create_qapplication() -> QApplication:
     return app
 
 
-def run_gui(db_path: Path | None, *, auto_backup: bool = True, page: str = "工作台") -> int:
-    app = create_qapplication()
-    try:
-        ctx = open_context(db_path)
-    except DatabaseUnavailable as exc:
-        msgbox.error(None, "无法打开数据库", str(exc))
-        return 2
-    db = ctx.db
-    moved = recompute_if_calendar_changed(ctx)
-    install_excepthook()
-    from app.ui.main_window import MainWindow
+class StartupTrace(QObject):
+    """Runs *then* once the window has been painted (or after a second at the latest), and notes when the
+    window was first painted and when the first page was ready (written only when asked by env)."""
 
-    ask_clerk_name_once(ctx)
-    window = MainWindow(ctx)
+    def __init__(self, path: str | None, started: float, then: Callable[[], None]) -> None:
+        super().__init__()
+        self.path = path
+        self.started = started
+        self.painted: float | None = None
+        self._then: Callable[[], None] | None = then
+
+    def watch(self, window: QWidget) -> None:
+        window.installEventFilter(self)
+        QTimer.singleShot(1000, self._go_on)  # no paint (minimised, no screen): go on anyway
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if self.painted is None and event.type() == QEvent.Type.Paint:
+            self.painted = time.time()
+            self._write("window", self.painted)
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._go_on)  # after this paint has reached the screen
+        return False
+
+    def _go_on(self) -> None:
+        then, self._then = self._then, None
+        if then is not None:
+            then()
+
+    def ready(self) -> None:
+        self._write("ready", time.time())
+
+    def mark(self, what: str) -> None:
+        """An intermediate moment of the start (for the benchmark's breakdown)."""
+        self._write(what, time.time())
+
+    def _write(self, what: str, when: float) -> None:
+        if self.path:
+            with open(self.path, "a", encoding="utf-8") as fh:
+                fh.write(f"{what} {when:.6f}\n")
+
+
+def run_gui(db_path: Path | None, *, auto_backup: bool = True, page: str = "工作台") -> int:
+    started = time.time()
+    app = create_qapplication()
+    from app.ui.main_window import MainWindow  # Qt only: the window shows before any service is imported
+
+    window = MainWindow()
+    state: dict[str, object] = {"code": 0}  # "code": 2 when the database could not be used
+    trace = StartupTrace(
+        os.environ.get(STARTUP_TRACE_ENV),
+        started,
+        lambda: _open_and_fill(app, window, db_path, auto_backup, trace, state),
+    )
+    trace.watch(window)
     if page in MainWindow.PAGES:
         window.go_to(page)
     window.showMaximized()
-    if moved:
-        window.statusBar().showMessage(f"工作日历已更新，已重新计算答复期限，{len(moved)} 件申请的期限有变化", 15000)
-    runner = AutoBackupRunner(db.path, window) if auto_backup else None
-    if runner is not None:
+    code = app.exec()
+    runner = state.get("backup")
+    if isinstance(runner, AutoBackupRunner):
+        runner.wait()
+    ctx = state.get("ctx")
+    if ctx is not None:
+        ctx.db.dispose()  # type: ignore[attr-defined]
+    return 2 if state["code"] == 2 else code
+
+
+def _open_and_fill(
+    app: QApplication,
+    window: MainWindow,
+    db_path: Path | None,
+    auto_backup: bool,
+    trace: StartupTrace,
+    state: dict[str, object],
+) -> None:
+    """After the window's first paint: open the database, fill the first page, then schedule what can wait.
+
+    Done on the UI thread on purpose: the work is Python (imports, SQL compilation), so a second thread would
+    only take turns with this one for the interpreter lock while the window is drawn.
+    """
+    trace.mark("painted")
+    from app.services.bootstrap import open_context
+    from app.services.errors import DatabaseUnavailable
+
+    trace.mark("imported")
+    t0 = time.perf_counter()
+    try:
+        ctx = open_context(db_path, defer_integrity_check=True)
+    except DatabaseUnavailable as exc:
+        window.hide()
+        msgbox.error(None, "无法打开数据库", str(exc))
+        state["code"] = 2
+        app.exit(2)
+        return
+    state["ctx"] = ctx
+    trace.mark("opened")
+    from app.ui.widgets import install_input_guards  # after the first paint: the shell has no form
+
+    install_input_guards(app)  # before any form: the wheel never changes a date or a choice by accident
+    window.note_timing("打开数据库", time.perf_counter() - t0)
+    install_excepthook()
+    ask_clerk_name_once(ctx)
+    t1 = time.perf_counter()
+    window.attach(ctx)
+    trace.mark("filled")
+    window.note_timing("显示首页", time.perf_counter() - t1)
+    window.note_timing("启动至首页可用", time.time() - trace.started)
+
+    def ready() -> None:
+        trace.ready()
+        if os.environ.get(STARTUP_QUIT_ENV) and trace.path:
+            app.exit(0)
+            return
+        _after_first_page(app, window, ctx, auto_backup, state)
+
+    QTimer.singleShot(0, ready)  # the event loop is idle again: the first page takes input
+
+
+def _after_first_page(
+    app: QApplication, window: MainWindow, ctx: ServiceContext, auto_backup: bool, state: dict[str, object]
+) -> None:
+    """What may wait until the clerk sees the first page: integrity check, calendar recompute, backup, index."""
+    checker = IntegrityCheckRunner(ctx, window)
+    state["checker"] = checker
+    checker.failed.connect(lambda text: _damaged(app, window, text, state))
+    checker.start()
+
+    def recompute() -> None:
+        from app.services.maintenance import recompute_if_calendar_changed
+
+        moved = recompute_if_calendar_changed(ctx)
+        if moved:
+            window.refresh_data()  # the first page was drawn with the dates before the recompute
+            window.statusBar().showMessage(
+                f"工作日历已更新，已重新计算答复期限，{len(moved)} 件申请的期限有变化", 15000
+            )
+
+    QTimer.singleShot(0, recompute)
+    if auto_backup:
+        runner = AutoBackupRunner(ctx.db.path, window)
+        state["backup"] = runner
         runner.finished.connect(window.statusBar().showMessage)
         QTimer.singleShot(1000, runner.start)  # after the window is up: a large database takes a while
-    code = app.exec()
-    if runner is not None:
-        runner.wait()
-    db.dispose()
-    return code
+    window.schedule_index_upkeep(1500)
+
+
+def _damaged(app: QApplication, window: MainWindow, text: str, state: dict[str, object]) -> None:
+    window.hide()
+    msgbox.error(None, "数据库文件已损坏", text)
+    state["code"] = 2
+    app.exit(2)
 
 
 def ask_clerk_name_once(ctx: ServiceContext) -> None:
@@ -106,6 +244,7 @@ def ask_clerk_name_once(ctx: ServiceContext) -> None:
 
 def install_excepthook() -> None:
     """Any error escaping a button's handler is shown in Chinese instead of vanishing into a console."""
+    from app.services.errors import ClerkError
 
     def hook(exc_type: type[BaseException], exc: BaseException, tb: types.TracebackType | None) -> None:
         details = "".join(traceback.format_exception(exc_type, exc, tb))
@@ -121,6 +260,37 @@ def install_excepthook() -> None:
             )
 
     sys.excepthook = hook
+
+
+class IntegrityCheckRunner(QObject):
+    """``PRAGMA quick_check`` of the whole file, off the UI thread, right after the first page is up."""
+
+    failed = Signal(str)
+
+    def __init__(self, ctx: ServiceContext, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self.ctx.db.integrity_checked:
+            return
+        self._thread = threading.Thread(target=self._run, name="integrity-check", daemon=True)
+        self._thread.start()
+
+    def wait(self) -> None:
+        if self._thread is not None:
+            self._thread.join(timeout=60)
+
+    def _run(self) -> None:
+        from app.services.errors import DatabaseUnavailable
+
+        try:
+            self.ctx.db.verify_integrity()
+        except DatabaseUnavailable as exc:
+            self.failed.emit(str(exc))
+        except Exception as exc:  # the check itself failed (I/O): say so, the clerk decides
+            log.warning("完整性检查未能完成：%s", exc)
 
 
 class AutoBackupRunner(QObject):

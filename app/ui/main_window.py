@@ -1,8 +1,16 @@
-"""The main window: navigation on the left (工作台, 申请登记, 申请台账, 年度报告, 审计日志, 设置), pages right."""
+"""The main window: navigation on the left (工作台, 申请登记, 申请台账, 年度报告, 审计日志, 设置), pages right.
+
+The window can appear before the database is open (``MainWindow()`` then :meth:`MainWindow.attach`), and each
+page is built when it is first shown or asked for, so the program starts about as fast as an empty window.
+This module imports no service and no page at load time for the same reason.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QListWidget,
@@ -12,48 +20,49 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.context import ServiceContext
-from app.services.profile import get_profile
-from app.services.register import RegisterFilter
-from app.ui.audit_page import AuditPage
-from app.ui.dashboard_page import DashboardPage
-from app.ui.register_page import RegisterPage
-from app.ui.registration_page import RegistrationPage
-from app.ui.report_page import ReportPage
-from app.ui.settings_page import SettingsPage
+if TYPE_CHECKING:
+    from app.services.context import ServiceContext
+    from app.ui.audit_page import AuditPage
+    from app.ui.dashboard_page import DashboardPage
+    from app.ui.register_page import RegisterPage
+    from app.ui.registration_page import RegistrationPage
+    from app.ui.report_page import ReportPage
+    from app.ui.settings_page import SettingsPage
 
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("MainWindow", text)
 
 
+#: Applications indexed per pass of the background upkeep of the search index (about 50 ms each).
+INDEX_BATCH = 400
+
+
 class MainWindow(QMainWindow):
     PAGES = ("工作台", "申请登记", "申请台账", "年度报告", "审计日志", "设置")
 
-    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: ServiceContext | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.ctx = ctx
-        profile = get_profile(ctx)
-        self.setWindowTitle(tr("政府信息公开申请办理 — {office}").format(office=profile.office_name))
+        self._ctx: ServiceContext | None = None
+        self._pages: dict[str, QWidget] = {}
+        self._timings: list[tuple[str, float]] = []
+        self._upkeep_scheduled = False
+        self.setWindowTitle(tr("政府信息公开申请办理"))
         self.resize(1360, 860)
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setFixedWidth(150)
-        self.nav.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        for name in self.PAGES:
+        self.nav.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # Tab reaches it; arrows then change the page
+        self.nav.setAccessibleName(tr("页面导航"))
+        for i, name in enumerate(self.PAGES, start=1):
             item = QListWidgetItem(tr(name))
+            item.setToolTip(tr("{name}（Ctrl+{n}）").format(name=tr(name), n=i))
             self.nav.addItem(item)
 
         self.stack = QStackedWidget()
-        self.dashboard = DashboardPage(ctx)
-        self.registration = RegistrationPage(ctx)
-        self.register = RegisterPage(ctx)
-        self.report = ReportPage(ctx)
-        self.audit = AuditPage(ctx)  # loads its rows when first shown
-        self.settings = SettingsPage(ctx)
-        for page in (self.dashboard, self.registration, self.register, self.report, self.audit, self.settings):
-            self.stack.addWidget(page)
+        for _ in self.PAGES:  # placeholders, replaced by each page when it is first needed
+            self.stack.addWidget(QWidget())
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -63,25 +72,153 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
+        for i, _name in enumerate(self.PAGES, start=1):
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{i}"), self)
+            shortcut.activated.connect(lambda row=i - 1: self.nav.setCurrentRow(row))
+
+        help_menu = self.menuBar().addMenu(tr("帮助(&H)"))
+        about = QAction(tr("关于本程序(&A)…"), self)
+        about.triggered.connect(self.show_about)
+        help_menu.addAction(about)
+
         self.nav.currentRowChanged.connect(self._show_page)
-        self.registration.registered.connect(self._after_registration)
-        self.dashboard.open_application.connect(self.register.open_detail)
-        self.audit.open_application.connect(self._open_from_audit)
-        self.dashboard.show_register.connect(self._show_register_filtered)
-        self.dashboard.search_register.connect(self._search_register)
-        self.dashboard.new_registration.connect(lambda: self.go_to("申请登记"))
-        self.report.show_applications.connect(self._show_register_ids)
-        self.settings.data_changed.connect(self._refresh_all)
-        self.register.data_changed.connect(self.dashboard.refresh)
-        self.nav.setCurrentRow(0)
-        self.statusBar().showMessage(tr("数据库：{path}").format(path=str(ctx.db.path)))
+        if ctx is not None:
+            self.attach(ctx)
+
+    # ----- the database arrives ------------------------------------------------------------------
+    @property
+    def ctx(self) -> ServiceContext:
+        assert self._ctx is not None, "MainWindow.attach(ctx) first"
+        return self._ctx
+
+    def attach(self, ctx: ServiceContext) -> None:
+        """Use *ctx* from now on: title from the office's profile, the current page built and filled."""
+        from app.services.profile import get_profile
+
+        self._ctx = ctx
+        profile = get_profile(ctx)
+        self.setWindowTitle(tr("政府信息公开申请办理 — {office}").format(office=profile.office_name))
+        if self.nav.currentRow() < 0:
+            self.nav.setCurrentRow(0)
+        else:
+            self._show_page(self.nav.currentRow())
+
+    def note_timing(self, label: str, seconds: float) -> None:
+        """A start-up figure for the 关于 dialog (not shown in the clerk's working view)."""
+        self._timings.append((label, seconds))
+
+    def about_text(self) -> str:
+        """What the 关于 dialog says: the program, its database file and how long the start took."""
+        lines = [tr("政府信息公开申请办理台账")]
+        if self._ctx is not None:
+            lines.append(tr("数据库文件：{path}").format(path=str(self._ctx.db.path)))
+        lines += [tr("{label}：{ms:.0f} 毫秒").format(label=label, ms=s * 1000) for label, s in self._timings]
+        return "\n".join(lines)
+
+    def show_about(self) -> None:
+        from app.ui import msgbox
+
+        msgbox.information(self, tr("关于本程序"), self.about_text())
+
+    # ----- pages, built when first needed --------------------------------------------------------
+    def _page(self, name: str) -> QWidget:
+        page = self._pages.get(name)
+        if page is None:
+            page = self._build(name)
+            self._pages[name] = page
+            index = self.PAGES.index(name)
+            placeholder = self.stack.widget(index)
+            showing = self.stack.currentIndex() == index
+            self.stack.insertWidget(index, page)
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+            if showing:
+                self.stack.setCurrentIndex(index)
+        return page
+
+    def _build(self, name: str) -> QWidget:
+        ctx = self.ctx
+        if name == "工作台":
+            from app.ui.dashboard_page import DashboardPage
+
+            dashboard = DashboardPage(ctx)
+            dashboard.open_application.connect(lambda i: self.register.open_detail(i))
+            dashboard.show_register.connect(self._show_register_filtered)
+            dashboard.search_register.connect(self._search_register)
+            dashboard.new_registration.connect(lambda: self.go_to("申请登记"))
+            return dashboard
+        if name == "申请登记":
+            from app.ui.registration_page import RegistrationPage
+
+            registration = RegistrationPage(ctx)
+            registration.registered.connect(self._after_registration)
+            return registration
+        if name == "申请台账":
+            from app.ui.register_page import RegisterPage
+
+            register = RegisterPage(ctx)
+            register.data_changed.connect(self._after_register_change)
+            return register
+        if name == "年度报告":
+            from app.ui.report_page import ReportPage
+
+            report = ReportPage(ctx)
+            report.show_applications.connect(self._show_register_ids)
+            return report
+        if name == "审计日志":
+            from app.ui.audit_page import AuditPage
+
+            audit = AuditPage(ctx)  # loads its rows when first shown
+            audit.open_application.connect(self._open_from_audit)
+            return audit
+        from app.ui.settings_page import SettingsPage
+
+        settings = SettingsPage(ctx)
+        settings.data_changed.connect(self._refresh_all)
+        return settings
+
+    @property
+    def dashboard(self) -> DashboardPage:
+        return self._page("工作台")  # type: ignore[return-value]
+
+    @property
+    def registration(self) -> RegistrationPage:
+        return self._page("申请登记")  # type: ignore[return-value]
+
+    @property
+    def register(self) -> RegisterPage:
+        return self._page("申请台账")  # type: ignore[return-value]
+
+    @property
+    def report(self) -> ReportPage:
+        return self._page("年度报告")  # type: ignore[return-value]
+
+    @property
+    def audit(self) -> AuditPage:
+        return self._page("审计日志")  # type: ignore[return-value]
+
+    @property
+    def settings(self) -> SettingsPage:
+        return self._page("设置")  # type: ignore[return-value]
+
+    def _built(self, name: str) -> QWidget | None:
+        return self._pages.get(name)
 
     def _show_page(self, row: int) -> None:
+        if row < 0:
+            return
+        if self._ctx is None:  # the database is not open yet: the page follows in attach()
+            self.stack.setCurrentIndex(row)
+            return
+        name = self.PAGES[row]
+        new = name not in self._pages
+        page = self._page(name)
         self.stack.setCurrentIndex(row)
-        page = self.stack.currentWidget()
-        if page is self.dashboard:
+        if new:
+            return  # a page fills itself when first shown
+        if page is self._built("工作台"):
             self.dashboard.refresh()
-        elif page is self.register:
+        elif page is self._built("申请台账"):
             self.register.refresh()
 
     def _open_from_audit(self, application_id: int) -> None:
@@ -92,8 +229,26 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(self.PAGES.index(name))
 
     def _after_registration(self, _application_id: int) -> None:
-        self.register.mark_stale()
-        self.dashboard.mark_stale()
+        for name in ("申请台账", "工作台"):
+            page = self._built(name)
+            if page is not None:
+                page.mark_stale()  # type: ignore[attr-defined]
+        self.schedule_index_upkeep()
+
+    def _after_register_change(self) -> None:
+        page = self._built("工作台")
+        if page is not None:
+            page.refresh()  # type: ignore[attr-defined]
+        self.schedule_index_upkeep()
+
+    def refresh_data(self) -> None:
+        """The applications changed outside the pages (a recompute at start): show them anew."""
+        page = self._built("申请台账")
+        if page is not None:
+            page.mark_stale()  # type: ignore[attr-defined]
+        page = self._built("工作台")
+        if page is not None:
+            page.mark_stale()  # type: ignore[attr-defined]
 
     def _show_register_filtered(self, status: str) -> None:
         self.register.set_status_filter(status)
@@ -105,6 +260,8 @@ class MainWindow(QMainWindow):
 
     def _show_register_ids(self, ids: list[int], label: str) -> None:
         """The applications behind a cell of the annual report, in 申请台账 (any filter change shows all again)."""
+        from app.services.register import RegisterFilter
+
         self.go_to("申请台账")
         self.register.set_status_filter("all")
         self.register.model.set_filter(RegisterFilter(ids=tuple(ids)))
@@ -113,8 +270,37 @@ class MainWindow(QMainWindow):
         )
 
     def _refresh_all(self) -> None:
-        self.register.mark_stale()
-        self.dashboard.refresh()
+        from app.services.profile import get_profile
+
+        page = self._built("申请台账")
+        if page is not None:
+            page.mark_stale()  # type: ignore[attr-defined]
+        page = self._built("工作台")
+        if page is not None:
+            page.refresh()  # type: ignore[attr-defined]
         profile = get_profile(self.ctx)
         self.setWindowTitle(tr("政府信息公开申请办理 — {office}").format(office=profile.office_name))
         self.statusBar().showMessage(tr("设置已保存"), 5000)
+        self.schedule_index_upkeep()
+
+    # ----- background upkeep of the search index and name order ----------------------------------
+    def schedule_index_upkeep(self, delay_ms: int = 500) -> None:
+        """Index what was written since the last pass (by this program or any other), a batch at a time
+        between the clerk's actions, so the window never freezes. Searches are exact meanwhile."""
+        if self._ctx is None or self._upkeep_scheduled:
+            return
+        self._upkeep_scheduled = True
+        QTimer.singleShot(delay_ms, self, self._index_upkeep)  # cancelled with the window
+
+    def _index_upkeep(self) -> None:
+        from app.services.register import update_search_index
+
+        self._upkeep_scheduled = False
+        if self._ctx is None:
+            return
+        try:
+            left = update_search_index(self._ctx, INDEX_BATCH)
+        except Exception:  # upkeep must never disturb the clerk; the search stays exact without it
+            return
+        # more to do: go on at once; busy: retry soon; done: look again now and then (other programs write too)
+        self.schedule_index_upkeep(20 if left > 0 else 2000 if left < 0 else 60_000)
