@@ -226,3 +226,27 @@ def write_xlsx(rows: list[dict[str, object]], path: Path, columns=IMPORT_COLUMNS
                 cell.number_format = "yyyy-mm-dd"
     wb.save(path)
     return path
+
+
+def write_workbook(sheets: dict[str, list], path: Path, columns=IMPORT_COLUMNS) -> Path:
+    """Write an XLSX with several worksheets: each a list of ledger rows ({column: value}, written under the
+    header ``columns``) or of plain rows (lists, written as they are)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets.items():
+        ws = wb.create_sheet(title)
+        if rows and isinstance(rows[0], dict):
+            ws.append(list(columns))
+            for row in rows:
+                ws.append([row.get(c) for c in columns])
+        else:
+            for row in rows:
+                ws.append(list(row))
+        for r in ws.iter_rows(min_row=2):
+            for cell in r:
+                if isinstance(cell.value, datetime | date):
+                    cell.number_format = "yyyy-mm-dd"
+    wb.save(path)
+    return path

@@ -26,16 +26,18 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from app.domain.codes import ApplicantKind, Channel, EventKind, IdDocType, Outcome
 from app.domain.deadlines import compute_deadlines
-from app.domain.identity import check_identity, normalise_number
+from app.domain.identity import check_identity, mask_number, normalise_number
 from app.domain.procedure import LitigationType, Payload, Recorded, RemedyKind, payload_of
-from app.domain.timeline import MAX_EXTENSION_DAYS, TimelineError, project
+from app.domain.text import TextError, clean_field
+from app.domain.timeline import MAX_EXTENSION_DAYS, TimelineError, derive_status, project
 from app.domain.workcalendar import DayKind, WorkCalendar, YearSchedule
 
 __all__ = [
@@ -45,6 +47,7 @@ __all__ = [
     "EXPORT_COLUMNS",
     "IMPORT_COLUMNS",
     "LITIGATION_KIND_LABELS",
+    "NUMBER_JUMP_LIMIT",
     "REMEDY_RESULT_LABELS",
     "REQUIRED_COLUMNS",
     "LedgerEvent",
@@ -52,7 +55,9 @@ __all__ = [
     "LedgerRow",
     "LedgerValidation",
     "memo_calendar",
+    "number_regex",
     "parse_date",
+    "redact",
     "row_events",
     "template_rows",
     "validate_ledger",
@@ -190,13 +195,62 @@ _EXCEL_EPOCH = date(1899, 12, 30)
 
 class MemoCalendar(WorkCalendar):
     """A working-day calendar that remembers each day's kind: a ledger of 10,000 rows asks about the same
-    few thousand days millions of times. Same answers as the calendar it wraps (docs/rules.md §4)."""
+    few thousand days millions of times. Same answers as the calendar it wraps (docs/rules.md §4).
+
+    Counting is done on a running total of working days per day (kept for the span of days asked about,
+    grown on demand), so "the n-th working day after" and "working days in (start, end]" cost one lookup."""
 
     def __init__(self, base: WorkCalendar) -> None:
         super().__init__(base.schedules)
         self._base = base
         self._kinds: dict[date, DayKind] = {}
         self._names: dict[date, str | None] = {}
+        self._working: dict[date, bool] = {}
+        self._unconfirmed: dict[date, list[int]] = {}
+        self._origin = 0  # ordinal of the first day of the running total
+        self._cum: list[int] = []  # _cum[i]: working days in [origin, origin + i]
+
+    def is_working_day(self, d: date) -> bool:
+        w = self._working.get(d)
+        if w is None:
+            w = self._working[d] = self.day_kind(d).is_working
+        return w
+
+    def _cover(self, first: int, last: int) -> None:
+        """Make the running total cover the ordinals ``first``..``last``."""
+        if not self._cum:
+            self._origin = first - 1
+            self._cum = [0]
+        if first <= self._origin:  # rebuild from an earlier origin (rare: dates only grow in practice)
+            old_end = self._origin + len(self._cum) - 1
+            self._origin, self._cum = first - 366, [0]
+            last = max(last, old_end)
+        end = self._origin + len(self._cum) - 1
+        if last > end:
+            cum, total = self._cum, self._cum[-1]
+            for o in range(end + 1, last + 367):
+                total += self.is_working_day(date.fromordinal(o))
+                cum.append(total)
+
+    def working_days_between(self, start: date, end: date) -> int:
+        if end <= start:
+            return 0
+        a, b = start.toordinal(), end.toordinal()
+        self._cover(a, b)
+        return self._cum[b - self._origin] - self._cum[a - self._origin]
+
+    def add_working_days(self, start: date, n: int) -> date:
+        if n < 1:
+            raise ValueError(f"n must be at least 1, got {n}")
+        a = start.toordinal()
+        self._cover(a, a + 2 * n + 40)
+        while True:
+            i = a - self._origin
+            target = self._cum[i] + n
+            j = bisect_left(self._cum, target, lo=i + 1)
+            if j < len(self._cum):
+                return date.fromordinal(self._origin + j)
+            self._cover(a, self._origin + len(self._cum) + 2 * n + 40)
 
     def schedule(self, year: int) -> YearSchedule:
         return self._base.schedule(year)
@@ -206,6 +260,12 @@ class MemoCalendar(WorkCalendar):
         if kind is None:
             kind = self._kinds[d] = self._base.day_kind(d)
         return kind
+
+    def unconfirmed_years_for(self, d: date) -> list[int]:
+        found = self._unconfirmed.get(d)
+        if found is None:
+            found = self._unconfirmed[d] = self._base.unconfirmed_years_for(d)
+        return list(found)
 
     def holiday_name(self, d: date) -> str | None:
         if d not in self._names:
@@ -226,14 +286,18 @@ _outcome_from_label = functools.lru_cache(maxsize=512)(Outcome.from_label)
 
 @dataclass(frozen=True)
 class LedgerProblem:
-    """One problem of the file: ``row`` as Excel shows it (header = 1; 0 = the file as a whole)."""
+    """One problem of the file: ``row`` as Excel shows it (header = 1; 0 = the file as a whole); ``sheet``
+    names the worksheet when a workbook's sheets are imported together."""
 
     row: int
     column: str
     message: str
+    sheet: str = ""
 
     def __str__(self) -> str:
         where = f"第 {self.row} 行" if self.row else "文件"
+        if self.sheet:
+            where = f"工作表“{self.sheet}”" + where
         if self.column:
             where += f"“{self.column}”列"
         return f"{where}：{self.message}"
@@ -282,6 +346,7 @@ class LedgerRow:
     litigation_date: date | None = None
     litigation_kind: str | None = None
     litigation_result: str | None = None
+    sheet: str = ""  # the worksheet, when a workbook's sheets are imported together
 
     @property
     def arrived_on(self) -> date:
@@ -309,6 +374,13 @@ class LedgerValidation:
     warnings: list[LedgerProblem]
     total_rows: int = 0
     ignored_columns: tuple[str, ...] = ()
+    # (sheet, row) -> ((status, reply due, closed on, outcome), events) as validation computed them, so the
+    # import need not compute them twice (kept small: only what the register stores)
+    evaluated: dict[tuple[str, int], tuple[tuple[Any, ...], list[LedgerEvent]]] = field(
+        default_factory=dict, repr=False
+    )
+    # every row that passed its own checks, even when the file as a whole is refused (to name repeats)
+    valid_rows: list[LedgerRow] = field(default_factory=list, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -320,6 +392,8 @@ class LedgerValidation:
 
 def _text(value: object) -> str:
     """A cell as trimmed text; integral floats (Excel numbers) lose their ".0"."""
+    if value.__class__ is str:
+        return value.strip()  # type: ignore[union-attr]  # str.strip() also removes the ideographic space
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -377,28 +451,83 @@ def _normalise_header(text: object) -> str:
 # ------------------------------------------------------------------------------------------------ rows
 
 
+_TEXT_FIELDS: dict[str, str] = {
+    C_NUMBER: "reg_number",
+    C_NAME: "applicant_name",
+    C_DOC_NUMBER: "id_number",
+    C_PHONE: "phone",
+    C_ADDRESS: "address",
+    C_EMAIL: "email",
+    C_CONTENT: "content",
+}
+"""Columns read as free text (app.domain.text); every other column holds a short label, date or number."""
+
+_DIGIT_RUN = re.compile(r"[0-9０-９][0-9０-９]{8,}[0-9０-９Xx]")
+_CN_DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+
+
+def redact(text: str, *, limit: int = 40) -> str:
+    """``text`` fit to quote in a message: runs of 11 or more digits (identity and phone numbers) masked as
+    the register masks a document number (:func:`app.domain.identity.mask_number`), dates written
+    1990年1月1日 (a birth date in an identity check) hidden, and at most ``limit`` characters
+    (docs/rules.md §9, personal data)."""
+    text = _CN_DATE.sub("****年**月**日", text)
+    text = _DIGIT_RUN.sub(lambda m: mask_number(m.group()), text)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+_NUMERIC_TEXT = re.compile(r"^\s*\d+(\.\d+)?[eE]\+?\d+\s*$")
+
+
 class _RowReader:
     """Reads the cells of one row, collecting every problem with its column."""
 
-    def __init__(self, row: int, cells: Mapping[str, object], today: date) -> None:
+    def __init__(self, row: int, cells: Mapping[str, object], today: date, sheet: str = "") -> None:
         self.row = row
         self.cells = cells
         self.today = today
+        self.sheet = sheet
         self.problems: list[LedgerProblem] = []
         self.warnings: list[LedgerProblem] = []
         self.parsed: LedgerRow | None = None
+        self._texts: dict[str, str] = {}
 
     def problem(self, column: str, message: str) -> None:
-        self.problems.append(LedgerProblem(self.row, column, message))
+        self.problems.append(LedgerProblem(self.row, column, message, self.sheet))
 
     def warn(self, column: str, message: str) -> None:
-        self.warnings.append(LedgerProblem(self.row, column, message))
+        self.warnings.append(LedgerProblem(self.row, column, message, self.sheet))
 
     def text(self, column: str, *, required: bool = False) -> str:
-        value = _text(self.cells.get(column))
-        if required and not value:
-            self.problem(column, "必填项为空")
+        """The cell as text by the one rule for free text (app.domain.text); a refused cell is empty."""
+        value = self._texts.get(column)
+        if value is None:
+            raw = self.cells.get(column)
+            refused = False
+            try:
+                value = clean_field(_text(raw), _TEXT_FIELDS.get(column, "cell")) if raw is not None else ""
+            except TextError as exc:
+                self.problem(column, str(exc))
+                value, refused = "", True
+            self._texts[column] = value
+            if required and not value and not refused:
+                self.problem(column, "必填项为空")
         return value
+
+    def digits_as_text(self, column: str) -> None:
+        """An identity or phone number must be a text cell: Excel keeps 15 significant digits of a number
+        (370305199401059736 becomes 370305199401059000) and drops leading zeros (0533…)."""
+        raw = self.cells.get(column)
+        numeric = (isinstance(raw, int | float) and not isinstance(raw, bool)) or (
+            isinstance(raw, str) and _NUMERIC_TEXT.match(raw) is not None
+        )
+        if numeric:
+            self.problem(
+                column,
+                f"{column}是以数字格式保存的（Excel 只保留 15 位有效数字、会去掉开头的 0，号码可能已经变了）。"
+                f"请把该列的单元格格式设置为“文本”，重新输入{column}后再导入",
+            )
+            self._texts[column] = ""
 
     def date(self, column: str, *, required: bool = False) -> date | None:
         raw = self.cells.get(column)
@@ -409,7 +538,7 @@ class _RowReader:
         try:
             d = parse_date(raw)
         except ValueError as exc:
-            self.problem(column, str(exc))
+            self.problem(column, redact(str(exc), limit=120))
             return None
         if d > self.today:
             self.problem(column, f"日期 {d.isoformat()} 晚于今天（{self.today.isoformat()}）")
@@ -424,8 +553,10 @@ class _RowReader:
             self.problem(column, f"{column} {value.isoformat()} 早于{earlier_column} {earlier.isoformat()}")
 
 
-def _read_row(row: int, cells: Mapping[str, object], today: date) -> _RowReader:
-    r = _RowReader(row, cells, today)
+def _read_row(row: int, cells: Mapping[str, object], today: date, sheet: str = "") -> _RowReader:
+    r = _RowReader(row, cells, today, sheet)
+    r.digits_as_text(C_DOC_NUMBER)
+    r.digits_as_text(C_PHONE)
     reg_number = r.text(C_NUMBER)
     arrival = r.date(C_ARRIVAL)
     receipt = r.date(C_RECEIPT, required=arrival is None and _text(cells.get(C_ARRIVAL)) == "")
@@ -454,7 +585,9 @@ def _read_row(row: int, cells: Mapping[str, object], today: date) -> _RowReader:
             channel = Channel.from_label(channel_text)
         except ValueError:
             channel = None
-            r.problem(C_CHANNEL, f"未知的申请方式“{channel_text}”（可填：当面、信函、电子邮件、网上申请、传真）")
+            r.problem(
+                C_CHANNEL, f"未知的申请方式“{redact(channel_text)}”（可填：当面、信函、电子邮件、网上申请、传真）"
+            )
 
     kind_text = r.text(C_KIND, required=True)
     kind: ApplicantKind | None = None
@@ -464,7 +597,7 @@ def _read_row(row: int, cells: Mapping[str, object], today: date) -> _RowReader:
         except ValueError:
             r.problem(
                 C_KIND,
-                f"未知的申请人类型“{kind_text}”（可填：自然人、商业企业、科研机构、社会公益组织、法律服务机构、其他）",
+                f"未知的申请人类型“{redact(kind_text)}”（可填：自然人、商业企业、科研机构、社会公益组织、法律服务机构、其他）",
             )
     name = r.text(C_NAME, required=True)
     content = r.text(C_CONTENT, required=True)
@@ -476,14 +609,18 @@ def _read_row(row: int, cells: Mapping[str, object], today: date) -> _RowReader:
         try:
             doc_type = IdDocType.from_label(doc_text)
         except ValueError:
-            r.problem(C_DOC_TYPE, f"未知的证件类型“{doc_text}”")
+            r.problem(C_DOC_TYPE, f"未知的证件类型“{redact(doc_text)}”")
     elif id_number and kind is not None:
         # 台账常只记号码：自然人按居民身份证、组织按统一社会信用代码校验（docs/rules.md §9）
         doc_type = IdDocType.CREDIT_CODE if kind.is_organisation else IdDocType.RESIDENT_ID
     if doc_type is not None and id_number:
         check = check_identity(doc_type, id_number, today=today)
         if not check.ok:
-            r.warn(C_DOC_NUMBER, f"{doc_type.label}号码未通过校验：{'；'.join(check.problems)}")
+            r.warn(
+                C_DOC_NUMBER,
+                f"{doc_type.label}号码 {mask_number(id_number)} 未通过校验："
+                + redact("；".join(check.problems), limit=200),
+            )
     elif doc_type is not None and doc_text and not id_number:
         doc_type = None  # a type without a number says nothing
 
@@ -541,7 +678,7 @@ def _read_row(row: int, cells: Mapping[str, object], today: date) -> _RowReader:
                 )
                 extension = 0
         except ValueError:
-            r.problem(C_EXTENSION, f"延期工作日应为 0 至 {MAX_EXTENSION_DAYS} 的整数，实为“{ext_text}”")
+            r.problem(C_EXTENSION, f"延期工作日应为 0 至 {MAX_EXTENSION_DAYS} 的整数，实为“{redact(ext_text)}”")
 
     outcome_text = r.text(C_OUTCOME)
     outcome: Outcome | None = None
@@ -551,7 +688,7 @@ def _read_row(row: int, cells: Mapping[str, object], today: date) -> _RowReader:
         except ValueError:
             r.problem(
                 C_OUTCOME,
-                f"未知的办理结果“{outcome_text}”（请用年报表三的行名，如 予以公开、不予公开-内部事务信息）",
+                f"未知的办理结果“{redact(outcome_text)}”（请用年报表三的行名，如 予以公开、不予公开-内部事务信息）",
             )
     if outcome_text and _text(cells.get(C_REPLY)) == "":
         r.problem(C_REPLY, "填写了办理结果，但没有答复日期")
@@ -567,7 +704,7 @@ def _read_row(row: int, cells: Mapping[str, object], today: date) -> _RowReader:
     if lit_kind_text:
         lit_kind = _LITIGATION_KIND_ALIASES.get(lit_kind_text.replace(" ", ""))
         if lit_kind is None:
-            r.problem(C_LIT_KIND, f"未知的行政诉讼类型“{lit_kind_text}”（可填：直接起诉、复议后起诉）")
+            r.problem(C_LIT_KIND, f"未知的行政诉讼类型“{redact(lit_kind_text)}”（可填：直接起诉、复议后起诉）")
     has_lit_date = _text(cells.get(C_LIT_DATE)) != ""
     if (lit_kind_text or r.text(C_LIT_RESULT)) and not has_lit_date:
         r.problem(C_LIT_DATE, "填写了行政诉讼类型或结果，但没有行政诉讼日期")
@@ -584,7 +721,7 @@ def _read_row(row: int, cells: Mapping[str, object], today: date) -> _RowReader:
     if party_text:
         key = party_text.replace(" ", "")
         if key not in _CONSULT_PARTY_ALIASES:
-            r.problem(C_CONSULT_PARTY, f"未知的征求意见对象“{party_text}”（可填：第三方、其他机关）")
+            r.problem(C_CONSULT_PARTY, f"未知的征求意见对象“{redact(party_text)}”（可填：第三方、其他机关）")
         else:
             consult_agency = _CONSULT_PARTY_ALIASES[key]
 
@@ -628,7 +765,7 @@ def _remedy_result(r: _RowReader, column: str) -> str | None:
     if not text:
         return None
     if text.replace(" ", "") not in _REMEDY_RESULT_ALIASES:
-        r.problem(column, f"未知的结果“{text}”（可填：维持、纠正、其他；尚未审结的留空）")
+        r.problem(column, f"未知的结果“{redact(text)}”（可填：维持、纠正、其他；尚未审结的留空）")
         return None
     return _REMEDY_RESULT_ALIASES[text.replace(" ", "")]
 
@@ -689,8 +826,9 @@ def _timeline(events: Iterable[LedgerEvent]) -> list[Recorded]:
 
 def _check_timeline(
     row: LedgerRow, cal: WorkCalendar, today: date, fee_payment_days: int
-) -> tuple[LedgerRow, list[LedgerProblem], list[LedgerProblem]]:
-    """Project the row's events onto the legal clock; date the extension; collect problems and warnings.
+) -> tuple[LedgerRow, list[LedgerProblem], list[LedgerProblem], tuple[tuple[Any, ...], list[LedgerEvent]] | None]:
+    """Project the row's events onto the legal clock; date the extension; collect problems and warnings;
+    return ((status, reply due, closed on, outcome), events) as the register stores them.
 
     Warnings: correction notice later than 7 working days after receipt (第三十条); reply later than the
     computed due date (第三十三条).
@@ -707,11 +845,12 @@ def _check_timeline(
             on = dl0.unextended_due or dl0.reply_due or row.arrived_on
             on = min(x for x in (on, row.reply_date, today) if x is not None)
             row = replace(row, extension_on=max(on, row.receipt_date or on))
-        proj = project(row.receipt_date, _timeline(row_events(row)), fee_payment_days=fee_payment_days)
+        events = row_events(row)
+        proj = project(row.receipt_date, _timeline(events), fee_payment_days=fee_payment_days)
         dl = compute_deadlines(proj.clock, cal)
     except (TimelineError, ValueError) as exc:
-        problems.append(LedgerProblem(row.row, "", f"各日期之间不一致：{exc}"))
-        return row, problems, warnings
+        problems.append(LedgerProblem(row.row, "", f"各日期之间不一致：{exc}", row.sheet))
+        return row, problems, warnings, None
     notice, notice_due = row.correction_notice, dl.correction_notice_due
     if notice is not None and notice_due is not None and notice > notice_due:
         warnings.append(
@@ -719,6 +858,7 @@ def _check_timeline(
                 row.row,
                 C_CORR_NOTICE,
                 f"补正告知晚于收到申请后 7 个工作日（应在 {notice_due.isoformat()} 前，第三十条）",
+                row.sheet,
             )
         )
     if row.reply_date is not None and dl.reply_due is not None and row.reply_date > dl.reply_due:
@@ -728,9 +868,10 @@ def _check_timeline(
                 row.row,
                 C_REPLY,
                 f"答复晚于答复期限 {dl.reply_due.isoformat()}（超过 {max(1, late)} 个工作日，第三十三条）",
+                row.sheet,
             )
         )
-    return row, problems, warnings
+    return row, problems, warnings, ((derive_status(proj, dl), dl.reply_due, proj.closed_on, proj.outcome), events)
 
 
 # ------------------------------------------------------------------------------------------------ file
@@ -761,56 +902,167 @@ def map_header(header: Sequence[object]) -> tuple[dict[str, int], list[LedgerPro
     return positions, problems, tuple(ignored)
 
 
+NUMBER_JUMP_LIMIT = 10_000
+"""How far a registration number may lie beyond the year's highest number in use (numbers are never reused
+nor renumbered, docs/rules.md §10).
+
+The busiest offices register a few thousand applications a year; a number more than 10,000 beyond the
+last one used (the counter, or the previous number of that year in the file) is no real numbering but a
+typing slip (an extra digit), and importing it would move the year's counter past it for good. Such a
+row is refused unless the import is told the jump is real (``allow_number_jump``)."""
+MAX_SEQ = 9_999_999
+"""The largest sequence number a registration number may carry (far within SQLite's integers)."""
+
+
+def number_regex(pattern: str) -> re.Pattern[str] | None:
+    """A regex reading (year ``y``, sequence ``n``) back out of a number made with the office's registration
+    pattern (e.g. ``〔{年}〕第{号}号``); None when the pattern lacks one of them (docs/rules.md §8)."""
+    parts = re.split(r"(\{(?:年|号)(?::[^}]*)?\})", pattern)
+    out: list[str] = []
+    named: set[str] = set()
+    for part in parts:
+        if part.startswith("{年"):
+            out.append(r"(?P<y>\d{4})" if "y" not in named else r"\d{4}")
+            named.add("y")
+        elif part.startswith("{号"):
+            out.append(r"(?P<n>\d+)" if "n" not in named else r"\d+")
+            named.add("n")
+        else:
+            out.append(re.escape(part))
+    if named != {"y", "n"}:
+        return None
+    return re.compile("^" + "".join(out) + "$")
+
+
+def _number_problems(
+    numbers: list[tuple[str, int, str]],
+    regex: re.Pattern[str] | None,
+    counters: Callable[[set[int]], Mapping[int, int]] | Mapping[int, int],
+    today: date,
+    allow_jump: bool,
+) -> list[LedgerProblem]:
+    """Registration numbers in the office's pattern: a year from 2008 (the 条例 in force) to next year, a
+    sequence from 1 to :data:`MAX_SEQ`, no jump beyond :data:`NUMBER_JUMP_LIMIT` (docs/rules.md §8, §10)."""
+    if regex is None:
+        return []
+    problems: list[LedgerProblem] = []
+    by_year: dict[int, list[tuple[int, str, int, str]]] = {}
+    last_year = today.year + 1
+    for sheet, row_no, number in numbers:
+        m = regex.match(number)
+        if m is None:
+            continue
+        y, n = int(m.group("y")), int(m.group("n")[:12])
+        if not EARLIEST_DATE.year <= y <= last_year:
+            problems.append(
+                LedgerProblem(
+                    row_no, C_NUMBER, f"登记编号的年份 {y} 不在 {EARLIEST_DATE.year} 至 {last_year} 年之间", sheet
+                )
+            )
+        elif n < 1 or len(m.group("n")) > 7 or n > MAX_SEQ:
+            problems.append(
+                LedgerProblem(
+                    row_no, C_NUMBER, f"登记编号的序号应在 1 至 {MAX_SEQ} 之间，实为 {redact(m.group('n'))}", sheet
+                )
+            )
+        else:
+            by_year.setdefault(y, []).append((n, sheet, row_no, number))
+    if not by_year or allow_jump:
+        return problems
+    known = counters(set(by_year)) if callable(counters) else counters
+    for y, items in by_year.items():
+        base = known.get(y, 0)
+        for n, sheet, row_no, number in sorted(items):
+            if n > base + NUMBER_JUMP_LIMIT:
+                problems.append(
+                    LedgerProblem(
+                        row_no,
+                        C_NUMBER,
+                        f"登记编号“{number}”比 {y} 年已用到的第 {base} 号多出 {n - base - 1} 个号，多半是输入有误"
+                        f"（跳号超过 {NUMBER_JUMP_LIMIT} 个会让该年的编号从此接着它编下去）。"
+                        "如编号确实如此，请在导入时选择“允许编号跳号”",
+                        sheet,
+                    )
+                )
+            else:
+                base = max(base, n)
+    return problems
+
+
 def validate_ledger(
     header: Sequence[object],
-    rows: Iterable[tuple[int, Sequence[object]]],
+    rows: Iterable[tuple[int, Sequence[object]] | tuple[int, Sequence[object], str]],
     *,
     cal: WorkCalendar,
     today: date,
     existing_numbers: Callable[[set[str]], set[str]] | frozenset[str] | set[str] = frozenset(),
     fee_payment_days: int = 20,
     progress: Callable[[int], None] | None = None,
+    number_pattern: str = "",
+    counters: Callable[[set[int]], Mapping[int, int]] | Mapping[int, int] | None = None,
+    allow_number_jump: bool = False,
 ) -> LedgerValidation:
     """Check every row of a ledger; the import may go ahead only if no problem is found (all or nothing).
 
-    ``rows`` are (row number as Excel shows it, cells in header order); blank rows are skipped.
-    ``existing_numbers`` is the set of registration numbers already in the register, or a function that
-    returns which of the given numbers already exist. Problems: unparseable dates, unknown values, reply
-    before receipt, an end before its start, an outcome without a reply date or the reverse, an extension
-    outside 0–20 working days (第三十三条第二款), a registration number repeated in the file or already
-    registered, and timelines the legal clock cannot follow.
+    ``rows`` are (row number as Excel shows it, cells in header order[, worksheet]); blank rows are
+    skipped. ``existing_numbers`` is the set of registration numbers already in the register, or a function
+    that returns which of the given numbers already exist. ``counters`` gives each year's highest
+    registration number in use (for the jump check, see :data:`NUMBER_JUMP_LIMIT`); ``number_pattern`` is
+    the office's registration pattern. Problems: unparseable dates, unknown values, text the rule for free
+    text refuses (app.domain.text), identity or phone numbers stored as Excel numbers, a non-empty cell in a
+    column without a header, reply before receipt, an end before its start, an outcome without a reply date
+    or the reverse, an extension outside 0–20 working days (第三十三条第二款), a registration number repeated
+    in the file, already registered, with an impossible year or sequence, or far beyond the year's counter,
+    and timelines the legal clock cannot follow.
     """
     cal = memo_calendar(cal)
     positions, problems, ignored = map_header(header)
     if problems:
         return LedgerValidation([], problems, [], 0, ignored)
+    unlabelled = [i for i, cell in enumerate(header) if not _normalise_header(cell)]
+    width = len(header)
     warnings: list[LedgerProblem] = []
     parsed: list[LedgerRow] = []
-    seen_numbers: dict[str, int] = {}
+    evaluated: dict[tuple[str, int], tuple[tuple[Any, ...], list[LedgerEvent]]] = {}
+    seen_numbers: dict[str, tuple[str, int]] = {}
+    sheet_order: dict[str, int] = {"": 0}
     total = 0
-    for row_no, cells in rows:
+    for item in rows:
+        row_no, cells = item[0], item[1]
+        sheet = item[2] if len(item) > 2 else ""  # type: ignore[misc]
+        sheet_order.setdefault(sheet, len(sheet_order))
+        stray = [i for i in unlabelled if i < len(cells) and _text(cells[i]) != ""]
+        stray += [i for i in range(width, len(cells)) if _text(cells[i]) != ""]
+        for i in stray:
+            problems.append(
+                LedgerProblem(row_no, "", f"第 {_column_letter(i)} 列有内容，但该列没有表头（不知道是哪一项）", sheet)
+            )
         values = {name: (cells[i] if i < len(cells) else None) for name, i in positions.items()}
-        if all(_text(v) == "" for v in values.values()):
+        if not any(_text(v) for v in values.values()):
             continue
         total += 1
-        reader = _read_row(row_no, values, today)
+        reader = _read_row(row_no, values, today, sheet)
         problems.extend(reader.problems)
         warnings.extend(reader.warnings)
         row = reader.parsed
-        number = _text(values.get(C_NUMBER))
+        number = reader.text(C_NUMBER)
         if number:
             if number in seen_numbers:
-                problems.append(
-                    LedgerProblem(row_no, C_NUMBER, f"登记编号“{number}”与第 {seen_numbers[number]} 行重复")
-                )
+                where_sheet, where_row = seen_numbers[number]
+                where = (f"工作表“{where_sheet}”" if where_sheet else "") + f"第 {where_row} 行"
+                problems.append(LedgerProblem(row_no, C_NUMBER, f"登记编号“{number}”与{where}重复", sheet))
             else:
-                seen_numbers[number] = row_no
+                seen_numbers[number] = (sheet, row_no)
         if row is not None:
-            row, p, w = _check_timeline(row, cal, today, fee_payment_days)
+            if sheet:
+                row = replace(row, sheet=sheet)
+            row, p, w, computed = _check_timeline(row, cal, today, fee_payment_days)
             problems.extend(p)
             warnings.extend(w)
             if not p:
                 parsed.append(row)
+                if computed is not None:
+                    evaluated[(sheet, row_no)] = computed
         if progress is not None and total % 500 == 0:
             progress(total)
     if seen_numbers:
@@ -820,13 +1072,46 @@ def validate_ledger(
             else set(seen_numbers) & set(existing_numbers)
         )
         for number in sorted(found, key=lambda n: seen_numbers[n]):
-            problems.append(LedgerProblem(seen_numbers[number], C_NUMBER, f"登记编号“{number}”已在系统中登记"))
+            sheet, row_no = seen_numbers[number]
+            problems.append(LedgerProblem(row_no, C_NUMBER, f"登记编号“{number}”已在系统中登记", sheet))
+        problems.extend(
+            _number_problems(
+                [(sheet, row_no, number) for number, (sheet, row_no) in seen_numbers.items()],
+                number_regex(number_pattern) if number_pattern else None,
+                counters if counters is not None else {},
+                today,
+                allow_number_jump,
+            )
+        )
     if total == 0 and not problems:
         problems.append(LedgerProblem(0, "", "文件中没有数据行"))
     if progress is not None:
         progress(total)
-    problems.sort(key=lambda p: (p.row, IMPORT_COLUMNS.index(p.column) if p.column in IMPORT_COLUMNS else 99))
-    return LedgerValidation(parsed if not problems else [], problems, warnings, total, ignored)
+    problems.sort(
+        key=lambda p: (
+            sheet_order.get(p.sheet, 0),
+            p.row,
+            IMPORT_COLUMNS.index(p.column) if p.column in IMPORT_COLUMNS else 99,
+        )
+    )
+    return LedgerValidation(
+        parsed if not problems else [],
+        problems,
+        warnings,
+        total,
+        ignored,
+        evaluated if not problems else {},
+        parsed,
+    )
+
+
+def _column_letter(index: int) -> str:
+    """Excel's letter for a 0-based column index (0 → A, 26 → AA)."""
+    n, out = index + 1, ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
 
 
 def template_rows() -> list[list[object]]:

@@ -54,6 +54,7 @@ from app.domain.procedure import (
 from app.domain.procedure import Edited as EditedPayload
 from app.domain.procedure import Registered as RegisteredPayload
 from app.domain.receipt import ReceiptError, determine_receipt
+from app.domain.text import TextError, clean_field, strip_invisible
 from app.domain.timeline import Projection, derive_status, project
 from app.domain.workcalendar import WorkCalendar
 from app.services.context import ServiceContext
@@ -213,7 +214,19 @@ class ApplicationDetail:
 
 
 def _clean(text: str | None) -> str:
-    return (text or "").strip()
+    """NFC, without zero-width and other format characters, trimmed (app.domain.text, the one rule)."""
+    return strip_invisible(text or "").strip()
+
+
+def _text_problems(values: dict[str, str | None]) -> list[str]:
+    """What the rule for free text (app.domain.text) refuses: control characters and over-long values."""
+    problems: list[str] = []
+    for field_key, value in values.items():
+        try:
+            clean_field(value, field_key)
+        except TextError as exc:
+            problems.append(str(exc))
+    return problems
 
 
 def _identity_check(doc_type: IdDocType | None, number: str, today: date) -> IdCheck | None:
@@ -252,6 +265,25 @@ def validate_registration(ctx: ServiceContext, data: RegistrationInput) -> list[
             problems.append(f"{who}证件号码未通过校验（{'；'.join(check.problems)}），如仍予登记请填写理由")
     if data.agent is not None and not _clean(data.agent.name):
         problems.append("已勾选委托代理，请填写代理人姓名")
+    texts: dict[str, str | None] = {
+        "applicant_name": a.name,
+        "id_number": a.id_number,
+        "legal_representative": a.legal_representative,
+        "contact_person": a.contact_person,
+        "phone": a.phone,
+        "address": a.address,
+        "postcode": a.postcode,
+        "email": a.email,
+        "content": data.content,
+        "document_titles": data.document_titles,
+        "purpose": data.purpose,
+        "notes": data.notes,
+        "confirmed_with": data.confirmed_with,
+        "reason": data.id_override_reason,
+    }
+    if data.agent is not None:
+        texts |= {"agent_name": data.agent.name, "agent_authorisation": data.agent.authorisation}
+    problems += _text_problems(texts)
     return problems
 
 
@@ -782,6 +814,9 @@ def edit_application(ctx: ServiceContext, application_id: int, changes: dict[str
             return 0
         if "applicant_name" in diff and not diff["applicant_name"][1]:
             raise ValidationError(["申请人姓名或名称不能为空"])
+        refused = _text_problems({k: changes[k] for k in diff} | {"reason": reason})
+        if refused:
+            raise ValidationError(refused)
         if "content" in diff and not diff["content"][1]:
             raise ValidationError(["所需信息的内容描述不能为空"])
         for key, (_old, new) in diff.items():

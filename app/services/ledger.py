@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -31,6 +32,7 @@ from app.domain.ledger import (
     CONSULT_AGENCY,
     CONSULT_THIRD_PARTY,
     EXPORT_COLUMNS,
+    IMPORT_COLUMNS,
     LITIGATION_KIND_LABELS,
     RECONSIDERATION,
     REMEDY_RESULT_LABELS,
@@ -38,11 +40,13 @@ from app.domain.ledger import (
     LedgerRow,
     LedgerValidation,
     memo_calendar,
+    number_regex,
     row_events,
     template_rows,
     validate_ledger,
 )
 from app.domain.procedure import Extension, Recorded, Registered, to_data
+from app.domain.text import XLSX_CELL_LIMIT, for_export
 from app.domain.workcalendar import WorkCalendar
 from app.services.applications import evaluate
 from app.services.context import ServiceContext
@@ -50,16 +54,22 @@ from app.services.errors import ServiceError
 from app.services.profile import get_profile
 from app.services.report import ledger_lock_problems  # report lock
 from app.store.events import EventChain
-from app.store.models import Applicant, Application, Event, RemedyCase
-from app.store.numbers import NumberAllocator
+from app.store.models import Applicant, Application, Event, NumberSequence, RemedyCase
+from app.store.numbers import REGISTRATION_SEQUENCE, NumberAllocator
 
 __all__ = [
     "ExportReport",
+    "ImportInterrupted",
     "ImportReport",
     "LedgerFileError",
+    "LedgerTable",
+    "SheetChoiceNeeded",
     "export_ledger",
+    "export_rows",
     "export_years",
     "import_ledger",
+    "iter_export_rows",
+    "read_ledger_file",
     "read_table",
     "write_template",
 ]
@@ -72,6 +82,14 @@ _CHUNK = 2000
 
 class LedgerFileError(ServiceError):
     """The file cannot be read or written (Chinese message)."""
+
+
+class SheetChoiceNeeded(LedgerFileError):
+    """A workbook whose worksheets with data have different headers: the clerk must choose one (``sheets``)."""
+
+    def __init__(self, message: str, sheets: Sequence[str]) -> None:
+        super().__init__(message)
+        self.sheets = tuple(sheets)
 
 
 # ------------------------------------------------------------------------------------------------ files
@@ -89,11 +107,34 @@ def _decode_csv(raw: bytes) -> str:
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
+# Bounds on what a file may make us hold in memory (checked before the memory is spent).
+MAX_DATA_ROWS = 200_000
+"""More rows than any office's ledger (the register is built for 100,000 applications, docs/rules.md §1)."""
+MAX_COLUMNS = 200
+"""Columns of a ledger sheet: the 31 of an export and room for an office's own; a cell further right is refused."""
+MAX_CELL_CHARS = XLSX_CELL_LIMIT
+"""What one Excel cell can hold; a longer cell (only a damaged or crafted file has one) is refused."""
+MAX_UNPACKED_BYTES = 512 * 1024 * 1024
+"""The unpacked size of an .xlsx's parts (a zip bomb is refused before it is unpacked)."""
+_CSV_FIELD_LIMIT = 131_072  # csv's default limit, kept: no field of ours is longer than 10,000 characters
+
+
+@dataclass(frozen=True)
+class LedgerTable:
+    """The rows of a ledger file: the header, the data rows as (row as Excel shows it, cells, sheet), and
+    what the reader had to tell (sheets skipped). ``ours``: a CSV this program wrote (see :func:`_is_ours`)."""
+
+    header: list[object]
+    rows: list[tuple[int, list[object], str]]
+    sheets: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
 
 def _csv_cell(value: object) -> object:
     """A value as a CSV cell. Text that Excel would run as a formula (starting with = + - @) gets a leading
-    single quote, which Excel shows as plain text; :func:`_csv_uncell` removes it again on import. Only text
-    is quoted: numbers (延期工作日) are written as numbers and are never negative."""
+    single quote, which Excel shows as plain text; :func:`_csv_uncell` removes it again on import, but only
+    in files this program wrote (:func:`_is_ours`). Only text is quoted: numbers (延期工作日) are written as
+    numbers and are never negative."""
     if value is None:
         return ""
     if isinstance(value, date):
@@ -110,51 +151,258 @@ def _csv_uncell(text: str) -> str:
     return text
 
 
-def read_table(path: Path) -> tuple[list[object], list[tuple[int, list[object]]]]:
-    """The header (first non-empty row) and the data rows as (row number as Excel shows it, cells)."""
+def _is_ours(raw: bytes, header: Sequence[str]) -> bool:
+    """A CSV this program wrote: UTF-8 with a BOM and a header exactly as the export or the template writes
+    it (same names, same order). Only in such a file is a leading ' before = + - @ our own quoting; in any
+    other CSV the apostrophe is the office's own text and is kept."""
+    return raw.startswith(b"\xef\xbb\xbf") and tuple(header) in (tuple(EXPORT_COLUMNS), tuple(IMPORT_COLUMNS))
+
+
+def _is_blank(cells: Sequence[object]) -> bool:
+    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+
+
+def read_ledger_file(path: Path, *, sheet: str | None = None) -> LedgerTable:
+    """Read a ledger file strictly: refuse it (:class:`LedgerFileError`, naming the row) rather than guess.
+
+    CSV: an unterminated quote, a row with more or fewer cells than the header, or an over-long field
+    refuses the file. XLSX: every worksheet holding data is imported when all have the same header;
+    otherwise the file is refused naming the sheets, unless ``sheet`` chooses one. Cells further right than
+    :data:`MAX_COLUMNS`, more than :data:`MAX_DATA_ROWS` rows or a cell longer than an Excel cell refuse the
+    file before memory is spent on them.
+    """
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
-            text = _decode_csv(path.read_bytes())
-            records: Iterator[tuple[int, list[object]]] = (
-                (i, [_csv_uncell(c) for c in rec])
-                for i, rec in enumerate(csv.reader(io.StringIO(text, newline="")), start=1)
-            )
-            all_rows = list(records)
-        elif suffix in (".xlsx", ".xlsm"):
-            all_rows = _read_xlsx(path)
-        elif suffix == ".xls":
+            if sheet:
+                raise LedgerFileError("CSV 文件没有工作表，不能选择工作表")
+            return _read_csv(path)
+        if suffix in (".xlsx", ".xlsm"):
+            return _read_xlsx(path, sheet)
+        if suffix == ".xls":
             raise LedgerFileError("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx（Excel 工作簿）后再导入")
-        else:
-            raise LedgerFileError(f"不支持的文件类型“{path.suffix}”，请使用 .xlsx 或 .csv 文件")
+        raise LedgerFileError(f"不支持的文件类型“{path.suffix}”，请使用 .xlsx 或 .csv 文件")
     except FileNotFoundError as exc:
         raise LedgerFileError(f"找不到文件：{path}") from exc
     except PermissionError as exc:
         raise LedgerFileError(f"没有权限读取文件（可能正在 Excel 中打开）：{path}") from exc
-    except csv.Error as exc:
-        raise LedgerFileError(f"CSV 文件格式有误：{exc}") from exc
-    for index, (_row_no, cells) in enumerate(all_rows):
-        if any(c is not None and str(c).strip() for c in cells):
-            return cells, all_rows[index + 1 :]
-    raise LedgerFileError("文件是空的：没有表头行")
+    except IsADirectoryError as exc:
+        raise LedgerFileError(f"这是一个文件夹，不是台账文件：{path}") from exc
 
 
-def _read_xlsx(path: Path) -> list[tuple[int, list[object]]]:
+def read_table(path: Path, *, sheet: str | None = None) -> tuple[list[object], list[tuple[int, list[object]]]]:
+    """The header and the data rows as (row number as Excel shows it, cells) — see :func:`read_ledger_file`."""
+    table = read_ledger_file(Path(path), sheet=sheet)
+    return table.header, [(n, cells) for n, cells, _ in table.rows]
+
+
+def _csv_error(record: int, line: int, exc: csv.Error) -> LedgerFileError:
+    text = str(exc)
+    if "field larger than field limit" in text:
+        why = f"有一个单元格超过 {_CSV_FIELD_LIMIT} 个字符（多半是某处引号没有配对）"
+    elif "unexpected end of data" in text or "EOF" in text:
+        why = "有一个以引号开始的单元格直到文件末尾都没有结束引号"
+    elif "expected after" in text:
+        why = '引号的用法不对：单元格中的引号须写成两个连续的引号（""），且结束引号后应紧跟逗号或换行'
+    elif "NUL" in text or "null" in text.lower():
+        why = "含有空字符（NUL），文件可能已损坏或不是文本文件"
+    else:
+        why = "格式有误"
+    return LedgerFileError(
+        f"CSV 文件第 {record} 行（文件第 {line} 行附近）{why}，未导入任何数据。请在 Excel 中检查该行后重新保存。"
+    )
+
+
+def _read_csv(path: Path) -> LedgerTable:
+    raw = path.read_bytes()
+    text = _decode_csv(raw)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header: list[str] | None = None
+    header_row = 0
+    rows: list[tuple[int, list[object], str]] = []
+    record = 0
+    old_limit = csv.field_size_limit(_CSV_FIELD_LIMIT)
+    try:
+        while True:
+            record += 1
+            try:
+                rec = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                raise _csv_error(record, reader.line_num, exc) from None
+            if header is None:
+                if not _is_blank(rec):
+                    header, header_row = rec, record
+                continue
+            if _is_blank(rec):
+                if rec and len(rec) > len(header):
+                    pass  # a row of separators only, e.g. ",,,,": nothing to lose
+                continue
+            if len(rec) != len(header):
+                more = len(rec) > len(header)
+                raise LedgerFileError(
+                    f"CSV 文件第 {record} 行有 {len(rec)} 个单元格，表头（第 {header_row} 行）有 {len(header)} 个"
+                    + ("：多出的单元格没有列名" if more else "")
+                    + "，未导入任何数据。多半是某个单元格里的逗号或引号没有用引号括起来；"
+                    "请在 Excel 中检查该行后重新保存。"
+                )
+            rows.append((record, rec, ""))  # type: ignore[arg-type]
+            if len(rows) > MAX_DATA_ROWS:
+                raise LedgerFileError(f"文件超过 {MAX_DATA_ROWS} 行数据，请分成几个文件导入")
+    finally:
+        csv.field_size_limit(old_limit)
+    if header is None:
+        raise LedgerFileError("文件是空的：没有表头行")
+    if _is_ours(raw, header):
+        rows = [(n, [_csv_uncell(c) for c in cells], s) for n, cells, s in rows]  # type: ignore[arg-type]
+    return LedgerTable(list(header), rows)
+
+
+def _check_unpacked_size(path: Path) -> None:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            size = sum(info.file_size for info in zf.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        if isinstance(exc, PermissionError | FileNotFoundError):
+            raise
+        raise LedgerFileError(f"无法读取 Excel 文件（文件可能已损坏或不是 .xlsx 格式）：{path}") from exc
+    if size > MAX_UNPACKED_BYTES:
+        raise LedgerFileError(
+            f"Excel 文件解压后超过 {MAX_UNPACKED_BYTES // (1024 * 1024)} MB，不像一份台账，未导入任何数据"
+        )
+
+
+def _sheet_rows(wb: Any, ws: Any, title: str) -> Iterator[tuple[int, list[object]]]:
+    """The rows of one worksheet as (row as Excel shows it, cells up to the last non-empty one), read
+    sparsely: a cell far to the right (column XFD) costs nothing, it is refused by position."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    src = ws._get_source()
+    try:
+        parser = WorkSheetParser(
+            src,
+            ws._shared_strings,
+            data_only=True,
+            epoch=wb.epoch,
+            date_formats=wb._date_formats,
+            timedelta_formats=wb._timedelta_formats,
+        )
+        count = 0
+        for row_no, cells in parser.parse():
+            values: dict[int, object] = {}
+            for cell in cells:
+                value = cell["value"]
+                if value is None or (isinstance(value, str) and not value.strip()):
+                    continue
+                column = cell["column"]
+                if column > MAX_COLUMNS:
+                    raise LedgerFileError(
+                        f"工作表“{title}”第 {row_no} 行第 {get_column_letter(column)} 列有内容，超出了台账的范围"
+                        f"（最多 {MAX_COLUMNS} 列），未导入任何数据。请删除表格右侧多余的内容后重新保存。"
+                    )
+                if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                    raise LedgerFileError(
+                        f"工作表“{title}”第 {row_no} 行第 {get_column_letter(column)} 列超过 {MAX_CELL_CHARS} "
+                        "个字符（一个 Excel 单元格的上限），文件可能已损坏，未导入任何数据"
+                    )
+                values[column] = value
+            if not values:
+                continue
+            count += 1
+            if count > MAX_DATA_ROWS + 1:
+                raise LedgerFileError(f"工作表“{title}”超过 {MAX_DATA_ROWS} 行数据，请分成几个文件导入")
+            width = max(values)
+            row = [None] * width
+            for column, value in values.items():
+                row[column - 1] = value
+            yield row_no, row
+    finally:
+        src.close()
+
+
+def _read_xlsx(path: Path, sheet: str | None) -> LedgerTable:
     from openpyxl import load_workbook  # imported here: the CLI's --help should not pay for it
 
+    _check_unpacked_size(path)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds (zip, xml, key errors)
-        raise LedgerFileError(f"无法读取 Excel 文件（文件可能已损坏或不是 .xlsx 格式）：{path}\n（{exc}）") from exc
+        raise LedgerFileError(f"无法读取 Excel 文件（文件可能已损坏或不是 .xlsx 格式）：{path}") from exc
     try:
-        ws = wb.worksheets[0]
-        ws.reset_dimensions()  # some programs write a wrong <dimension>; read every cell
-        return [(i, list(row)) for i, row in enumerate(ws.iter_rows(values_only=True), start=1)]
+        titles = [ws.title for ws in wb.worksheets]
+        if sheet is not None:
+            if sheet not in titles:
+                raise LedgerFileError(f"工作簿中没有名为“{sheet}”的工作表（有：{'、'.join(f'“{t}”' for t in titles)}）")
+            chosen = [sheet]
+        else:
+            chosen = titles
+        tables: list[tuple[str, list[object], list[tuple[int, list[object]]]]] = []
+        empty: list[str] = []
+        try:
+            for title in chosen:
+                rows = _sheet_rows(wb, wb[title], title)
+                first = next(rows, None)
+                if first is None:
+                    empty.append(title)
+                    continue
+                data = list(rows)
+                if not data and sheet is None:
+                    empty.append(title)  # a header without data imports nothing either way
+                    continue
+                tables.append((title, first[1], data))
+        except LedgerFileError:
+            raise
+        except Exception as exc:  # damaged XML inside the zip
+            raise LedgerFileError(f"无法读取 Excel 文件（文件可能已损坏）：{path}") from exc
     finally:
         wb.close()
+    notes = tuple(f"工作表“{t}”是空的，未导入" for t in empty if len(titles) > 1)
+    if not tables:
+        if sheet is not None and empty:
+            raise LedgerFileError(f"工作表“{sheet}”是空的：没有表头行")
+        raise LedgerFileError("文件是空的：没有表头行")
+    if len(tables) > 1:
+        first_header = [h for h in (_header_key(x) for x in tables[0][1])]
+        differing = [t for t, header, _ in tables[1:] if [_header_key(x) for x in header] != first_header]
+        if differing:
+            listed = "、".join(f"“{t}”" for t, _, _ in tables)
+            raise SheetChoiceNeeded(
+                f"工作簿中有 {len(tables)} 个含有内容的工作表（{listed}），其中"
+                + "、".join(f"“{t}”" for t in differing)
+                + f"的表头与“{tables[0][0]}”不同，不能一起导入，未导入任何数据。"
+                "请选择要导入的工作表（命令行：--sheet 工作表名），或把各表整理为相同的表头。",
+                [t for t, _, _ in tables],
+            )
+    header = tables[0][1]
+    width = len(header)
+    rows_out: list[tuple[int, list[object], str]] = []
+    for title, _header, data in tables:
+        label = title if len(tables) > 1 else ""
+        for row_no, cells in data:
+            if len(cells) > width:
+                extra = next(i for i in range(width, len(cells)) if cells[i] is not None)
+                from openpyxl.utils import get_column_letter
+
+                raise LedgerFileError(
+                    f"工作表“{title}”第 {row_no} 行第 {get_column_letter(extra + 1)} 列有内容，但该列没有表头"
+                    "（不知道是哪一项），未导入任何数据。请给该列加上列名或删除其中的内容。"
+                )
+            rows_out.append((row_no, cells, label))
+    used = tuple(t for t, _, _ in tables)
+    if len(tables) > 1:
+        notes += (f"已导入 {len(tables)} 个表头相同的工作表：" + "、".join(f"“{t}”" for t in used),)
+    return LedgerTable(header, rows_out, used, notes)
 
 
-def _write_table(path: Path, rows: Sequence[Sequence[object]], date_columns: set[int]) -> None:
+def _header_key(cell: object) -> str:
+    return "" if cell is None else "".join(str(cell).split())
+
+
+def _write_table(path: Path, rows: Iterable[Sequence[object]], date_columns: set[int]) -> None:
     suffix = path.suffix.lower()
     tmp = path.with_name(path.name + ".part")
     try:
@@ -178,39 +426,134 @@ def _write_table(path: Path, rows: Sequence[Sequence[object]], date_columns: set
         tmp.unlink(missing_ok=True)
 
 
-def _write_xlsx(path: Path, rows: Sequence[Sequence[object]], date_columns: set[int]) -> None:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+_XLSX_EPOCH = date(1899, 12, 30)
+_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XLSX_PARTS = {
+    "[Content_Types].xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        '<Override PartName="/xl/styles.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+        "</Types>"
+    ),
+    "_rels/.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+        'Target="xl/workbook.xml"/></Relationships>'
+    ),
+    "xl/_rels/workbook.xml.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+        'Target="worksheets/sheet1.xml"/>'
+        '<Relationship Id="rId2" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
+        "</Relationships>"
+    ),
+    "xl/workbook.xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        '<sheets><sheet name="台账" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    ),
+    # cell styles: 0 plain, 1 a date (yyyy-mm-dd), 2 the bold header
+    "xl/styles.xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy\\-mm\\-dd"/></numFmts>'
+        '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
+        '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
+        '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+        '<fill><patternFill patternType="gray125"/></fill></fills>'
+        '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+        '<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+        '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+        '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+        "</styleSheet>"
+    ),
+}
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("台账")
-    header = rows[0] if rows else []
-    for i, name in enumerate(header, start=1):
-        width = 12 if (i - 1) in date_columns else 30 if name in ("申请内容", "通讯地址") else 16
-        ws.column_dimensions[get_column_letter(i)].width = width
-    ws.freeze_panes = "A2"
-    bold = Font(bold=True)
-    for r, row in enumerate(rows):
-        out: list[object] = []
-        for c, value in enumerate(row):
-            if r == 0:
-                cell = WriteOnlyCell(ws, value=value)
-                cell.font = bold
-                out.append(cell)
-            elif isinstance(value, date):
-                cell = WriteOnlyCell(ws, value=value)
-                cell.number_format = "yyyy-mm-dd"
-                out.append(cell)
-            elif isinstance(value, str) and c not in date_columns:
-                cell = WriteOnlyCell(ws, value=value)
-                cell.data_type = "s"  # keep ID and phone numbers as text
-                out.append(cell)
-            else:
-                out.append(value)
-        ws.append(out)
-    wb.save(path)
+
+def _column_letters(n: int) -> list[str]:
+    out: list[str] = []
+    for i in range(1, n + 1):
+        k, name = i, ""
+        while k:
+            k, rem = divmod(k - 1, 26)
+            name = chr(65 + rem) + name
+        out.append(name)
+    return out
+
+
+def _write_xlsx(path: Path, rows: Iterable[Sequence[object]], date_columns: set[int]) -> None:
+    """Write one worksheet 台账 as a streamed .xlsx (Office Open XML, ISO/IEC 29500), row by row.
+
+    Text is written in full as inline strings (never as a formula, so ID and phone numbers stay text);
+    dates as Excel dates shown yyyy-mm-dd; the header bold and frozen. The parts are the minimum a
+    workbook needs; Excel, WPS, LibreOffice and openpyxl read it. Streaming keeps memory flat and is many
+    times faster than building cell objects (issue of a 10,000-row export taking seconds)."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    it = iter(rows)
+    header = next(it, None)
+    letters = _column_letters(len(header or ()))
+    cols = "".join(
+        f'<col min="{i + 1}" max="{i + 1}" width="'
+        f'{12 if i in date_columns else 30 if name in ("申请内容", "通讯地址") else 16}" customWidth="1"/>'
+        for i, name in enumerate(header or ())
+    )
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+        for name, text in _XLSX_PARTS.items():
+            zf.writestr(name, text)
+        with zf.open("xl/worksheets/sheet1.xml", "w") as raw, io.TextIOWrapper(raw, encoding="utf-8") as out:
+            out.write(
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                '<sheetViews><sheetView workbookViewId="0">'
+                '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+                "</sheetView></sheetViews>" + (f"<cols>{cols}</cols>" if cols else "") + "<sheetData>"
+            )
+            buf: list[str] = []
+            for r, row in enumerate(itertools.chain([header] if header is not None else [], it), start=1):
+                if len(row) > len(letters):
+                    letters = _column_letters(len(row))
+                buf.append(f'<row r="{r}">')
+                for c, value in enumerate(row):
+                    if value is None or value == "":
+                        continue
+                    ref = f"{letters[c]}{r}"
+                    if isinstance(value, str):
+                        text = escape(_XML_UNSAFE.sub("", value))
+                        style = ' s="2"' if r == 1 else ""
+                        buf.append(f'<c r="{ref}" t="inlineStr"{style}><is><t xml:space="preserve">{text}</t></is></c>')
+                    elif isinstance(value, bool):
+                        buf.append(f'<c r="{ref}" t="b"><v>{int(value)}</v></c>')
+                    elif isinstance(value, date):
+                        day = value.date() if isinstance(value, datetime) else value
+                        buf.append(f'<c r="{ref}" s="1"><v>{(day - _XLSX_EPOCH).days}</v></c>')
+                    elif isinstance(value, int | float):
+                        buf.append(f'<c r="{ref}"><v>{value!r}</v></c>')
+                    else:
+                        text = escape(_XML_UNSAFE.sub("", str(value)))
+                        buf.append(f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>')
+                buf.append("</row>")
+                if len(buf) > 20_000:
+                    out.write("".join(buf))
+                    buf.clear()
+            out.write("".join(buf))
+            out.write("</sheetData></worksheet>")
 
 
 def write_template(path: Path) -> None:
@@ -237,6 +580,9 @@ class ImportReport:
     new_numbers: int = 0
     seconds: float = 0.0
     application_ids: tuple[int, ...] = field(default=(), repr=False)
+    notes: tuple[str, ...] = ()
+    repeats: int = 0  # rows refused (or, when allowed, imported) as probable repeats of registered cases
+    number_jumps: int = 0  # rows refused for a registration number far beyond the year's counter
 
     @property
     def ok(self) -> bool:
@@ -248,6 +594,16 @@ class ImportReport:
         if self.problems:
             lines.append(f"发现 {len(self.problems)} 处问题，未导入任何数据。请修改文件后重新导入：")
             lines += [f"  {p}" for p in self.problems]
+            if self.repeats:
+                lines.append(
+                    f"其中 {self.repeats} 行与已登记的申请相同，多半是同一份台账导入了两次；"
+                    "如确实是另外的申请，请选择“允许重复”（命令行：--allow-repeats）后再导入。"
+                )
+            if self.number_jumps:
+                lines.append(
+                    f"其中 {self.number_jumps} 行的登记编号跳号过多；如编号确实如此，"
+                    "请选择“允许编号跳号”（命令行：--allow-number-jump）后再导入。"
+                )
         elif self.dry_run:
             lines.append(f"校验通过：共 {self.total_rows} 行，均可导入（仅校验，未写入数据库）。")
         else:
@@ -256,12 +612,30 @@ class ImportReport:
                 + (f"（其中 {self.new_numbers} 条新编登记编号）" if self.new_numbers else "")
                 + f"，用时 {self.seconds:.1f} 秒。"
             )
+        lines += list(self.notes)
         if self.warnings:
             lines.append(f"提示 {len(self.warnings)} 条（不影响导入，请核对）：")
             lines += [f"  {w}" for w in self.warnings]
         if self.ignored_columns:
             lines.append("以下列不属于导入范围，已忽略：" + "、".join(self.ignored_columns))
         return "\n".join(lines)
+
+
+class ImportInterrupted(KeyboardInterrupt):
+    """The import was interrupted (Ctrl+C); ``committed`` says truthfully whether its rows were saved
+    (True), not saved (False) or could not be found out (None)."""
+
+    def __init__(self, committed: bool | None, rows: int = 0) -> None:
+        super().__init__()
+        self.committed = committed
+        self.rows = rows
+
+    def __str__(self) -> str:
+        if self.committed is True:
+            return f"已中断，但导入已经完成并保存：{self.rows} 条申请已导入（再次导入同一文件会被认出是重复导入）。"
+        if self.committed is False:
+            return "已中断，导入未完成：数据库未作改动。"
+        return "已中断。无法确认导入是否已保存，请运行“检查”并在登记簿中查看后再决定是否重新导入。"
 
 
 def _existing_numbers(ctx: ServiceContext) -> Callable[[set[str]], set[str]]:
@@ -277,70 +651,157 @@ def _existing_numbers(ctx: ServiceContext) -> Callable[[set[str]], set[str]]:
     return lookup
 
 
+def _counters(ctx: ServiceContext) -> Callable[[set[int]], dict[int, int]]:
+    """Each year's highest registration number in use: its counter, or a higher number already stored."""
+
+    def lookup(years: set[int]) -> dict[int, int]:
+        out = dict.fromkeys(years, 0)
+        with ctx.db.session_scope() as s:
+            for y, last in s.execute(
+                select(NumberSequence.year, NumberSequence.last).where(
+                    NumberSequence.kind == REGISTRATION_SEQUENCE, NumberSequence.year.in_(sorted(years))
+                )
+            ):
+                out[y] = max(out[y], last or 0)
+            for y, top in s.execute(
+                select(Application.year, func.max(Application.seq))
+                .where(Application.year.in_(sorted(years)))
+                .group_by(Application.year)
+            ):
+                out[y] = max(out[y], top or 0)
+        return out
+
+    return lookup
+
+
+class _DryRun(Exception):
+    """Raised inside the write transaction of a dry run so that everything it wrote is rolled back."""
+
+
 def import_ledger(
-    ctx: ServiceContext, path: Path | str, *, dry_run: bool = False, progress: Progress | None = None
+    ctx: ServiceContext,
+    path: Path | str,
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    sheet: str | None = None,
+    allow_number_jump: bool = False,
+    allow_repeats: bool = False,
 ) -> ImportReport:
     """Import a ledger file, all or nothing (see :mod:`app.domain.ledger` for the rules of each cell).
 
-    Raises :class:`LedgerFileError` when the file cannot be read. Invalid rows never raise: they come back
-    as ``problems`` of the report and nothing is written.
+    Raises :class:`LedgerFileError` when the file cannot be read (strict reading: :func:`read_ledger_file`;
+    ``sheet`` chooses one worksheet of a workbook). Invalid rows never raise: they come back as
+    ``problems`` of the report and nothing is written. Refused unless allowed: a registration number far
+    beyond its year's counter (``allow_number_jump``, see :data:`app.domain.ledger.NUMBER_JUMP_LIMIT`) and
+    rows matching a registered application's applicant, receipt date and content (``allow_repeats``).
+
+    The dry run runs the very same write in a transaction that is then rolled back, so it finds every
+    problem the real import would meet (numbers, the database's own limits) and writes nothing. An
+    interrupt raises :class:`ImportInterrupted` saying whether the rows were committed.
     """
     started = time.perf_counter()
     path = Path(path)
-    cal = memo_calendar(ctx.calendar())
-    if progress:
-        progress("read", 0, 0)
-    header, rows = read_table(path)
-    total = len(rows)
-    fee_days = ctx.int_setting("fee_payment_days")
-    result: LedgerValidation = validate_ledger(
-        header,
-        rows,
-        cal=cal,
-        today=ctx.today(),
-        existing_numbers=_existing_numbers(ctx),
-        fee_payment_days=fee_days,
-        progress=(lambda done: progress("validate", done, total)) if progress else None,
-    )
-    if result.ok:  # report lock (app.services.report): no row may count in a locked (published) year
-        result.problems.extend(ledger_lock_problems(ctx, result.rows, fee_days))
-    warnings = list(result.warnings) + (_possible_repeats(ctx, result.rows) if result.ok else [])
-    if not result.ok or dry_run:
-        return ImportReport(
-            path,
-            result.total_rows,
-            0,
-            dry_run,
-            tuple(result.problems),
-            tuple(warnings),
-            result.ignored_columns,
-            sum(1 for r in result.rows if not r.reg_number),
-            time.perf_counter() - started,
+    committed_first: list[int] = []
+    try:
+        cal = memo_calendar(ctx.calendar())
+        if progress:
+            progress("read", 0, 0)
+        table = read_ledger_file(path, sheet=sheet)
+        total = len(table.rows)
+        fee_days = ctx.int_setting("fee_payment_days")
+        pattern = get_profile(ctx).registration_pattern
+        result: LedgerValidation = validate_ledger(
+            table.header,
+            table.rows,
+            cal=cal,
+            today=ctx.today(),
+            existing_numbers=_existing_numbers(ctx),
+            fee_payment_days=fee_days,
+            progress=(lambda done: progress("validate", done, total)) if progress else None,
+            number_pattern=pattern,
+            counters=_counters(ctx),
+            allow_number_jump=allow_number_jump,
         )
-    ids, new_numbers = _write(ctx, path, result.rows, cal, fee_days, progress)
-    return ImportReport(
-        path,
-        result.total_rows,
-        len(ids),
-        False,
-        (),
-        tuple(warnings),
-        result.ignored_columns,
-        new_numbers,
-        time.perf_counter() - started,
-        tuple(ids),
-    )
+        table.rows.clear()  # the raw cells are no longer needed: keep memory flat while writing
+        jumps = sum(1 for p in result.problems if p.column == "登记编号" and "跳号" in p.message)
+        if result.ok:  # report lock (app.services.report): no row may count in a locked (published) year
+            result.problems.extend(ledger_lock_problems(ctx, result.rows, fee_days))
+        warnings = list(result.warnings)
+        flagged = {(p.sheet, p.row) for p in result.problems}
+        repeats = _possible_repeats(ctx, [r for r in result.valid_rows if (r.sheet, r.row) not in flagged])
+        if repeats:
+            if allow_repeats:
+                warnings += repeats
+            else:
+                result.problems.extend(repeats)
+                order = {name: i for i, name in enumerate(dict.fromkeys(p.sheet for p in result.problems))}
+                result.problems.sort(key=lambda p: (order[p.sheet], p.row))
+
+        def report(imported: int, ids: tuple[int, ...] = (), new_numbers: int | None = None) -> ImportReport:
+            return ImportReport(
+                path,
+                result.total_rows,
+                imported,
+                dry_run,
+                tuple(result.problems),
+                tuple(warnings),
+                result.ignored_columns,
+                sum(1 for r in result.rows if not r.reg_number) if new_numbers is None else new_numbers,
+                time.perf_counter() - started,
+                ids,
+                table.notes,
+                len(repeats),
+                jumps,
+            )
+
+        if not result.ok:
+            return report(0)
+        try:
+            ids, new_numbers = _write(
+                ctx,
+                path,
+                result.rows,
+                cal,
+                fee_days,
+                progress,
+                dry_run=dry_run,
+                first_id=committed_first,
+                evaluated=result.evaluated,
+            )
+        except _DryRun:
+            return report(0)
+        return report(len(ids), tuple(ids), new_numbers)
+    except ImportInterrupted:
+        raise
+    except KeyboardInterrupt:
+        committed = False if dry_run else _was_committed(ctx, committed_first)
+        rows = committed_first[1] - committed_first[0] + 1 if committed and len(committed_first) == 2 else 0
+        raise ImportInterrupted(committed, rows) from None
+
+
+def _was_committed(ctx: ServiceContext, first_id: list[int]) -> bool | None:
+    """After an interrupt: did the write transaction commit? Asked of the database itself (the first
+    application id the import was giving out), since the interrupt may fall between the commit and the
+    line after it."""
+    if len(first_id) < 2:
+        return False  # the write had not begun
+    try:
+        with ctx.db.session_scope() as s:
+            return s.get(Application, first_id[0]) is not None and s.get(Application, first_id[1]) is not None
+    except Exception:
+        return None
+    except KeyboardInterrupt:
+        return None
 
 
 def _possible_repeats(ctx: ServiceContext, rows: Sequence[LedgerRow]) -> list[LedgerProblem]:
-    """Rows without a number that match a registered application (same receipt date, applicant, content).
-
-    Importing the same ledger twice would otherwise register every such row again under new numbers.
-    """
-    unnumbered = [r for r in rows if not r.reg_number and r.receipt_date is not None]
-    if not unnumbered:
+    """Rows matching a registered application (same receipt date, applicant and content): a probable
+    second import of the same ledger, which would register every such row again under new numbers."""
+    dated = [r for r in rows if r.receipt_date is not None]
+    if not dated:
         return []
-    days = sorted({r.receipt_date for r in unnumbered if r.receipt_date is not None})
+    days = sorted({r.receipt_date for r in dated if r.receipt_date is not None})
     known: dict[tuple[date, str, str], str] = {}
     with ctx.db.session_scope() as s:
         for i in range(0, len(days), 500):
@@ -350,33 +811,20 @@ def _possible_repeats(ctx: ServiceContext, rows: Sequence[LedgerRow]) -> list[Le
             for day, name, content, number in s.execute(stmt):
                 known.setdefault((day, name, content), number)
     out: list[LedgerProblem] = []
-    for r in unnumbered:
+    for r in dated:
         match = known.get((r.receipt_date, r.applicant_name, r.content))  # type: ignore[arg-type]
         if match:
-            out.append(LedgerProblem(r.row, "", f"与已登记的 {match} 收到日期、申请人和申请内容都相同，可能是重复导入"))
+            out.append(
+                LedgerProblem(
+                    r.row, "", f"与已登记的 {match} 收到日期、申请人和申请内容都相同，可能是重复导入", r.sheet
+                )
+            )
     return out
 
 
-def _pattern_regex(pattern: str) -> re.Pattern[str] | None:
-    """A regex reading (year, seq) back out of a number made with the registration pattern."""
-    parts = re.split(r"(\{(?:年|号)(?::[^}]*)?\})", pattern)
-    out: list[str] = []
-    named: set[str] = set()
-    for part in parts:
-        if part.startswith("{年"):
-            out.append(r"(?P<y>\d{4})" if "y" not in named else r"\d{4}")
-            named.add("y")
-        elif part.startswith("{号"):
-            out.append(r"(?P<n>\d+)" if "n" not in named else r"\d+")
-            named.add("n")
-        else:
-            out.append(re.escape(part))
-    if named != {"y", "n"}:
-        return None
-    return re.compile("^" + "".join(out) + "$")
-
-
-def _allocate_numbers(s: Session, rows: list[LedgerRow], pattern: str) -> tuple[dict[int, tuple[int, int, str]], int]:
+def _allocate_numbers(
+    s: Session, rows: list[LedgerRow], pattern: str
+) -> tuple[dict[tuple[str, int], tuple[int, int, str]], int]:
     """(year, seq, reg_number) for each row (keyed by row number), and how many numbers were new.
 
     A number written in the ledger is kept. If it follows the office's pattern (e.g. 〔2021〕第3号) it is
@@ -386,38 +834,41 @@ def _allocate_numbers(s: Session, rows: list[LedgerRow], pattern: str) -> tuple[
     same per-year sequence as registration at the counter), in order of arrival; a number whose text is
     already in use (in the register or elsewhere in the file) is skipped.
     """
-    rx = _pattern_regex(pattern)
-    written: dict[int, tuple[int, int]] = {}  # row -> (year, seq) read from a number in the office's pattern
+    rx = number_regex(pattern)
+    written: dict[
+        tuple[str, int], tuple[int, int]
+    ] = {}  # row -> (year, seq) read from a number in the office's pattern
     for r in rows:
         m = rx.match(r.reg_number) if (rx and r.reg_number) else None
         if m:
-            written[r.row] = (int(m.group("y")), int(m.group("n")))
+            written[(r.sheet, r.row)] = (int(m.group("y")), int(m.group("n")))
     years = sorted({r.arrived_on.year for r in rows} | {y for y, _ in written.values()})
     numbers = NumberAllocator(s, pattern, years, preload=True)
     for r in rows:
         if r.reg_number:
             numbers.reserve_text(r.reg_number)  # every number written in the file is spoken for
-    out: dict[int, tuple[int, int, str]] = {}
+    out: dict[tuple[str, int], tuple[int, int, str]] = {}
     later: list[LedgerRow] = []
     for r in rows:
         if not r.reg_number:
             continue
-        if r.row in written:
-            y, seq = written[r.row]
+        if (r.sheet, r.row) in written:
+            y, seq = written[(r.sheet, r.row)]
             if numbers.claim(y, seq):  # its text is reserved above
-                out[r.row] = (y, seq, r.reg_number)
+                out[(r.sheet, r.row)] = (y, seq, r.reg_number)
                 continue
         later.append(r)
     new = 0
     for r in sorted((r for r in rows if not r.reg_number), key=lambda r: (r.arrived_on, r.row)):
         y = r.arrived_on.year
         seq, number = numbers.next_free(y)
-        out[r.row] = (y, seq, number)
+        out[(r.sheet, r.row)] = (y, seq, number)
         new += 1
     for r in later:  # a number in another style: kept as written, given an internal sequence number
-        y = written[r.row][0] if r.row in written else r.arrived_on.year
+        key = (r.sheet, r.row)
+        y = written[key][0] if key in written else r.arrived_on.year
         seq, _ = numbers.next_free(y)
-        out[r.row] = (y, seq, r.reg_number)
+        out[key] = (y, seq, r.reg_number)
     numbers.save()
     return out, new
 
@@ -429,8 +880,15 @@ def _write(
     cal: WorkCalendar,
     fee_days: int,
     progress: Progress | None,
+    *,
+    dry_run: bool = False,
+    first_id: list[int] | None = None,
+    evaluated: dict[tuple[str, int], tuple[Any, list[Any]]] | None = None,
 ) -> tuple[list[int], int]:
-    """Write every row in ONE transaction: applicants, applications, hash-chained events, remedy cases."""
+    """Write every row in ONE transaction: applicants, applications, hash-chained events, remedy cases.
+
+    ``dry_run``: everything is written, then :class:`_DryRun` rolls it back. ``first_id`` receives the
+    first and last application ids given out, so an interrupt can ask the database what was committed."""
     now = ctx.now().replace(microsecond=0)
     clerk = ctx.clerk()
     pattern = get_profile(ctx).registration_pattern
@@ -439,6 +897,8 @@ def _write(
         numbers, new_numbers = _allocate_numbers(s, rows, pattern)
         next_applicant = (s.scalar(select(func.max(Applicant.id))) or 0) + 1
         next_app = (s.scalar(select(func.max(Application.id))) or 0) + 1
+        if first_id is not None and not dry_run:
+            first_id[:] = [next_app, next_app + total - 1]
         chain = EventChain(s)
 
         # applicants: one per identity document and set of contact details. A person already registered
@@ -466,7 +926,25 @@ def _write(
         app_rows: list[dict[str, Any]] = []
         remedy_rows: list[dict[str, Any]] = []
         ids: list[int] = []
+
+        def write_chunk() -> None:
+            """Insert what is staged (a chunk of rows at a time keeps memory flat with the file's length)."""
+            if applicant_rows:
+                s.execute(insert(Applicant.__table__), applicant_rows)
+            if app_rows:
+                s.execute(insert(Application.__table__), app_rows)
+            chain.flush(4 * _CHUNK)
+            if remedy_rows:
+                s.execute(insert(RemedyCase.__table__), remedy_rows)
+            applicant_rows.clear()
+            app_rows.clear()
+            remedy_rows.clear()
+            if progress:
+                progress("write", len(ids), total)
+
         for r in rows:
+            if len(app_rows) >= _CHUNK:
+                write_chunk()
             key = (r.id_doc_type.value, r.id_number) if r.id_doc_type is not None and r.id_number else None
             contact = (r.phone, r.address, r.email)
             applicant_id = (
@@ -505,7 +983,7 @@ def _write(
             app_id = next_app
             next_app += 1
             ids.append(app_id)
-            year, seq, reg_number = numbers[r.row]
+            year, seq, reg_number = numbers[(r.sheet, r.row)]
             basis = (
                 f"由台账导入：以台账记载的收到日期 {cn_date(r.receipt_date)} 为收到申请之日（第三十一条）"
                 if r.receipt_date is not None
@@ -527,12 +1005,17 @@ def _write(
                 ),
                 "由台账导入",
             )
-            events = [registered] + [(e.kind, e.day, to_data(e.payload), e.note) for e in row_events(r)]
-            timeline: list[Recorded] = []
+            known = evaluated.get((r.sheet, r.row)) if evaluated else None
+            row_evs = known[1] if known is not None else row_events(r)
+            events = [registered] + [(e.kind, e.day, to_data(e.payload), e.note) for e in row_evs]
             for kind, day, data, note in events:
                 chain.stage(app_id, kind.value, day, actor=clerk, recorded_at=now, data=data, note=note)
-                timeline.append(Recorded.of(kind, day, data, note))
-            proj, dl, status = evaluate(r.receipt_date, timeline, cal, fee_days)
+            if known is not None:  # computed by validation from the same events (registration aside)
+                status, reply_due, closed_on, outcome = known[0]
+            else:
+                timeline = [Recorded.of(kind, day, data, note) for kind, day, data, note in events]
+                proj, dl, status = evaluate(r.receipt_date, timeline, cal, fee_days)
+                reply_due, closed_on, outcome = dl.reply_due, proj.closed_on, proj.outcome
             app_rows.append(
                 {
                     "id": app_id,
@@ -572,9 +1055,9 @@ def _write(
                     "filled_by_clerk": False,
                     "notes": None,
                     "status": status.value,
-                    "reply_due": dl.reply_due,
-                    "closed_on": proj.closed_on,
-                    "outcome": proj.outcome.value if proj.outcome else None,
+                    "reply_due": reply_due,
+                    "closed_on": closed_on,
+                    "outcome": outcome.value if outcome else None,
                     "registered_by": clerk,
                     "created_at": now,
                     "updated_at": now,
@@ -591,15 +1074,10 @@ def _write(
                         "note": "由台账导入",
                     }
                 )
-        if applicant_rows:
-            s.execute(insert(Applicant.__table__), applicant_rows)
-        for i in range(0, total, _CHUNK):
-            s.execute(insert(Application.__table__), app_rows[i : i + _CHUNK])
-            if progress:
-                progress("write", min(i + _CHUNK, total), total)
-        chain.flush(4 * _CHUNK)
-        if remedy_rows:
-            s.execute(insert(RemedyCase.__table__), remedy_rows)
+        write_chunk()
+        s.flush()
+        if dry_run:
+            raise _DryRun
         if progress:
             progress("commit", total, total)
     return ids, new_numbers
@@ -680,7 +1158,19 @@ def export_rows(
     progress: Progress | None = None,
     warnings: list[str] | None = None,
 ) -> list[list[object]]:
-    """The register as ledger rows (header first): the import columns plus 答复期限, 补正告知期限, 状态, 是否超期.
+    """The register as ledger rows, header first (see :func:`iter_export_rows`)."""
+    return list(iter_export_rows(ctx, year=year, progress=progress, warnings=warnings))
+
+
+def iter_export_rows(
+    ctx: ServiceContext,
+    *,
+    year: int | None = None,
+    progress: Progress | None = None,
+    warnings: list[str] | None = None,
+) -> Iterator[list[object]]:
+    """The register as ledger rows, header first, one at a time (memory stays flat with the register's size):
+    the import columns plus 答复期限, 补正告知期限, 状态, 是否超期.
 
     Deadlines are recomputed from each timeline on the current calendar (第三十三条; 第三十条 for the
     correction notice). 答复期限 is empty while no date can be given (计时暂停, 待补正, 待确认);
@@ -696,9 +1186,24 @@ def export_rows(
     cal = memo_calendar(ctx.calendar())
     today = ctx.today()
     fee_days = ctx.int_setting("fee_payment_days")
-    out: list[list[object]] = [list(EXPORT_COLUMNS)]
+    yield list(EXPORT_COLUMNS)
     stmt = (
-        select(Application, Applicant.id_doc_type, Applicant.phone, Applicant.address, Applicant.email)
+        select(
+            Application.id,
+            Application.reg_number,
+            Application.receipt_date,
+            Application.channel,
+            Application.applicant_kind,
+            Application.applicant_name,
+            Application.applicant_id_number,
+            Application.applicant_snapshot,
+            Application.content,
+            Application.arrived_at,
+            Applicant.id_doc_type,
+            Applicant.phone,
+            Applicant.address,
+            Applicant.email,
+        )
         .join(Applicant, Applicant.id == Application.applicant_id)
         .order_by(Application.receipt_date, Application.year, Application.seq, Application.id)
     )
@@ -717,7 +1222,7 @@ def export_rows(
         total = len(records)
         for start in range(0, total, 1000):
             chunk = records[start : start + 1000]
-            chunk_ids = [rec[0].id for rec in chunk]
+            chunk_ids = [rec.id for rec in chunk]
             events: dict[int, list[tuple[str, date, dict[str, Any]]]] = {i: [] for i in chunk_ids}
             for app_id, kind, day, data in s.execute(
                 select(Event.application_id, Event.kind, Event.event_date, Event.data)
@@ -732,7 +1237,8 @@ def export_rows(
                 .order_by(RemedyCase.application_id, RemedyCase.filed_on, RemedyCase.id)
             ):
                 remedies[app_id].append((kind, filed_on, result))
-            for app, doc_type, phone, address, email in chunk:
+            for app in chunk:
+                doc_type, phone, address, email = app.id_doc_type, app.phone, app.address, app.email
                 given = app.applicant_snapshot or {}  # the details given with this application, if recorded
                 phone = given.get("phone", phone)
                 address = given.get("address", address)
@@ -772,7 +1278,7 @@ def export_rows(
                         f"{app.reg_number}：{'、'.join(lost)}，台账各列只能写第一次；重新导入后答复期限会不同"
                         f"（本表“答复期限”列为系统中的实际期限{' ' + reply_due.isoformat() if reply_due else ''}）"
                     )
-                out.append(
+                yield (
                     [
                         app.reg_number,
                         app.receipt_date,
@@ -805,7 +1311,6 @@ def export_rows(
                 )
             if progress:
                 progress("export", min(start + 1000, total), total)
-    return out
 
 
 def _channel_label(code: str) -> str:
@@ -816,19 +1321,58 @@ def _kind_label(code: str) -> str:
     return ApplicantKind(code).label
 
 
+_NEEDS_CLEANING = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _clean_for_export(rows: Iterable[list[object]], *, xlsx: bool, warnings: list[str]) -> Iterator[list[object]]:
+    """The rows without control characters, refusing a value too long for an .xlsx cell (never cut)."""
+    it = iter(rows)
+    header = next(it, None)
+    if header is None:
+        return
+    yield header
+    for row in it:
+        cleaned: list[str] = []
+        for i, value in enumerate(row):
+            if not isinstance(value, str):
+                continue
+            if xlsx and len(value) > XLSX_CELL_LIMIT:
+                raise LedgerFileError(
+                    f"{row[0]} 的“{header[i]}”有 {len(value)} 个字，超过 Excel 单元格能容纳的 {XLSX_CELL_LIMIT} 个字，"
+                    "导出为 .xlsx 会被截断，未导出。请导出为 .csv（完整保留），或先修改该申请的内容。"
+                )
+            if _NEEDS_CLEANING.search(value):
+                row[i], _ = for_export(value)
+                cleaned.append(str(header[i]))
+        if cleaned:
+            warnings.append(f"{row[0]}：“{'”“'.join(cleaned)}”中含有不可见的控制字符，导出时已删除")
+        yield row
+
+
 def export_ledger(
     ctx: ServiceContext, path: Path | str, *, year: int | None = None, progress: Progress | None = None
 ) -> ExportReport:
     """Write the register to .xlsx or .csv (UTF-8 with BOM so Excel opens it).
 
     The file can be imported again: the import ignores the computed columns. The report lists the cases
-    whose timeline the columns cannot fully hold (see :func:`export_rows`).
+    whose timeline the columns cannot fully hold (see :func:`export_rows`). Text is never cut: a value
+    longer than an .xlsx cell holds (stored before the length limits of app.domain.text) refuses the .xlsx
+    export naming the application (a .csv holds it in full); control characters stored before the rule for
+    free text are left out of both formats and each such application is named in the warnings.
     """
     path = Path(path)
     if path.suffix.lower() not in (".xlsx", ".csv"):
         raise LedgerFileError(f"不支持的文件类型“{path.suffix}”，请保存为 .xlsx 或 .csv")
     warnings: list[str] = []
-    rows = export_rows(ctx, year=year, progress=progress, warnings=warnings)
+    written = [0]
+
+    def counted(rows: Iterable[list[object]]) -> Iterator[list[object]]:
+        for row in rows:
+            written[0] += 1
+            yield row
+
+    rows = iter_export_rows(ctx, year=year, progress=progress, warnings=warnings)
+    cleaned = _clean_for_export(rows, xlsx=path.suffix.lower() == ".xlsx", warnings=warnings)
     date_columns = {i for i, name in enumerate(EXPORT_COLUMNS) if "日期" in name or "期限" in name}
-    _write_table(path, rows, date_columns)
-    return ExportReport(path, len(rows) - 1, tuple(warnings))
+    _write_table(path, counted(cleaned), date_columns)
+    return ExportReport(path, max(written[0] - 1, 0), tuple(warnings))

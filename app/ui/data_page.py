@@ -34,7 +34,15 @@ from app.services.backup import backup_now, check_database, restore_database, ve
 from app.services.bootstrap import backup_folder
 from app.services.context import ServiceContext
 from app.services.errors import BackupRefused, ClerkError, ServiceError, os_error_message
-from app.services.ledger import ExportReport, ImportReport, export_ledger, export_years, import_ledger, write_template
+from app.services.ledger import (
+    ExportReport,
+    ImportReport,
+    SheetChoiceNeeded,
+    export_ledger,
+    export_years,
+    import_ledger,
+    write_template,
+)
 from app.ui import msgbox
 
 Progress = Callable[[str, int, int], None]
@@ -88,6 +96,14 @@ class ReportDialog(QDialog):
         """Show the report; True when ``accept_text`` was chosen (always False without it)."""
         dialog = ReportDialog(parent, title, heading, lines, accept_text)
         return dialog.exec() == QDialog.DialogCode.Accepted and bool(accept_text)
+
+
+def choose_sheet(parent: QWidget | None, message: str, sheets: Sequence[str]) -> str | None:
+    """Which worksheet of a workbook to import (None = cancelled); tests replace this function."""
+    choice, ok = QInputDialog.getItem(
+        parent, tr("选择工作表"), message + "\n\n" + tr("请选择要导入的工作表："), list(sheets), 0, False
+    )
+    return choice if ok and choice else None
 
 
 def _explain(exc: BaseException) -> tuple[str, str]:
@@ -286,23 +302,58 @@ class DataPage(QWidget):
         )
         if not path:
             return
-        ctx = self.ctx
-        self._run(
-            tr("正在校验台账…"),
-            lambda p: import_ledger(ctx, Path(path), dry_run=True, progress=p),
-            lambda report: self._after_dry_run(Path(path), report),
-        )
+        self._dry_run(Path(path), {})
 
-    def _after_dry_run(self, path: Path, report: ImportReport) -> None:
+    def _dry_run(self, path: Path, options: dict[str, Any]) -> None:
+        """Check every row with the chosen options (sheet, allow_number_jump, allow_repeats): the dry run runs
+        every check of the real import and writes nothing."""
+        ctx = self.ctx
+
+        def work(p: Progress) -> ImportReport | SheetChoiceNeeded:
+            try:
+                return import_ledger(ctx, path, dry_run=True, progress=p, **options)
+            except SheetChoiceNeeded as exc:  # answered on the GUI thread: the clerk chooses a sheet
+                return exc
+
+        self._run(tr("正在校验台账…"), work, lambda result: self._after_dry_run(path, result, options))
+
+    def _after_dry_run(
+        self, path: Path, report: ImportReport | SheetChoiceNeeded, options: dict[str, Any] | None = None
+    ) -> None:
+        options = dict(options or {})
+        if isinstance(report, SheetChoiceNeeded):
+            sheet = choose_sheet(self, str(report), report.sheets)
+            if sheet is not None:
+                self._dry_run(path, {**options, "sheet": sheet})
+            return
         if not report.ok:
-            ReportDialog.ask(
+            heading = tr("发现 {n} 处问题，未导入任何数据。请在文件中改正以下各处后重新导入：").format(
+                n=len(report.problems)
+            )
+            only_allowable = report.repeats + report.number_jumps == len(report.problems)
+            if only_allowable:  # every problem is one the clerk may overrule knowingly
+                if report.repeats:
+                    heading += "\n" + tr(
+                        "其中 {r} 行与已登记的申请相同（申请人、收到日期、申请内容），多半是同一份台账导入了两次。"
+                    ).format(r=report.repeats)
+                if report.number_jumps:
+                    heading += "\n" + tr("其中 {j} 行的登记编号比该年已用编号大出太多，多半是输入有误。").format(
+                        j=report.number_jumps
+                    )
+                heading += "\n" + tr("如确认这些行无误，可选择“仍然导入”（将再校验一次）。")
+            accepted = ReportDialog.ask(
                 self,
                 tr("台账校验未通过"),
-                tr("发现 {n} 处问题，未导入任何数据。请在文件中改正以下各处后重新导入：").format(
-                    n=len(report.problems)
-                ),
+                heading,
                 [str(p) for p in report.problems],
+                tr("仍然导入") if only_allowable else None,
             )
+            if accepted:
+                if report.repeats:
+                    options["allow_repeats"] = True
+                if report.number_jumps:
+                    options["allow_number_jump"] = True
+                self._dry_run(path, options)
             return
         heading = tr("校验通过：共 {n} 行，均可导入。").format(n=report.total_rows)
         if report.new_numbers:
@@ -311,10 +362,12 @@ class DataPage(QWidget):
             heading += "\n" + tr("以下 {k} 条提示不影响导入，请核对：").format(k=len(report.warnings))
         if report.ignored_columns:
             heading += "\n" + tr("以下列将被忽略：") + "、".join(report.ignored_columns)
+        for note in report.notes:  # e.g. the worksheets imported together or skipped as empty
+            heading += "\n" + note
         if not ReportDialog.ask(self, tr("确认导入"), heading, [str(w) for w in report.warnings], tr("导入")):
             return
         ctx = self.ctx
-        self._run(tr("正在导入台账…"), lambda p: import_ledger(ctx, path, progress=p), self._after_import)
+        self._run(tr("正在导入台账…"), lambda p: import_ledger(ctx, path, progress=p, **options), self._after_import)
 
     def _after_import(self, report: ImportReport) -> None:
         if not report.ok:  # the register changed between the check and the import
@@ -443,7 +496,9 @@ class DataPage(QWidget):
         self._run(tr("正在检查数据…"), lambda _p: check_database(ctx), self._after_check)
 
     def _after_check(self, report: Any) -> None:
-        if report.ok:
+        if report.verified:
             msgbox.information(self, tr("完整性检查"), report.summary())
+        elif report.ok:  # nothing found, but signed with a key this computer does not have
+            msgbox.warning(self, tr("无法验证签名"), tr("未发现问题，但签名未能核对。"), report.summary())
         else:
             msgbox.warning(self, tr("完整性检查发现问题"), tr("数据存在问题，详见下方。"), report.summary())

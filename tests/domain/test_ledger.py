@@ -182,7 +182,7 @@ def test_warnings_id_checksum_late_correction_late_reply():
     )
     assert result.ok, result.problems
     assert [(w.row, w.column) for w in result.warnings] == [(2, "证件号码"), (3, "补正通知日期"), (4, "答复日期")]
-    assert result.warnings[0].message == "居民身份证号码未通过校验：校验码错误：应为 X，实为 1"
+    assert result.warnings[0].message.startswith("居民身份证号码 110105********0021 未通过校验：")
     assert "2026-03-02" in result.warnings[1].message  # correction notice due (docs/rules.md §4 worked example)
     assert "2026-03-19" in result.warnings[2].message  # reply due
 
@@ -250,3 +250,52 @@ def test_domain_ledger_imports_neither_qt_nor_sqlalchemy():
     code = "import sys, app.domain.ledger; print('PySide6' in sys.modules, 'sqlalchemy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False False"
+
+
+PATTERN = "〔{年}〕第{号}号"
+
+
+def numbered(*numbers: str, counters: dict[int, int] | None = None, allow: bool = False):
+    header = list(IMPORT_COLUMNS)
+    data = [(i + 2, [base_row(登记编号=n).get(c) for c in header]) for i, n in enumerate(numbers)]
+    return validate_ledger(
+        header,
+        data,
+        cal=CAL,
+        today=TODAY,
+        number_pattern=PATTERN,
+        counters=counters or {},
+        allow_number_jump=allow,
+    )
+
+
+def test_registration_numbers_need_a_sane_year_and_sequence():
+    result = numbered("〔9999〕第1号", "〔2007〕第2号", "〔2026〕第0号", "〔2026〕第123456789012号", "〔2027〕第1号")
+    assert [(p.row, p.column) for p in result.problems] == [
+        (2, "登记编号"),
+        (3, "登记编号"),
+        (4, "登记编号"),
+        (5, "登记编号"),
+    ]
+    assert "123456789012" not in str(result.problems[3])  # redacted, never a long digit run in full
+
+
+def test_a_jump_beyond_the_counter_is_a_problem_unless_allowed():
+    assert numbered("〔2026〕第10005号", counters={2026: 5}).ok
+    jumped = numbered("〔2026〕第10006号", counters={2026: 5})
+    assert not jumped.ok and "多出 10000 个号" in jumped.problems[0].message
+    assert numbered("〔2026〕第10006号", counters={2026: 5}, allow=True).ok
+    assert numbered("〔2026〕第9000号", "〔2026〕第18000号", "〔2026〕第27000号").ok  # dense steps are no jump
+
+
+def test_numbers_in_another_style_are_not_judged():
+    assert numbered("旧编号-999999999").ok
+
+
+def test_redact_masks_identity_numbers_and_birth_dates():
+    from app.domain.ledger import redact
+
+    assert redact("号码 370305199401059736 出生日期 1994年1月5日 不存在", limit=200) == (
+        "号码 370305********9736 出生日期 ****年**月**日 不存在"
+    )
+    assert redact("2026-03-05") == "2026-03-05"  # an ordinary date stays readable

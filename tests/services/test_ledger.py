@@ -24,6 +24,8 @@ from app.store.models import Applicant, Application, Event, NumberSequence, Reme
 from tests.dbdump import dump
 from tests.ledger_factory import NOW, generate_ledger, write_csv, write_xlsx
 
+_ID = "11010519491231002X"  # a valid 居民身份证 number (GB 11643)
+
 
 def _reverse_unordered(dbapi_connection, _record) -> None:
     dbapi_connection.execute("PRAGMA reverse_unordered_selects=ON")
@@ -249,11 +251,13 @@ def test_blank_numbers_continue_the_counter_sequence_and_the_audit_chain(lctx, t
         A.RegistrationInput(
             channel=Channel.IN_PERSON,
             arrived_at=datetime(2026, 11, 2, 9, 0),
-            applicant=A.ApplicantInput(ApplicantKind.NATURAL_PERSON, "李四", phone="1"),
+            applicant=A.ApplicantInput(ApplicantKind.NATURAL_PERSON, "李四", IdDocType.RESIDENT_ID, _ID, phone="1"),
             content="x",
         ),
     )
     assert first.reg_number == "〔2026〕第1号"
+    with lctx.db.session_scope() as s:
+        events_before = len(s.scalars(select(Event)).all())
     path = tmp_path / "a.csv"
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)
@@ -277,13 +281,13 @@ def test_blank_numbers_continue_the_counter_sequence_and_the_audit_chain(lctx, t
     assert numbers["甲"] == ("〔2026〕第7号", 7)
     assert numbers["丁"][0] == "旧编号-17"  # a number in another style is kept as written
     assert "台账" in basis and arrived == datetime(2026, 11, 3) and regs == lctx.clerk()
-    assert n_events == 1 + 4  # the counter's registration, then one REGISTERED per imported row
+    assert n_events == events_before + 4  # the counter's registration, then one REGISTERED per imported row
     nxt = A.register_application(
         lctx,
         A.RegistrationInput(
             channel=Channel.IN_PERSON,
             arrived_at=datetime(2026, 11, 19, 9, 0),
-            applicant=A.ApplicantInput(ApplicantKind.NATURAL_PERSON, "戊", phone="1"),
+            applicant=A.ApplicantInput(ApplicantKind.NATURAL_PERSON, "戊", IdDocType.RESIDENT_ID, _ID, phone="1"),
             content="y",
         ),
     )
@@ -324,6 +328,7 @@ def test_remedy_cases_and_derived_columns(lctx, tmp_path):
                 "纠正",
                 "2026-05-06",
                 "直接起诉",
+                "",
                 "",
             ]
         )
@@ -464,7 +469,7 @@ def _person(name: str = "戊") -> A.RegistrationInput:
     return A.RegistrationInput(
         channel=Channel.IN_PERSON,
         arrived_at=datetime(2026, 11, 19, 9, 0),
-        applicant=A.ApplicantInput(ApplicantKind.NATURAL_PERSON, name, phone="1"),
+        applicant=A.ApplicantInput(ApplicantKind.NATURAL_PERSON, name, IdDocType.RESIDENT_ID, _ID, phone="1"),
         content="y",
     )
 
@@ -500,8 +505,9 @@ def test_blank_numbers_never_reuse_a_number_text_in_use(lctx, tmp_path):
 
 
 def _core(t: tuple) -> tuple:
-    """An application summary without event data (a counter registration and an import record differently)."""
-    return (*t[:15], tuple((k, d) for k, d, _ in t[15]), t[16])
+    """An application summary without event data (a counter registration and an import record differently;
+    the identity check at the counter is no ledger column)."""
+    return (*t[:15], tuple((k, d) for k, d, _ in t[15] if k != EventKind.IDENTITY_CHECKED.value), t[16])
 
 
 def _round_trip(ctx: ServiceContext, tmp_path: Path, suffix: str = ".csv", year: int | None = None):
@@ -577,7 +583,7 @@ def test_repeated_pauses_are_named_in_a_warning_and_the_due_date_column_is_true(
         A.RegistrationInput(
             channel=Channel.IN_PERSON,
             arrived_at=datetime(2026, 9, 1, 9, 0),
-            applicant=A.ApplicantInput(ApplicantKind.NATURAL_PERSON, "两次收费", phone="1"),
+            applicant=A.ApplicantInput(ApplicantKind.NATURAL_PERSON, "两次收费", IdDocType.RESIDENT_ID, _ID, phone="1"),
             content="x",
         ),
     )
@@ -606,7 +612,7 @@ def test_another_agencys_consultation_comes_back_as_such(lctx, tmp_path):
         A.RegistrationInput(
             channel=Channel.IN_PERSON,
             arrived_at=datetime(2026, 9, 1, 9, 0),
-            applicant=A.ApplicantInput(ApplicantKind.NATURAL_PERSON, "会商", phone="1"),
+            applicant=A.ApplicantInput(ApplicantKind.NATURAL_PERSON, "会商", IdDocType.RESIDENT_ID, _ID, phone="1"),
             content="x",
         ),
     )
@@ -677,7 +683,7 @@ def test_csv_cells_that_excel_would_run_are_quoted_and_read_back(lctx, tmp_path)
     assert [_core(t) for t in after.values()] == [_core(t) for t in before.values()]
 
 
-def test_importing_the_same_unnumbered_rows_again_warns_of_repeats(lctx, tmp_path):
+def test_importing_the_same_unnumbered_rows_again_is_refused_unless_allowed(lctx, tmp_path):
     rows = generate_ledger(5, seed=3)
     for r in rows:
         r["登记编号"] = ""
@@ -685,5 +691,8 @@ def test_importing_the_same_unnumbered_rows_again_warns_of_repeats(lctx, tmp_pat
     first = import_ledger(lctx, path)
     assert first.ok and not any("重复导入" in w.message for w in first.warnings)
     again = import_ledger(lctx, path, dry_run=True)
-    repeats = [w for w in again.warnings if "重复导入" in w.message]
-    assert [w.row for w in repeats] == [2, 3, 4, 5, 6]
+    repeats = [p for p in again.problems if "重复导入" in p.message]
+    assert [p.row for p in repeats] == [2, 3, 4, 5, 6] and not again.ok and again.repeats == 5
+    assert "--allow-repeats" in again.summary()
+    allowed = import_ledger(lctx, path, dry_run=True, allow_repeats=True)
+    assert allowed.ok and [w.row for w in allowed.warnings if "重复导入" in w.message] == [2, 3, 4, 5, 6]

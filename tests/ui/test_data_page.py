@@ -270,3 +270,49 @@ def test_export_warnings_are_shown(qtbot, dctx, tmp_path, monkeypatch, shown):
     qtbot.waitUntil(lambda: not page.busy and bool(shown), timeout=10000)
     _kind, title, text, details = shown[-1]
     assert title == "导出完成" and "已导出 3 条" in text and "〔2026〕第1号" in details
+
+
+def test_a_workbook_with_other_sheets_lets_the_clerk_choose_one(qtbot, dctx, tmp_path, monkeypatch, shown, reports):
+    from tests.ledger_factory import write_workbook
+
+    seen, _ = reports
+    path = write_workbook({"台账": generate_ledger(5, seed=2), "说明": [["填写说明"], ["略"]]}, tmp_path / "w.xlsx")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    asked: list[tuple[str, ...]] = []
+
+    def choose(_parent, message, sheets):
+        asked.append(tuple(sheets))
+        assert "说明" in message
+        return "台账"
+
+    monkeypatch.setattr(D, "choose_sheet", choose)
+    page = D.DataPage(dctx)
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.data_changed, timeout=20000):
+        page.import_button.click()
+    qtbot.waitUntil(lambda: not page.busy and bool(shown), timeout=20000)
+    assert asked == [("台账", "说明")] and seen[0][0] == "确认导入" and count(dctx) == 5
+
+
+def test_a_repeat_import_is_refused_until_the_clerk_allows_it(qtbot, dctx, tmp_path, monkeypatch, shown, reports):
+    from app.services.ledger import import_ledger
+
+    seen, answer = reports
+    rows = generate_ledger(6, seed=4)
+    for r in rows:
+        r["登记编号"] = ""
+    path = write_csv(rows, tmp_path / "again.csv")
+    assert import_ledger(dctx, path).imported == 6
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    page = D.DataPage(dctx)
+    qtbot.addWidget(page)
+    answer["value"] = False  # 取消 at the first question
+    page.import_button.click()
+    qtbot.waitUntil(lambda: not page.busy and len(seen) == 1, timeout=20000)
+    assert seen[0][0] == "台账校验未通过" and seen[0][3] == "仍然导入" and "导入了两次" in seen[0][1]
+    assert count(dctx) == 6
+    answer["value"] = True
+    with qtbot.waitSignal(page.data_changed, timeout=20000):
+        page.import_button.click()
+    qtbot.waitUntil(lambda: not page.busy and bool(shown), timeout=20000)
+    assert [s[0] for s in seen[1:]] == ["台账校验未通过", "确认导入"] and count(dctx) == 12
