@@ -1,16 +1,23 @@
 """Command line: the same services as the desk, without Qt (no PySide6 import anywhere on this path).
 
-    python -m app [--db PATH] ledger import FILE [--dry-run]
+    python -m app [--db PATH] ledger import FILE [--dry-run] [--sheet NAME] [--allow-number-jump]
+                                                 [--allow-repeats] [--create]
     python -m app [--db PATH] ledger export FILE [--year Y]
     python -m app [--db PATH] ledger template FILE
-    python -m app [--db PATH] backup [--out FILE]
+    python -m app [--db PATH] backup [--out FILE|FOLDER/] [--force]
     python -m app [--db PATH] restore FILE
     python -m app [--db PATH] check
-    python -m app [--db PATH] report --year Y --out FILE     (.xlsx, .pdf, .docx or .json)
-    python -m app [--db PATH] document --request NUMBER --kind KIND --out FILE.pdf
+    python -m app [--db PATH] report --year Y --out FILE|FOLDER/ [--force]   (.xlsx, .pdf, .docx or .json)
+    python -m app [--db PATH] document --request NUMBER --kind KIND --out FILE.pdf|FOLDER/ [--force]
+    python -m app key export FILE | key import FILE
 
 Exit status 0 on success, 1 when the work was refused or failed, 2 for a wrong command line. Messages for
-the clerk are Chinese and go to stderr, results to stdout; long runs print their progress to stderr.
+the clerk are Chinese and go to stderr, results to stdout; long runs print their progress to stderr. No
+traceback ever reaches the clerk: an unexpected failure is one Chinese sentence and the path of a log file
+(in the data folder) holding the technical details. A database that does not exist (or is empty) is never
+created by a command; the desk's first start creates it. An output path ending in a slash, or naming an
+existing folder, is a folder (a named file is written inside it); an existing file is replaced only with
+``--force``, and never the database itself.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar, NoReturn
 
-COMMANDS = ("ledger", "backup", "restore", "check", "report", "document")
+COMMANDS = ("ledger", "backup", "restore", "check", "report", "document", "key")
 
 _ARGPARSE_CN = (
     ("the following arguments are required", "缺少必需的参数"),
@@ -75,6 +82,14 @@ def _build_parser() -> _Parser:
     imp = lsub.add_parser("import", help="从 .xlsx 或 .csv 导入台账（全部通过校验才导入）")
     imp.add_argument("file", metavar="文件", type=Path, help="台账文件")
     imp.add_argument("--dry-run", action="store_true", help="只校验，不写入数据库")
+    imp.add_argument("--sheet", metavar="工作表", default=None, help="只导入 .xlsx 中的这一个工作表")
+    imp.add_argument("--create", action="store_true", help="数据库文件不存在时新建（含本机默认设置）再导入")
+    imp.add_argument(
+        "--allow-number-jump", action="store_true", help="允许登记编号比该年已用编号大出 10000 以上（确属跳号时）"
+    )
+    imp.add_argument(
+        "--allow-repeats", action="store_true", help="允许导入与已登记申请相同（申请人、收到日期、内容）的行"
+    )
     exp = lsub.add_parser("export", help="导出台账到 .xlsx 或 .csv")
     exp.add_argument("file", metavar="文件", type=Path, help="导出文件（.xlsx 或 .csv）")
     exp.add_argument("--year", metavar="年份", type=int, default=None, help="只导出该年收到的申请")
@@ -83,15 +98,26 @@ def _build_parser() -> _Parser:
 
     bak = sub.add_parser("backup", help="立即备份数据库")
     bak.add_argument(
-        "--out", metavar="路径", type=Path, default=None, help="备份文件或文件夹（默认：数据库所在文件夹下的 backups）"
+        "--out", metavar="路径", default=None, help="备份文件或文件夹（默认：数据库所在文件夹下的 backups）"
     )
+    bak.add_argument("--force", action="store_true", help="备份文件已存在时覆盖")
     res = sub.add_parser("restore", help="从备份恢复数据库（先校验备份，当前数据库另存保留）")
     res.add_argument("file", metavar="文件", type=Path, help="备份文件")
     sub.add_parser("check", help="检查数据库完整性、数据关联和办理记录防篡改校验")
     rep = sub.add_parser("report", help="导出政府信息公开工作年度报告（.xlsx、.pdf、.docx 或 .json）")
     rep.add_argument("--year", metavar="年份", type=int, required=True, help="报告年度")
-    rep.add_argument("--out", metavar="文件", type=Path, required=True, help="导出文件，格式按扩展名确定")
+    rep.add_argument(
+        "--out", metavar="文件", required=True, help="导出文件（格式按扩展名确定）或文件夹（以 / 结尾，存为 .xlsx）"
+    )
+    rep.add_argument("--force", action="store_true", help="文件已存在时覆盖")
     _add_document_parser(sub)
+    key = sub.add_parser("key", help="导出或导入本机的审计密钥（用于在另一台电脑上验证签名）")
+    ksub = key.add_subparsers(dest="action", metavar="操作", parser_class=_Parser)
+    ksub.required = True
+    kexp = ksub.add_parser("export", help="把本机的审计密钥保存到文件（请妥善保管）")
+    kexp.add_argument("file", metavar="文件", type=Path, help="密钥文件（不存在的新文件）")
+    kimp = ksub.add_parser("import", help="导入另一台电脑导出的审计密钥")
+    kimp.add_argument("file", metavar="文件", type=Path, help="密钥文件")
     return parser
 
 
@@ -104,7 +130,8 @@ def _add_document_parser(sub: argparse._SubParsersAction) -> None:
     doc.add_argument(
         "--kind", metavar="文书", required=True, choices=kinds, help=f"文书种类：{'、'.join(kinds)}（答复书按办理结果）"
     )
-    doc.add_argument("--out", metavar="文件", type=Path, required=True, help="保存的 PDF 文件")
+    doc.add_argument("--out", metavar="文件", required=True, help="保存的 PDF 文件，或文件夹（以 / 结尾）")
+    doc.add_argument("--force", action="store_true", help="文件已存在时覆盖")
 
 
 def _err(text: str) -> None:
@@ -145,19 +172,77 @@ def _db_path(arg: Path | None) -> Path:
     return database_path(arg)
 
 
-def _ledger_import(args: argparse.Namespace) -> int:
-    from app.services.ledger import import_ledger
+def _require_database(arg: Path | None) -> Path:
+    """The database file a command works on; refused (Chinese) when it does not exist, is empty or is not a
+    usable database of this program. A command never creates a database (the desk's first start does)."""
+    from app.services.bootstrap import check_file
+    from app.services.errors import ServiceError
 
-    ctx = _open(args.db)
+    path = _db_path(arg)
+    if not path.is_file():
+        raise ServiceError(
+            f"找不到数据库文件：{path}\n未作任何改动（命令行不会新建数据库）。请用 --db 指定已有的数据库文件；"
+            "首次使用请先启动窗口程序。"
+        )
+    if path.stat().st_size == 0:
+        raise ServiceError(
+            f"数据库文件为空（0 字节），不是可用的数据库：{path}\n未作任何改动。"
+            "如数据丢失，请从备份恢复（python -m app restore 备份文件）。"
+        )
+    check_file(path)
+    return path
+
+
+def _output_path(out: str, default_name: str, db: Path | None, *, force: bool) -> Path:
+    """Where a command writes: a folder (existing, or written with a trailing slash) gets *default_name*
+    inside it; an existing file only with *force*; never the database or its -wal/-shm."""
+    from app.services.backup import is_live_file
+    from app.services.errors import ServiceError
+
+    target = Path(out)
+    if out.endswith(("/", "\\")) or target.is_dir():
+        folder = Path(out.rstrip("/\\") or out)
+        if not folder.is_dir():
+            raise ServiceError(f"找不到保存文件的文件夹：{folder}")
+        target = folder / default_name
+    if is_live_file(target, _db_path(db)):
+        raise ServiceError(f"不能写到数据库文件本身（或其 -wal/-shm 文件）：{target}\n未作任何改动。")
+    if target.exists() and not force:
+        raise ServiceError(f"文件已存在，未覆盖：{target}\n请换一个文件名，或确认后加 --force 覆盖。")
+    return target
+
+
+def _ledger_import(args: argparse.Namespace) -> int:
+    from app.services.ledger import ImportInterrupted, import_ledger
+
+    report = None
+    if not args.create:
+        _require_database(args.db)
     try:
-        report = import_ledger(ctx, args.file, dry_run=args.dry_run, progress=_Progress())
-    finally:
-        ctx.db.dispose()
-    if report.ok:
-        print(report.summary())
-        return 0
-    _err(report.summary())
-    return 1
+        ctx = _open(args.db)
+        try:
+            report = import_ledger(
+                ctx,
+                args.file,
+                dry_run=args.dry_run,
+                progress=_Progress(),
+                sheet=args.sheet,
+                allow_number_jump=args.allow_number_jump,
+                allow_repeats=args.allow_repeats,
+            )
+        finally:
+            ctx.db.dispose()
+        if report.ok:
+            print(report.summary())
+            return 0
+        _err(report.summary())
+        return 1
+    except KeyboardInterrupt as exc:  # the truth, whenever Ctrl+C falls: committed or not
+        if not isinstance(exc, ImportInterrupted):
+            done = report is not None and report.ok and not report.dry_run and report.imported > 0
+            exc = ImportInterrupted(done, report.imported if done and report is not None else 0)
+        _err(str(exc))
+        return 130
 
 
 def _ledger_export(args: argparse.Namespace) -> int:
@@ -187,22 +272,22 @@ def _ledger_template(args: argparse.Namespace) -> int:
 
 def _backup(args: argparse.Namespace) -> int:
     from app.services.backup import backup_now
-    from app.services.bootstrap import check_file
+    from app.services.maintenance import cleanup_temporary
 
-    path = _db_path(args.db)
-    if not path.exists():
-        _err(f"找不到数据库文件：{path}")
-        return 1
-    check_file(path)
-    dest = backup_now(path, args.out)
+    path = _require_database(args.db)
+    cleanup_temporary(path)  # what a killed backup or restore left behind
+    dest = backup_now(path, args.out, force=args.force)
     print(f"已备份到：{dest}")
     return 0
 
 
 def _restore(args: argparse.Namespace) -> int:
-    from app.services.backup import restore_database
+    from app.services.backup import is_live_file, restore_database
+    from app.services.errors import ServiceError
 
     path = _db_path(args.db)
+    if is_live_file(args.file, path):
+        raise ServiceError(f"要恢复的备份就是当前数据库文件本身：{args.file}\n未作任何改动。请选择备份文件。")
     result = restore_database(args.file, path)
     print(f"已从备份恢复：{result.restored_from}\n数据库：{result.database}")
     if result.replaced_kept_as is not None:
@@ -215,12 +300,13 @@ def _restore(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from app.services.backup import check_database
 
+    _require_database(args.db)
     ctx = _open(args.db)
     try:
         report = check_database(ctx)
     finally:
         ctx.db.dispose()
-    if report.ok:
+    if report.verified:
         print(report.summary())
         return 0
     _err(report.summary())
@@ -231,10 +317,12 @@ def _report(args: argparse.Namespace) -> int:
     """年度报告: tables and text of one year to .xlsx/.pdf/.docx/.json (no file on any error)."""
     from app.services.report_export import check_target, export_report
 
-    check_target(args.out)
+    _require_database(args.db)
+    out = _output_path(args.out, f"{args.year}年政府信息公开工作年度报告.xlsx", args.db, force=args.force)
+    check_target(out)
     ctx = _open(args.db)
     try:
-        path = export_report(ctx, args.year, args.out)
+        path = export_report(ctx, args.year, out)
     finally:
         ctx.db.dispose()
     print(f"已导出{args.year}年政府信息公开工作年度报告：{path}")
@@ -250,13 +338,16 @@ def _document(args: argparse.Namespace) -> int:
     from app.domain.letters import DocumentKind
     from app.services.documents import find_application, issue_or_reprint
 
-    out: Path = args.out
-    if out.suffix.lower() != ".pdf":
+    safe_number = "".join(c for c in args.request if c.isalnum()) or "申请"
+    out = Path(args.out)
+    if not (args.out.endswith(("/", "\\")) or out.is_dir()) and out.suffix.lower() != ".pdf":
         _err(f"输出文件须为 .pdf 文件：{out}")
         return 1
-    if not out.parent.resolve().is_dir():
+    if not (args.out.endswith(("/", "\\")) or out.is_dir()) and not out.parent.resolve().is_dir():
         _err(f"找不到输出文件所在的文件夹：{out.parent}")
         return 1
+    _require_database(args.db)
+    out = _output_path(args.out, f"{args.kind}-{safe_number}.pdf", args.db, force=args.force)
     ctx = _open(args.db)
     try:
         application_id = find_application(ctx, args.request)
@@ -269,15 +360,28 @@ def _document(args: argparse.Namespace) -> int:
             fh.write(pdf)
             fh.flush()
             os.fsync(fh.fileno())
-        from app.services.report_export import ordinary_file_mode
-
-        os.chmod(tmp, ordinary_file_mode())  # mkstemp makes it private; the saved letter is an ordinary file
-        os.replace(tmp, out)
+        os.replace(tmp, out)  # private (mkstemp: 0600): a letter names the applicant
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     done = "已按原文号重新打印" if reprinted else "已出具"
     print(f"{done}《{view.title}》，文号：{view.number}，共{view.pages}页：{out}")
+    return 0
+
+
+def _key_export(args: argparse.Namespace) -> int:
+    from app.services.audit import export_audit_key
+
+    path = export_audit_key(args.file)
+    print(f"已导出审计密钥到：{path}\n该文件可验证并续写本机所有办理记录的签名，请像保管公章一样保管。")
+    return 0
+
+
+def _key_import(args: argparse.Namespace) -> int:
+    from app.services.audit import import_audit_key
+
+    new = import_audit_key(args.file)
+    print(f"已导入 {len(new)} 个审计密钥。" if new else "该文件中的审计密钥本机已有，未作改动。")
     return 0
 
 
@@ -290,7 +394,11 @@ _HANDLERS: dict[tuple[str, str | None], Callable[[argparse.Namespace], int]] = {
     ("check", None): _check,
     ("report", None): _report,
     ("document", None): _document,
+    ("key", "export"): _key_export,
+    ("key", "import"): _key_import,
 }
+#: handlers owned elsewhere that must not create a missing database either
+_NEED_DATABASE = {("ledger", "export")}
 
 
 def os_error_message(exc: OSError) -> str:
@@ -300,18 +408,52 @@ def os_error_message(exc: OSError) -> str:
     return message(exc)
 
 
+def _unexpected(exc: BaseException) -> str:
+    """One Chinese sentence for an unexpected failure, and where its technical details were written."""
+    from app.services.errors import write_error_log
+
+    log = write_error_log(exc)
+    where = f"\n技术信息已写入日志文件：{log}（联系技术支持时请提供）" if log is not None else ""
+    return f"发生意外错误，操作未完成。{where}"
+
+
+def _quiet_unraisable(unraisable: object) -> None:
+    """Errors Python can only report while tidying up (a file closed on a full disk …) go to the log, not to
+    the clerk's screen."""
+    exc = getattr(unraisable, "exc_value", None)
+    if isinstance(exc, BaseException):
+        from app.services.errors import write_error_log
+
+        write_error_log(exc)
+
+
 def main(argv: list[str]) -> int:
     """Run one command; return the exit status (0 = success)."""
+    sys.unraisablehook = _quiet_unraisable
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        _err("已中断。")
+        return 130
+    except Exception as exc:  # never a traceback for the clerk
+        _err(_unexpected(exc))
+        return 1
+
+
+def _main(argv: list[str]) -> int:
     parser = _build_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: --help (0) or a wrong command line (2)
         return int(exc.code or 0)
-    handler = _HANDLERS[(args.command, getattr(args, "action", None))]
+    key = (args.command, getattr(args, "action", None))
+    handler = _HANDLERS[key]
     from app.domain.workcalendar import ScheduleError
     from app.services.errors import ClerkError
 
     try:
+        if key in _NEED_DATABASE:
+            _require_database(args.db)
         return handler(args)
     except ClerkError as exc:
         _err(str(exc))
@@ -320,13 +462,13 @@ def main(argv: list[str]) -> int:
         _err(f"工作日历（放假安排）数据有误：{exc}\n请在“设置 → 工作日历”中检查该年的放假安排。")
         return 1
     except KeyboardInterrupt:
-        _err("已中断，数据库未作改动。")
+        _err("已中断，操作未完成。每次保存要么完整写入、要么完全未写入；请运行“检查”确认。")
         return 130
     except OSError as exc:
         _err(os_error_message(exc))
         return 1
-    except Exception as exc:  # never a traceback for the clerk; the technical text as a detail
-        _err(f"发生意外错误，操作未完成。\n（技术信息：{type(exc).__name__}: {exc}）")
+    except Exception as exc:  # never a traceback for the clerk; the technical text goes to the log
+        _err(_unexpected(exc))
         return 1
 
 

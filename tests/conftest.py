@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -11,6 +12,9 @@ import pytest
 from sqlalchemy import event
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# the audit key of the tests' installation: a temporary folder, never the real user's configuration folder
+os.environ.setdefault("OGI_DESK_AUDIT_KEY_DIR", tempfile.mkdtemp(prefix="ogi-audit-key-"))
+os.environ.setdefault("OGI_DESK_LOG_DIR", tempfile.mkdtemp(prefix="ogi-log-"))
 
 from app.services.context import ServiceContext
 from app.services.profile import ensure_defaults

@@ -51,6 +51,8 @@ def test_cli_imports_no_qt(tmp_path):
         f"""
         import sys
         from app import cli
+        from app.store.database import open_database
+        open_database({str(db)!r}).dispose()  # check never creates a database; the desk's first start does
         rc = cli.main(["--db", {str(db)!r}, "check"])
         print(rc, "PySide6" in sys.modules)
         """
@@ -64,11 +66,11 @@ def test_import_export_check_backup_restore_round(tmp_path):
     rows = generate_ledger(40, seed=9)
     src = write_xlsx(rows, tmp_path / "台账.xlsx")
 
-    dry = run("--db", str(db), "ledger", "import", str(src), "--dry-run")
+    dry = run("--db", str(db), "ledger", "import", str(src), "--dry-run", "--create")
     assert dry.returncode == 0, dry.stderr
     assert "校验通过" in dry.stdout and "正在读取文件" in dry.stderr
 
-    imp = run("--db", str(db), "ledger", "import", str(src))
+    imp = run("--db", str(db), "ledger", "import", str(src), "--create")
     assert imp.returncode == 0, imp.stderr
     assert "已导入 40 条申请" in imp.stdout
 
@@ -116,11 +118,11 @@ def test_errors_exit_non_zero_with_chinese_stderr(tmp_path):
     db = tmp_path / "t.sqlite"
     bad = tmp_path / "bad.csv"
     bad.write_text("收到日期,申请人类型,申请人,申请内容\n2026-02-30,自然人,甲,a\n", encoding="gbk")
-    r = run("--db", str(db), "ledger", "import", str(bad))
+    r = run("--db", str(db), "ledger", "import", str(bad), "--create")
     assert r.returncode == 1
     assert "第 2 行“收到日期”列" in r.stderr and "未导入任何数据" in r.stderr
 
-    r = run("--db", str(db), "ledger", "import", str(tmp_path / "none.csv"))
+    r = run("--db", str(db), "ledger", "import", str(tmp_path / "none.csv"), "--create")
     assert r.returncode == 1 and "找不到文件" in r.stderr
 
     r = run("--db", str(db), "ledger", "export", str(tmp_path / "x.pdf"))
@@ -146,7 +148,7 @@ def test_check_reports_a_tampered_event(tmp_path):
 
     db = tmp_path / "t.sqlite"
     src = write_csv(generate_ledger(10, seed=4), tmp_path / "a.csv")
-    assert run("--db", str(db), "ledger", "import", str(src)).returncode == 0
+    assert run("--db", str(db), "ledger", "import", str(src), "--create").returncode == 0
     conn = sqlite3.connect(db)
     conn.execute("UPDATE event SET note = '改过' WHERE id = 3")
     conn.commit()
@@ -161,7 +163,7 @@ def test_progress_on_long_runs(tmp_path):
     for r in rows:
         r["登记编号"] = None
     src = write_csv(rows, tmp_path / "a.csv")
-    r = run("--db", str(db), "ledger", "import", str(src))
+    r = run("--db", str(db), "ledger", "import", str(src), "--create")
     assert r.returncode == 0, r.stderr
     assert "已校验 1200/1200 行" in r.stderr and "已写入 1200/1200 行" in r.stderr
 
@@ -268,7 +270,7 @@ def test_a_database_locked_during_the_import_is_a_chinese_message(tmp_path, monk
 
     monkeypatch.setattr(cli._Progress, "__call__", progress)
     try:
-        assert cli.main(["--db", str(db), "ledger", "import", str(src)]) == 1
+        assert cli.main(["--db", str(db), "ledger", "import", str(src), "--create"]) == 1
     finally:
         for other in holder:
             other.execute("ROLLBACK")
@@ -285,7 +287,7 @@ def test_a_database_locked_before_the_import_is_refused_in_chinese(tmp_path):
 
     db = tmp_path / "t.sqlite"
     src = write_csv(generate_ledger(5, seed=4), tmp_path / "a.csv")
-    assert run("--db", str(db), "ledger", "import", str(src), "--dry-run").returncode == 0  # creates the database
+    assert run("--db", str(db), "ledger", "import", str(src), "--dry-run", "--create").returncode == 0  # creates it
     other = sqlite3.connect(db, isolation_level=None)
     try:
         other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
@@ -446,3 +448,13 @@ def test_the_desk_options_still_parse():
     args = _parse_gui_args(["--db", "a.sqlite", "--page", "申请台账", "--no-backup"])
     assert str(args.db) == "a.sqlite" and args.page == "申请台账" and args.no_backup
     assert _parse_gui_args([]).page == "工作台"
+
+
+def test_an_import_into_a_missing_database_needs_create(tmp_path):
+    db = tmp_path / "missing" / "t.sqlite"
+    src = write_csv(generate_ledger(3, seed=2), tmp_path / "a.csv")
+    r = run("--db", str(db), "ledger", "import", str(src))
+    assert r.returncode == 1 and "找不到数据库文件" in r.stderr and not db.exists()
+    r = run("--db", str(db), "ledger", "import", str(src), "--create")
+    assert r.returncode == 0, r.stderr
+    assert db.is_file() and "已导入 3 条申请" in r.stdout

@@ -15,14 +15,16 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, select, text
 
 from app.domain.codes import EventKind
 from app.domain.procedure import Edited, SettingChanged, payload_of
 from app.services.context import SETTINGS, ServiceContext
-from app.store.events import check_chain
+from app.store.auditkey import export_key, import_key
+from app.store.events import parse_event, read_anchor, read_chain, session_fetch
 from app.store.models import Application, Event
 
 SETTINGS_CASE = "（设置）"
@@ -67,8 +69,11 @@ class BreakInfo:
 class ChainReport:
     ok: bool
     checked: int  # events checked
-    first_break: BreakInfo | None
-    break_count: int  # every break found (one event can break twice: its link and its content)
+    first_break: BreakInfo | None  # a break of the chain, else the first anchor problem (event id: the anchored last)
+    break_count: int  # every break found (one event can break twice: its link and its content), anchor problems too
+    anchor_problems: tuple[str, ...] = ()  # the newest events (or all) deleted, a forged anchor (Chinese)
+    key_missing: bool = False  # signed with a key this computer does not have: not verified, not broken
+    head: str = ""  # the anchored head in words (共 N 条记录，最后一条 #id，校验值 …)
 
 
 def _escape_like(text: str) -> str:
@@ -104,41 +109,36 @@ def query_event_ids(ctx: ServiceContext, f: AuditFilter) -> list[int]:
 
 
 def fetch_audit_rows(ctx: ServiceContext, ids: Sequence[int]) -> list[AuditRow]:
-    """The rows for *ids*, in the order given (ids no longer in the table are left out)."""
+    """The rows for *ids*, in the order given (ids no longer in the table are left out).
+
+    Read as raw stored values: an event whose date or content cannot be read (altered outside the program)
+    is still listed, its summary saying what is wrong, instead of failing the whole page."""
     if not ids:
         return []
-    cols = (
-        Event.id,
-        Event.recorded_at,
-        Event.event_date,
-        Event.actor,
-        Event.kind,
-        Event.application_id,
-        Event.data,
-        Event.note,
-        Application.reg_number,
-    )
     found: dict[int, AuditRow] = {}
     with ctx.db.session_scope() as s:
         for start in range(0, len(ids), 500):
-            chunk = list(ids[start : start + 500])
-            stmt = (
-                select(*cols)
-                .outerjoin(Application, Application.id == Event.application_id)
-                .where(Event.id.in_(chunk))
-                .order_by(Event.id)
+            chunk = ",".join(str(int(i)) for i in ids[start : start + 500])
+            stmt = text(
+                "SELECT e.id, e.application_id, e.kind, e.event_date, e.recorded_at, e.actor, e.data, e.note, "
+                "e.prev_hash, e.hash, a.reg_number FROM event e LEFT JOIN application a ON a.id = e.application_id "
+                f"WHERE e.id IN ({chunk}) ORDER BY e.id"
             )
-            for r in s.execute(stmt):
-                found[r.id] = AuditRow(
-                    id=r.id,
-                    recorded_at=r.recorded_at,
-                    event_date=r.event_date,
-                    actor=r.actor,
-                    kind=r.kind,
-                    kind_label=kind_label(r.kind),
-                    reg_number=_case_text(r.application_id, r.reg_number),
-                    application_id=r.application_id,
-                    summary=summarize(r.kind, r.data, r.note),
+            for row in s.execute(stmt):
+                ev = parse_event(row[:10])
+                summary = summarize(ev.kind, ev.data, ev.note)
+                if ev.problem:
+                    summary = f"（{ev.problem}）{summary}"
+                found[ev.id] = AuditRow(
+                    id=ev.id,
+                    recorded_at=ev.recorded_at or datetime.min,
+                    event_date=ev.event_date or date.min,
+                    actor=ev.actor,
+                    kind=ev.kind,
+                    kind_label=kind_label(ev.kind),
+                    reg_number=_case_text(ev.application_id, row[10]),
+                    application_id=ev.application_id,
+                    summary=summary,
                 )
     return [found[i] for i in ids if i in found]
 
@@ -149,6 +149,41 @@ def latest_event_id(ctx: ServiceContext) -> int:
         return s.scalar(select(func.max(Event.id))) or 0
 
 
+@dataclass(frozen=True)
+class ChainHead:
+    """The audit chain's head as anchored outside the event table (for the audit page and ``check``)."""
+
+    count: int
+    last_id: int
+    head: str  # the last event's hash (hex)
+    keyed: bool  # False: an older database whose chain is not signed yet
+    text: str  # in words: 共 N 条记录，最后一条 #id，校验值 xxxx…
+
+
+def chain_head(ctx: ServiceContext) -> ChainHead:
+    """The anchored head of the chain (cheap: one row), to show beside the log so that the clerk can note
+    it, or compare it with a backup's ``.sha256`` file. Not a verification: :func:`verify_audit_chain` is."""
+    with ctx.db.session_scope() as s:
+        anchor = read_anchor(session_fetch(s))
+        if anchor is None or isinstance(anchor, str):
+            count = int(s.scalar(select(func.count(Event.id))) or 0)
+            last = s.execute(select(Event.id, Event.hash).order_by(Event.id.desc()).limit(1)).first()
+            last_id, head = (int(last[0]), str(last[1])) if last is not None else (0, "")
+            text = f"共 {count} 条记录（尚未启用密钥签名）"
+            return ChainHead(count, last_id, head, False, text)
+        return ChainHead(anchor.count, anchor.last_id, anchor.head, True, anchor.short())
+
+
+def export_audit_key(path: Path) -> Path:
+    """Save this computer's audit keys to a new file *path* (0600) for another computer or the IT staff."""
+    return export_key(Path(path))
+
+
+def import_audit_key(path: Path) -> list[str]:
+    """Add the audit keys of *path* (exported on another computer); the ids of the new ones."""
+    return import_key(Path(path))
+
+
 def actors(ctx: ServiceContext) -> list[str]:
     """Everyone who recorded an event, sorted (for the 经办人 filter)."""
     with ctx.db.session_scope() as s:
@@ -156,12 +191,31 @@ def actors(ctx: ServiceContext) -> list[str]:
 
 
 def verify_audit_chain(ctx: ServiceContext) -> ChainReport:
-    """Check the whole hash chain (seconds on a large database: call it off the UI thread)."""
+    """Check the whole hash chain and its anchor (seconds on a large database: call it off the UI thread)."""
     with ctx.db.session_scope() as s:  # one transaction: the count and the check see the same rows
-        checked = s.scalar(select(func.count(Event.id))) or 0
-        breaks = check_chain(s)
+        reading = read_chain(session_fetch(s))
+        checked = reading.result.count
+        breaks = reading.all_breaks()
+        anchor = reading.anchor
+        problems = reading.anchor_problems()
+        head = anchor.short() if anchor is not None else ""
+
+        def report(first_break: BreakInfo | None) -> ChainReport:
+            return ChainReport(
+                ok=first_break is None,
+                checked=checked,
+                first_break=first_break,
+                break_count=len(breaks) + len(problems),
+                anchor_problems=tuple(problems),
+                key_missing=reading.key_missing,
+                head=head,
+            )
+
+        if not breaks and not problems:
+            return report(None)
         if not breaks:
-            return ChainReport(ok=True, checked=checked, first_break=None, break_count=0)
+            last = anchor.last_id if anchor is not None else 0
+            return report(BreakInfo(event_id=last, reg_number="", recorded_at=None, reason=problems[0]))
         first = breaks[0]
         row = s.execute(
             select(Event.recorded_at, Event.application_id, Application.reg_number)
@@ -174,7 +228,7 @@ def verify_audit_chain(ctx: ServiceContext) -> ChainReport:
             recorded_at=row.recorded_at if row is not None else None,
             reason=first.reason,
         )
-        return ChainReport(ok=False, checked=checked, first_break=info, break_count=len(breaks))
+        return report(info)
 
 
 # ----- words for the table ---------------------------------------------------------------------------

@@ -19,10 +19,11 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from app.domain.audit import ChainBreak
+from app.domain.audit import NO_KEY, ChainBreak
 from app.services.attachments import count_attachments, verify_attachments
 from app.services.context import ServiceContext
 from app.services.documents import verify_documents
+from app.services.integrity import check_records
 from app.store.backup import (
     MANUAL_PREFIX,
     BackupError,
@@ -30,13 +31,13 @@ from app.store.backup import (
     auto_backup,
     backup_name,
     default_backup_dir,
+    is_live_file,
     make_backup,
     restore_database,
     rotate,
     select_to_keep,
     verify_backup,
 )
-from app.store.events import check_chain
 from app.store.models import IssuedDocument
 
 __all__ = [
@@ -44,9 +45,11 @@ __all__ = [
     "CheckReport",
     "RestoreResult",
     "auto_backup",
+    "backup_destination",
     "backup_now",
     "check_database",
     "default_backup_dir",
+    "is_live_file",
     "restore_database",
     "rotate",
     "select_to_keep",
@@ -54,25 +57,39 @@ __all__ = [
 ]
 
 
-def backup_now(db_path: Path, out: Path | None = None, *, now: datetime | None = None) -> Path:
-    """Back up the database now: to ``out`` (a file, or a folder such as a USB stick), else to the default
-    backup folder. The copy is consistent even while the program is writing (SQLite online backup); the
-    attachments and issued documents it refers to are copied beside it (``<backup name>.attachments``,
-    ``<backup name>.documents``)."""
+def backup_destination(db_path: Path, out: Path | str | None, *, now: datetime | None = None) -> Path:
+    """Where ``backup --out`` writes: nothing given → the default backup folder; a folder (an existing one, or a
+    path ending in a slash) → a dated file inside it; else the file named."""
     now = now or datetime.now()
     db_path = Path(db_path)
     if out is None:
-        dest = default_backup_dir(db_path) / backup_name(MANUAL_PREFIX, now)
-    elif Path(out).is_dir() or str(out).endswith(("/", "\\")):
-        dest = Path(out) / backup_name(f"{db_path.stem}-{MANUAL_PREFIX}", now)
-    else:
-        dest = Path(out)
-    return make_backup(db_path, dest)
+        return default_backup_dir(db_path) / backup_name(MANUAL_PREFIX, now)
+    text = str(out)
+    if text.endswith(("/", "\\")) or Path(out).is_dir():
+        return Path(text.rstrip("/\\") or text) / backup_name(f"{db_path.stem}-{MANUAL_PREFIX}", now)
+    return Path(out)
+
+
+def backup_now(
+    db_path: Path, out: Path | str | None = None, *, now: datetime | None = None, force: bool = False
+) -> Path:
+    """Back up the database now: to ``out`` (a file, or a folder such as a USB stick), else to the default
+    backup folder. The copy is consistent even while the program is writing (SQLite online backup); the
+    attachments and issued documents it refers to are copied beside it (``<backup name>.attachments``,
+    ``<backup name>.documents``). Refused: the database itself (or its -wal/-shm) as the destination, and an
+    existing file unless *force*."""
+    db_path = Path(db_path)
+    dest = backup_destination(db_path, out, now=now)
+    if is_live_file(dest, db_path):
+        raise BackupError(f"备份文件不能是数据库文件本身（或其 -wal/-shm 文件）：\n{dest}\n未作任何改动。")
+    if dest.exists() and not force:
+        raise BackupError(f"文件已存在，未覆盖：\n{dest}\n请换一个文件名或文件夹，或确认后加 --force 覆盖。")
+    return make_backup(db_path, dest, overwrite=force)
 
 
 @dataclass
 class CheckReport:
-    """The four checks of the integrity check, each with its problems (empty = passed)."""
+    """The checks of the integrity check, each with its problems (empty = passed)."""
 
     integrity: list[str] = field(default_factory=list)
     foreign_keys: list[str] = field(default_factory=list)
@@ -83,71 +100,156 @@ class CheckReport:
     documents: list[str] = field(default_factory=list)  # issued documents whose stored PDF was altered
     documents_missing: list[str] = field(default_factory=list)  # re-rendered from the database when reprinted
     documents_checked: int = 0
+    chain_lines: list[str] = field(default_factory=list)  # breaks and unreadable events, in words
+    anchor: list[str] = field(default_factory=list)  # the newest events (or all) gone, a forged anchor
+    records: list[str] = field(default_factory=list)  # applications that differ from their seal or events
+    unreadable: list[str] = field(default_factory=list)  # rows with values that cannot be read
+    notes: list[str] = field(default_factory=list)
+    incomplete: list[str] = field(default_factory=list)  # a check that could not run, and why
+    key_missing: bool = False
+    keyed: bool = False
+    head: str = ""  # the anchored head in words (shown to the clerk)
+    applications_checked: int = 0
 
     @property
     def ok(self) -> bool:
-        return not (self.integrity or self.foreign_keys or self.chain or self.attachments or self.documents)
+        return not (
+            self.integrity
+            or self.foreign_keys
+            or self.chain
+            or self.chain_lines
+            or self.anchor
+            or self.records
+            or self.unreadable
+            or self.incomplete
+            or self.attachments
+            or self.documents
+        )
+
+    @property
+    def verified(self) -> bool:
+        """Nothing found and every signature verified with a key this computer has."""
+        return self.ok and not self.key_missing
 
     def summary(self) -> str:
+        def part(title: str, problems: list[str], unit: str = "处异常") -> str:
+            if not problems:
+                return title + "通过"
+            return f"{title}发现 {len(problems)} {unit}\n  " + "\n  ".join(problems[:20])
+
+        chain_problems = self.chain_lines or [f"记录 #{b.event_id}：{b.reason}" for b in self.chain]
+        signature = (
+            NO_KEY
+            if self.key_missing
+            else ("已用本机审计密钥验证签名" if self.keyed else "尚未启用密钥签名（旧数据库）")
+        )
         lines = [
             "数据库文件完整性（PRAGMA integrity_check）："
             + ("通过" if not self.integrity else "发现问题\n  " + "\n  ".join(self.integrity[:20])),
             "数据关联（外键）检查："
             + ("通过" if not self.foreign_keys else "发现问题\n  " + "\n  ".join(self.foreign_keys[:20])),
-            f"办理记录防篡改校验（共 {self.events_checked} 条记录）："
-            + (
-                "通过"
-                if not self.chain
-                else f"发现 {len(self.chain)} 处异常\n  "
-                + "\n  ".join(f"记录 #{b.event_id}：{b.reason}" for b in self.chain[:20])
-            ),
-            f"附件文件校验（共 {self.attachments_checked} 个附件）："
-            + (
-                "通过"
-                if not self.attachments
-                else f"发现 {len(self.attachments)} 处异常\n  " + "\n  ".join(self.attachments[:20])
-            ),
-            f"已出具文书校验（共 {self.documents_checked} 份）："
-            + (
-                "通过"
-                if not self.documents
-                else f"发现 {len(self.documents)} 份文件被改动\n  " + "\n  ".join(self.documents[:20])
-            ),
+            part(f"办理记录防篡改校验（共 {self.events_checked} 条记录；{signature}）：", chain_problems),
+            part("审计锚点（记录条数与最后一条的校验值）：", self.anchor),
+            part(f"登记信息与办理记录核对（共 {self.applications_checked} 件申请）：", self.records),
+            part("逐行读取全部数据：", self.unreadable, "处无法读取"),
+            part(f"附件文件校验（共 {self.attachments_checked} 个附件）：", self.attachments),
+            part(f"已出具文书校验（共 {self.documents_checked} 份）：", self.documents, "份文件被改动"),
         ]
+        if self.incomplete:
+            lines.append("未能完成的检查：\n  " + "\n  ".join(self.incomplete))
+        if self.head:
+            lines.append(f"审计链头：{self.head}（可与备份校验文件或此前记下的链头核对）")
         if self.documents_missing:
             lines.append(
                 f"提示：{len(self.documents_missing)} 份文书的 PDF 文件不在本机（如从备份恢复后），"
                 "重新打印时将按数据库中保存的内容以原文号重新生成。"
             )
-        lines.append("结论：数据完好。" if self.ok else "结论：数据存在问题。请勿继续修改，并联系管理员或从备份恢复。")
+        lines.extend(f"提示：{note}" for note in self.notes)
+        if not self.ok:
+            lines.append("结论：数据存在问题。请勿继续修改，并联系管理员或从备份恢复。")
+        elif self.key_missing:
+            lines.append(
+                f"结论：未发现损坏，但{NO_KEY}（请在原电脑用 python -m app key export 导出密钥，"
+                "在本机用 python -m app key import 导入后再检查）。"
+            )
+        else:
+            lines.append("结论：数据完好。")
         return "\n".join(lines)
 
 
 def check_database(ctx: ServiceContext) -> CheckReport:
-    """``PRAGMA integrity_check``, ``PRAGMA foreign_key_check``, the audit-chain check (any edited or
-    deleted event breaks the chain; 档案法 on the integrity of records), the SHA-256 of every attachment
-    (a missing or altered file is reported with the case's registration number) and of every issued
-    document's PDF (an altered one fails; a missing one is a note, re-rendered from the database on reprint)."""
+    """``PRAGMA integrity_check``, ``PRAGMA foreign_key_check``, the audit chain (keyed where the anchor says
+    so; any edited or deleted event breaks it; 档案法 on the integrity of records), its anchor (deleting the
+    newest events, or all of them, is found), the seal of every application and its derived columns
+    recomputed from its events (:mod:`app.services.integrity`), every row readable, the SHA-256 of every
+    attachment (a missing or altered file is reported with the case's registration number) and of every
+    issued document's PDF (an altered one fails; a missing one is a note, re-rendered on reprint).
+
+    Read-only throughout; a check that cannot run is reported as such, never as 数据完好."""
     report = CheckReport()
     conn = sqlite3.connect(f"{ctx.db.path.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
+    conn.text_factory = _lenient_text  # bytes that are not UTF-8 fail their row's check, not the whole check
     try:
         rows = [str(r[0]) for r in conn.execute("PRAGMA integrity_check")]
         report.integrity = [] if rows == ["ok"] else rows
         for table, rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check"):
             report.foreign_keys.append(f"表 {table} 第 {rowid} 行引用的 {parent} 记录不存在")
-        report.events_checked = conn.execute("SELECT count(*) FROM event").fetchone()[0]
+        try:
+            cal, fee_days, current = ctx.calendar(), ctx.int_setting("fee_payment_days"), _calendar_current(ctx)
+        except Exception as exc:  # an unreadable calendar or setting: the other checks still run
+            cal, fee_days, current = None, 20, False
+            report.incomplete.append(f"无法按工作日历推算办理状态（{type(exc).__name__}），已跳过该项核对")
+        findings = check_records(
+            lambda sql, params: conn.execute(sql, params).fetchall(),
+            calendar=cal,
+            fee_days=fee_days,
+            calendar_current=current,
+            backup_dir=default_backup_dir(ctx.db.path),
+        )
     except sqlite3.DatabaseError as exc:
         report.integrity.append(f"无法读取数据库：{exc}")
         return report
     finally:
         conn.close()
-    with ctx.db.session_scope() as s:
-        report.chain = check_chain(s)
+    report.events_checked = findings.events_checked
+    report.chain_lines = findings.chain
+    report.chain = findings.breaks
+    report.anchor = findings.anchor
+    report.records = findings.records
+    report.unreadable = findings.unreadable
+    report.notes = findings.notes
+    report.key_missing = findings.key_missing
+    report.keyed = findings.keyed
+    report.applications_checked = findings.applications_checked
+    report.head = findings.head.short() if findings.head is not None else ""
+    for label, step in (("附件", _check_attachments), ("文书", _check_documents)):
+        try:
+            step(ctx, report)
+        except Exception as exc:  # a value the ORM cannot read: named above by the row check
+            report.incomplete.append(f"{label}校验未能完成（{type(exc).__name__}）")
+    return report
+
+
+def _lenient_text(raw: bytes) -> str:
+    return raw.decode("utf-8", errors="replace")
+
+
+def _calendar_current(ctx: ServiceContext) -> bool:
+    """True when open applications' due dates were computed with the calendar now in force."""
+    from app.services.maintenance import FINGERPRINT_KEY, calendar_fingerprint
+
+    stored = ctx.setting(FINGERPRINT_KEY)
+    return not stored or stored == calendar_fingerprint(ctx)
+
+
+def _check_attachments(ctx: ServiceContext, report: CheckReport) -> None:
     report.attachments_checked = count_attachments(ctx)
     report.attachments = verify_attachments(ctx)
+
+
+def _check_documents(ctx: ServiceContext, report: CheckReport) -> None:
     problems = verify_documents(ctx)
     report.documents = [p for p in problems if not p.endswith("文件缺失")]
     report.documents_missing = [p for p in problems if p.endswith("文件缺失")]
     with ctx.db.session_scope() as s:
         report.documents_checked = s.scalar(select(func.count()).select_from(IssuedDocument)) or 0
-    return report

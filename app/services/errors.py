@@ -7,12 +7,18 @@ the store under the same base. Widgets import these names from here, never from 
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import os
+import traceback
+from datetime import datetime
+from pathlib import Path
 
 from app.domain.errors import ClerkError
 from app.store.backup import BackupError as BackupRefused
 from app.store.database import DatabaseOpenError as DatabaseUnavailable
 from app.store.database import DatabaseRuntimeError as StorageFailure
+from app.store.database import default_db_path
 
 __all__ = [
     "BackupRefused",
@@ -22,8 +28,14 @@ __all__ = [
     "ServiceError",
     "StorageFailure",
     "ValidationError",
+    "error_log_path",
     "os_error_message",
+    "write_error_log",
 ]
+
+LOG_FILE = "错误日志.log"
+ENV_LOG_DIR = "OGI_DESK_LOG_DIR"  # another folder for the log (the tests' temporary one)
+_LOG_MAX_BYTES = 1 << 20
 
 
 class ServiceError(ClerkError):
@@ -47,8 +59,10 @@ def os_error_message(exc: OSError) -> str:
     name = exc.filename if exc.filename is not None else ""
     if isinstance(exc, FileNotFoundError):
         return f"找不到文件或文件夹：{name}"
+    if exc.errno == errno.EROFS:
+        return f"磁盘为只读，无法写入：{name}"
     if isinstance(exc, PermissionError):
-        return f"没有权限访问文件（可能正被其他程序打开）：{name}"
+        return f"没有权限访问文件（文件夹可能为只读，或文件正被其他程序打开）：{name}"
     if isinstance(exc, IsADirectoryError):
         return f"这是一个文件夹，不是文件：{name}"
     if isinstance(exc, NotADirectoryError):
@@ -59,3 +73,29 @@ def os_error_message(exc: OSError) -> str:
         return f"磁盘为只读，无法写入：{name}"
     detail = exc.strerror or str(exc)
     return f"文件操作失败：{name}（{detail}）" if name else f"文件操作失败（{detail}）"
+
+
+def error_log_path() -> Path:
+    """The log of unexpected failures: ``logs/错误日志.log`` in the user data folder (or in the folder
+    :data:`ENV_LOG_DIR` names)."""
+    override = os.environ.get(ENV_LOG_DIR)
+    return (Path(override) if override else default_db_path().parent / "logs") / LOG_FILE
+
+
+def write_error_log(exc: BaseException) -> Path | None:
+    """Append the traceback of *exc* to :func:`error_log_path` (0600, folder 0700; a log over 1 MB starts
+    afresh); the path, or None when it cannot be written either (then nothing more can be done)."""
+    path = error_log_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if path.exists() and path.stat().st_size > _LOG_MAX_BYTES:
+            path.unlink()
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with os.fdopen(fd, "a", encoding="utf-8") as fh:
+            fh.write(f"===== {datetime.now().isoformat(timespec='seconds')} =====\n")
+            fh.writelines(traceback.format_exception(exc))
+        with contextlib.suppress(OSError):
+            os.chmod(path, 0o600)
+    except OSError:
+        return None
+    return path

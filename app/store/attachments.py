@@ -8,7 +8,8 @@ Files live beside the database, one folder per application::
 file name is kept in the database). A stored file is never changed: its name comes from its content, it
 is written once through a temporary file in the target folder, flushed to disk (``fsync``), checked
 against the SHA-256 computed while copying and moved into place with ``os.replace`` (atomic), then made
-read-only so that opening it in a viewer cannot alter the evidence. A failed copy leaves no partial file.
+read-only for its owner alone (0400 on POSIX: a scan of an ID card is personal data) so that opening it in
+a viewer cannot alter the evidence. A failed copy leaves no partial file.
 
 Pure file handling; no SQLAlchemy sessions.
 """
@@ -164,7 +165,7 @@ def store_file(root: Path, application_id: int, source: Path) -> StoredFile:
     root, source = Path(root), Path(source)
     folder = root / str(int(application_id))
     created = not folder.exists()
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)  # personal data: only the owner (POSIX)
     tmp: Path | None = None
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=".part-", suffix=".tmp", dir=folder)

@@ -39,9 +39,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import re
 import sqlite3
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -51,6 +53,7 @@ from app.domain.errors import ClerkError
 from app.store.attachments import ROOT_SUFFIX, attachments_root, copy_hashing, file_sha256, remove_tree, resolve
 from app.store.attachments import verify_file as verify_stored_file
 from app.store.database import SQLITE_HEADER, known_revisions
+from app.store.events import read_anchor, read_chain
 
 __all__ = [
     "ATTACHMENTS",
@@ -67,7 +70,10 @@ __all__ = [
     "backup_name",
     "default_backup_dir",
     "documents_manifest",
+    "is_live_file",
     "make_backup",
+    "make_private_folder",
+    "read_sidecar",
     "restore_database",
     "rotate",
     "select_to_keep",
@@ -163,6 +169,104 @@ def _sidecar(path: Path) -> Path:
     return path.with_name(path.name + ".sha256")
 
 
+ANCHOR_LINE = "# audit-anchor "
+PRIVATE_FILE = 0o600
+PRIVATE_FOLDER = 0o700
+LIVE_SUFFIXES = ("", "-wal", "-shm", "-journal")
+
+
+def _private(path: Path, mode: int = PRIVATE_FILE) -> None:
+    """Owner-only permissions on POSIX (a copy of the register is personal data); nothing on Windows."""
+    if os.name == "posix":
+        with contextlib.suppress(OSError):
+            os.chmod(path, mode)
+
+
+def make_private_folder(folder: Path) -> None:
+    """Create *folder* (and missing parents) 0700; an existing folder keeps its permissions."""
+    folder = Path(folder)
+    if folder.is_dir():
+        return
+    folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
+    _private(folder, PRIVATE_FOLDER)
+
+
+def is_live_file(dest: Path, db_path: Path) -> bool:
+    """True when *dest* is the database *db_path* itself or its -wal/-shm/-journal (also via another spelling
+    of the same path)."""
+    dest, db_path = Path(dest), Path(db_path)
+    try:
+        target = dest.resolve()
+        live = db_path.resolve()
+    except OSError:
+        return False
+    for extra in LIVE_SUFFIXES:
+        other = Path(str(live) + extra)
+        if target == other:
+            return True
+        with contextlib.suppress(OSError):
+            if dest.exists() and other.exists() and os.path.samefile(dest, other):
+                return True
+    return False
+
+
+def read_sidecar(path: Path) -> tuple[str, dict[str, object] | None]:
+    """The SHA-256 recorded in ``<backup>.sha256`` and the audit anchor it recorded (None: an older backup).
+
+    BackupError (Chinese) for an unreadable, empty or malformed sidecar.
+    """
+    sidecar = _sidecar(path)
+    try:
+        text = sidecar.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        text = ""
+    except OSError as exc:
+        raise BackupError(
+            f"无法读取备份的校验文件（{exc.strerror or exc}）：\n{sidecar}\n当前数据库未作任何改动。"
+        ) from exc
+    digest = ""
+    anchor: dict[str, object] | None = None
+    for line in text.splitlines():
+        if line.startswith(ANCHOR_LINE):
+            with contextlib.suppress(ValueError):
+                value = json.loads(line[len(ANCHOR_LINE) :])
+                anchor = value if isinstance(value, dict) else None
+            continue
+        if line.strip() and not digest:
+            digest = line.split()[0].strip().lower()
+    if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        raise BackupError(
+            f"备份的校验文件（.sha256）为空或格式不正确，无法确认备份未被改动：\n{sidecar}\n"
+            "请使用备份时一同生成的校验文件，或选择其他备份。当前数据库未作任何改动。"
+        )
+    return digest, anchor
+
+
+def _write_sidecar(dest: Path, digest: str) -> None:
+    """``<digest>  <name>`` (sha256sum format) and a comment line with the copy's audit anchor."""
+    lines = [f"{digest}  {dest.name}\n"]
+    conn = sqlite3.connect(f"{dest.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        with contextlib.suppress(sqlite3.Error):
+            anchor = read_anchor(lambda sql, params: conn.execute(sql, params).fetchall())
+            if anchor is not None and not isinstance(anchor, str):
+                lines.append(ANCHOR_LINE + json.dumps(anchor.to_json(), ensure_ascii=False) + "\n")
+    finally:
+        conn.close()
+    sidecar = _sidecar(dest)
+    tmp = sidecar.with_name(sidecar.name + ".part")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.writelines(lines)
+        os.replace(tmp, sidecar)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise
+    _private(sidecar)
+
+
 def attachments_manifest(backup: Path) -> Path:
     """``X.attachments.sha256``: the manifest of the attachments copied with the backup ``X.sqlite``."""
     return ATTACHMENTS.manifest(backup)
@@ -186,34 +290,60 @@ def _snapshot(db_path: Path, target_path: Path) -> None:
         source.close()
 
 
-def make_backup(db_path: Path, dest: Path, *, attachments: bool = True) -> Path:
-    """Copy the live database to ``dest`` with the online backup API, then write its SHA-256 sidecar.
+def make_backup(db_path: Path, dest: Path, *, attachments: bool = True, overwrite: bool = True) -> Path:
+    """Copy the live database to ``dest`` with the online backup API, then write its SHA-256 sidecar (with
+    the copy's audit anchor, see :mod:`app.store.events`).
 
-    The copy is written to ``dest.part`` and renamed, so a half-written backup never carries a valid name.
-    With *attachments* (the default) the files of every file store the copied database refers to are copied
-    beside it (``X.attachments/``, ``X.documents/`` and their manifests, see the module docstring); a
-    failure there fails the backup. Without it, the database file alone.
+    The copy is written to ``dest.part`` and renamed, so a half-written backup never carries a valid name;
+    a failure removes the ``.part``. With *attachments* (the default) the files of every file store the
+    copied database refers to are copied beside it (``X.attachments/``, ``X.documents/`` and their
+    manifests, see the module docstring); a failure there fails the backup. Without it, the database file
+    alone. Never onto the database itself or its -wal/-shm; onto an existing file only with *overwrite*.
+    Copies are 0600 and new folders 0700 on POSIX.
     """
     db_path, dest = Path(db_path), Path(dest)
-    if not db_path.exists():
+    if not db_path.is_file() or db_path.stat().st_size == 0:
         raise BackupError(f"找不到要备份的数据库文件：\n{db_path}")
-    if dest.exists() and dest.resolve() == db_path.resolve():
-        raise BackupError(f"备份文件不能与数据库文件相同：\n{dest}")
+    if is_live_file(dest, db_path):
+        raise BackupError(f"备份文件不能是数据库文件本身（或其 -wal/-shm 文件）：\n{dest}\n未作任何改动。")
+    if dest.is_dir():
+        raise BackupError(f"备份位置是一个文件夹，不是文件：\n{dest}")
+    if dest.exists() and not overwrite:
+        raise BackupError(f"文件已存在，未覆盖：\n{dest}\n请换一个文件名，或确认后加 --force 覆盖。")
     tmp = dest.with_name(dest.name + ".part")
     try:
-        dest.parent.mkdir(parents=True, exist_ok=True)
+        make_private_folder(dest.parent)
+        tmp.unlink(missing_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)  # private before any byte
+        os.close(fd)
         _snapshot(db_path, tmp)
+        _private(tmp)
         digest = _sha256(tmp)
         if attachments:
             for store in FILE_STORES:
                 _backup_files(store, tmp, store.root(db_path), dest)
         os.replace(tmp, dest)
-        _sidecar(dest).write_text(f"{digest}  {dest.name}\n", encoding="utf-8")
+        _write_sidecar(dest, digest)
     except (OSError, sqlite3.Error) as exc:
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
-        raise BackupError(f"备份失败：无法写入\n{dest}\n（{exc}）") from exc
+        reason = os_reason(exc)
+        raise BackupError(f"备份失败：无法写入\n{dest}\n（{reason}）未生成备份文件。") from exc
     return dest
+
+
+def os_reason(exc: BaseException) -> str:
+    """A short Chinese reason for a failed file operation."""
+    import errno
+
+    code = getattr(exc, "errno", None)
+    if code == errno.ENOSPC or "full" in str(exc).lower():
+        return "磁盘空间已满"
+    if code == errno.EROFS or "readonly" in str(exc).lower() or "read-only" in str(exc).lower():
+        return "磁盘或文件夹为只读"
+    if isinstance(exc, PermissionError) or code == errno.EACCES:
+        return "没有写入权限"
+    return str(getattr(exc, "strerror", None) or exc)
 
 
 def _read_manifest(manifest: Path, label: str = ATTACHMENTS.label) -> list[tuple[str, str]]:
@@ -289,7 +419,7 @@ def _copy_verified(src: Path, out: Path, digest: str) -> bool:
         out.unlink(missing_ok=True)
         return False
     with contextlib.suppress(OSError):
-        os.chmod(out, 0o444)
+        os.chmod(out, 0o400)  # read-only, and only for the owner (personal data)
     return True
 
 
@@ -318,16 +448,18 @@ def _backup_files(store: FileStore, snapshot: Path, live_root: Path, dest: Path)
     reuse = _reusable(dest.parent, manifest, store.suffix)
     lines: list[str] = []
     try:
-        staging.mkdir(parents=True)
+        make_private_folder(staging.parent)
+        staging.mkdir(mode=PRIVATE_FOLDER)
         for rel, digest in rows:
             try:
                 src, out = resolve(live_root, rel), resolve(staging, rel)
             except ValueError:
                 continue
-            out.parent.mkdir(parents=True, exist_ok=True)
+            out.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
             if _link_verified(reuse.get((rel, digest), []), out, digest) or _copy_verified(src, out, digest):
                 lines.append(f"{digest}  {rel}\n")
-        with manifest_tmp.open("w", encoding="utf-8", newline="\n") as fh:
+        fd = os.open(manifest_tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.writelines(lines)
             fh.flush()
             os.fsync(fh.fileno())
@@ -413,12 +545,60 @@ def rotate(folder: Path) -> list[Path]:
     return removed
 
 
+#: Names of the temporary files and folders the program makes while writing (a backup ``X.sqlite.part``, its
+#: files ``X.attachments.part``, a restore's staged copy ``ogi.sqlite.恢复中-…``, an attachment's ``.part-….tmp``).
+TEMPORARY_PATTERNS = ("*.part", "*.恢复中-*", ".part-*")
+STALE_AFTER_SECONDS = 600
+
+
+def remove_stale_temporaries(db_path: Path, *, min_age: float = STALE_AFTER_SECONDS) -> list[Path]:
+    """Delete the temporary copies a killed backup, restore or attachment left beside *db_path*, in its backup
+    folder and in its attachments' case folders, when older than *min_age* seconds; returns them."""
+    db_path = Path(db_path)
+    folders = [db_path.parent, default_backup_dir(db_path)]
+    root = attachments_root(db_path)
+    if root.is_dir():
+        folders.extend(p for p in root.iterdir() if p.is_dir())
+    now = time.time()
+    removed: list[Path] = []
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for pattern in TEMPORARY_PATTERNS:
+            for path in sorted(folder.glob(pattern)):
+                if path == db_path or not _is_temporary_of(path, db_path):
+                    continue
+                try:
+                    if now - path.lstat().st_mtime < min_age:
+                        continue
+                    if path.is_dir() and not path.is_symlink():
+                        remove_tree(path)
+                    else:
+                        path.unlink()
+                except OSError:
+                    continue
+                removed.append(path)
+    return removed
+
+
+def _is_temporary_of(path: Path, db_path: Path) -> bool:
+    """Beside the database only those named after it; in the backup folder and the attachments' folders any
+    (nothing else is written there)."""
+    if path.parent != db_path.parent:
+        return True
+    return path.name.startswith(db_path.stem)
+
+
 def auto_backup(db_path: Path, backup_dir: Path | None = None, now: datetime | None = None) -> Path | None:
-    """The automatic backup at start: once a day (none if today's exists or there is no data), then rotate.
+    """The automatic backup at start: first the stale temporaries of killed backups and restores are removed
+    (:func:`remove_stale_temporaries`), then once a day (none if today's exists or there is no data) a backup,
+    then rotation.
 
     Default folder: ``<folder of the database>/backups``. Returns the new backup, or None.
     """
     db_path = Path(db_path)
+    with contextlib.suppress(OSError):
+        remove_stale_temporaries(db_path)
     folder = Path(backup_dir) if backup_dir is not None else default_backup_dir(db_path)
     now = now or datetime.now()
     if not db_path.exists() or db_path.stat().st_size == 0:
@@ -440,22 +620,39 @@ def verify_backup(path: Path) -> str:
     do not match the backup's manifests (or attachments missing altogether while the database records some;
     issued documents missing altogether are accepted, see the module docstring).
     """
-    revision, rows = _verify_database(Path(path))
+    revision, rows, _notes = _verify_database(Path(path))
     for store in FILE_STORES:
         _verify_copy(store, Path(path), rows[store])
     return revision
 
 
-def _verify_database(path: Path) -> tuple[str, dict[FileStore, list[tuple[str, str]]]]:
-    """The database part of :func:`verify_backup`: its revision and, per file store, its (path, sha256)."""
+def chain_problems(conn: sqlite3.Connection) -> tuple[list[str], bool]:
+    """Chinese lines for every break of the audit chain of a database opened read-only (and its anchor), and
+    whether signatures could not be verified for want of the key."""
+    conn.text_factory = lambda raw: raw.decode("utf-8", errors="replace")  # a bad byte fails its row only
+    reading = read_chain(lambda sql, params: conn.execute(sql, params).fetchall())
+    problems = [f"记录 #{b.event_id}：{b.reason}" for b in reading.breaks] + reading.unreadable
+    return problems + reading.anchor_problems(), reading.key_missing
+
+
+def _verify_database(
+    path: Path, *, chain: bool = True
+) -> tuple[str, dict[FileStore, list[tuple[str, str]]], list[str]]:
+    """The database part of :func:`verify_backup`: its revision, per file store its (path, sha256), and notes.
+
+    With *chain*, the audit chain is walked too: a broken chain refuses a backup without its ``.sha256``
+    (nothing vouches for it); with a matching ``.sha256`` the copy is what was backed up, and the break is
+    a note (it was already in the database that was backed up)."""
     if not path.is_file():
         raise BackupError(f"找不到备份文件：\n{path}")
     with path.open("rb") as fh:
         if fh.read(16) != SQLITE_HEADER:
             raise BackupError(f"该文件不是本程序的数据库备份（不是 SQLite 数据库文件）：\n{path}")
     sidecar = _sidecar(path)
-    if sidecar.exists():
-        expected = sidecar.read_text(encoding="utf-8").split()[0].strip().lower()
+    has_sidecar = sidecar.exists()
+    notes: list[str] = []
+    if has_sidecar:
+        expected, _anchor = read_sidecar(path)
         if _sha256(path) != expected:
             raise BackupError(
                 f"备份文件已损坏：内容与备份时记录的校验值（SHA-256）不符，不能用于恢复。\n{path}\n"
@@ -476,6 +673,18 @@ def _verify_database(path: Path) -> tuple[str, dict[FileStore, list[tuple[str, s
                 raise BackupError(f"该文件不是本程序的数据库备份（缺少版本信息或登记表）：\n{path}")
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
             files = {store: store.rows(conn) for store in FILE_STORES}
+            if chain and "event" in tables:
+                problems, key_missing = chain_problems(conn)
+                shown = "\n  ".join(problems[:10]) + (f"\n  …… 共 {len(problems)} 处" if len(problems) > 10 else "")
+                if problems and not has_sidecar:
+                    raise BackupError(
+                        f"该备份的办理记录防篡改校验未通过，且没有备份时生成的校验文件（.sha256），不能用于恢复：\n"
+                        f"{path}\n  {shown}\n请选择其他备份文件。当前数据库未作任何改动。"
+                    )
+                if problems:
+                    notes.append(f"该备份在备份时办理记录防篡改校验已有异常（校验文件与备份一致）：\n  {shown}")
+                if key_missing:
+                    notes.append("本机没有该数据库的审计密钥，无法验证签名；可在原电脑导出密钥后在本机导入再检查。")
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
@@ -488,7 +697,7 @@ def _verify_database(path: Path) -> tuple[str, dict[FileStore, list[tuple[str, s
             f"该备份由更新版本的程序创建（数据库版本 {revision}），本程序无法使用：\n{path}\n"
             "请安装最新版本的程序后再恢复。当前数据库未作任何改动。"
         )
-    return revision, files
+    return revision, files, notes
 
 
 def _verify_copy(store: FileStore, path: Path, rows: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], str | None]:
@@ -554,7 +763,7 @@ def _stage_files(store: FileStore, backup_file: Path, entries: list[tuple[str, s
     remove_tree(staging)
     for rel, digest in entries:
         src, out = resolve(source_root, rel), resolve(staging, rel)
-        out.parent.mkdir(parents=True, exist_ok=True)
+        out.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
         if not _copy_verified(src, out, digest):
             raise BackupError(
                 f"恢复{store.label}时校验不符（复制过程中文件发生变化）：\n{src}\n当前数据库未被替换。请重试。"
@@ -591,22 +800,21 @@ def restore_database(
     backup_file, db_path = Path(backup_file), Path(db_path)
     now = now or datetime.now()
     stamp = now.strftime(_STAMP)
-    revision, rows = _verify_database(backup_file)
+    revision, rows, notes = _verify_database(backup_file)
     stores: list[_Staged] = []
-    notes: list[str] = []
     for store in FILE_STORES:
         entries, note = _verify_copy(store, backup_file, rows[store])
         if note is not None:
             notes.append(note)
         live = store.root(db_path)
         stores.append(_Staged(store, entries, live, live.with_name(f"{live.name}.恢复中-{stamp}")))
-    db_path.parent.mkdir(parents=True, exist_ok=True)
+    make_private_folder(db_path.parent)
     staged = db_path.with_name(f"{db_path.name}.恢复中-{stamp}")
     kept: Path | None = None
     try:
         make_backup(backup_file, staged, attachments=False)
         _sidecar(staged).unlink(missing_ok=True)
-        _verify_database(staged)
+        _verify_database(staged, chain=False)
         for st in stores:
             st.has_files = _stage_files(st.store, backup_file, st.entries, st.staged)
         if db_path.exists() and db_path.stat().st_size > 0:

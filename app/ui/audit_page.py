@@ -8,6 +8,7 @@ large database) and runs off the UI thread.
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -42,10 +43,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.audit import NO_KEY
 from app.services import audit
 from app.services.audit import AuditFilter, AuditRow, ChainReport
 from app.services.context import ServiceContext
 from app.ui.widgets import ValueCombo
+
+log = logging.getLogger(__name__)
 
 
 def tr(text: str) -> str:
@@ -353,6 +357,14 @@ class AuditPage(QWidget):
         )
         footer.addWidget(self.verify_button)
         layout.addLayout(footer)
+        self.head_label = QLabel()
+        self.head_label.setObjectName("chainHead")
+        self.head_label.setWordWrap(True)
+        self.head_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.head_label.setToolTip(
+            tr("审计链头记录最后一条记录及其签名。可抄录备查，或与备份文件旁的 .sha256 文件中的记录对照。")
+        )
+        layout.addWidget(self.head_label)
 
         self._verifier = _Verifier(ctx, self)
         self._verifier.finished.connect(self._show_report)
@@ -387,10 +399,9 @@ class AuditPage(QWidget):
         started = time.perf_counter()
         self._loaded_upto = audit.latest_event_id(self.ctx)
         self.model.set_filter(self.current_filter())
-        elapsed = (time.perf_counter() - started) * 1000
-        self.count_label.setText(
-            tr("共 {n} 条记录（查询用时 {ms:.0f} 毫秒）").format(n=self.model.rowCount(), ms=elapsed)
-        )
+        self.table.scrollToTop()  # a new filter starts at its first row
+        log.debug("audit query: %d rows in %.0f ms", self.model.rowCount(), (time.perf_counter() - started) * 1000)
+        self.count_label.setText(tr("共 {n} 条记录").format(n=self.model.rowCount()))
 
     def _settings_only_toggled(self, checked: bool) -> None:
         self.case_text.setEnabled(not checked)  # settings changes belong to no application
@@ -424,6 +435,7 @@ class AuditPage(QWidget):
         if first or audit.latest_event_id(self.ctx) != self._loaded_upto:
             self._fill_actors()
             self.apply_filter()
+            self.head_label.setText(tr("审计链头：{t}").format(t=audit.chain_head(self.ctx).text))
         if first:
             # not the date edit: its 不限 would show as selected text (the page as context: no call once it is gone)
             QTimer.singleShot(0, self, self._focus_table)
@@ -469,12 +481,24 @@ class AuditPage(QWidget):
 
     def _show_report(self, report: ChainReport, seconds: float) -> None:
         self._done()
+        if report.key_missing and report.first_break is None:
+            self.model.set_marked(None)
+            self.verify_label.setStyleSheet(BAD_STYLE)
+            self.verify_label.setText(
+                tr(
+                    "{w}：共读取 {n} 条记录，未发现断开，但签名未能核对。请向信息化人员取得该数据库的审计密钥后再校验。"
+                ).format(w=NO_KEY, n=report.checked)
+            )
+            self.verified.emit(report)
+            return
         if report.ok or report.first_break is None:
             self.model.set_marked(None)
             self.verify_label.setStyleSheet(OK_STYLE)
-            self.verify_label.setText(
-                tr("审计链完好：共校验 {n} 条记录（用时 {s:.1f} 秒）").format(n=report.checked, s=seconds)
-            )
+            log.info("audit chain verified: %d records in %.1f s", report.checked, seconds)
+            text = tr("审计链完好：共校验 {n} 条记录").format(n=report.checked)
+            if report.head:
+                text += tr("；链头：{h}").format(h=report.head)
+            self.verify_label.setText(text)
             self.verified.emit(report)
             return
         brk = report.first_break

@@ -10,6 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Q
 from PySide6.QtGui import QBrush, QColor
 
 from app.domain.codes import Status
+from app.domain.deadlines import PauseKind
 from app.services import register
 from app.services.context import ServiceContext
 from app.services.register import RegisterFilter, RegisterRow, SortKey
@@ -57,6 +58,8 @@ SORT_KEYS: dict[int, SortKey] = {
 
 BLOCK = 200
 CACHE_ROWS = 5000
+#: Characters of 申请内容 handed to the view; the column takes the width left over and elides the rest.
+CONTENT_CHARS = 120
 
 RED = QColor("#f9d7d5")
 AMBER = QColor("#fdebc8")
@@ -93,6 +96,47 @@ def status_text(row: RegisterRow) -> str:
     if row.days_left is not None and row.days_left < 0:
         return tr("已超期") + ("" if row.status is Status.IN_PROGRESS else f"（{row.status.label}）")
     return row.status.label
+
+
+def _month_day(d: date) -> str:
+    return tr("{m}月{d}日").format(m=d.month, d=d.day)
+
+
+def paused_text(row: RegisterRow) -> str:
+    """答复期限 of a case whose clock stands still: why and since when, e.g. "补正中（自11月13日）".
+
+    The reply period does not run while the applicant corrects (第三十条) or during a consultation or a fee
+    pause (第三十三条第三款); the row says which, from the day it began when the register carries that day.
+    """
+    since = getattr(row, "paused_since", None)
+    kind = getattr(row, "pause_kind", None)
+    if row.status is Status.AWAITING_CORRECTION:
+        what = tr("补正中")
+    elif kind is not None:
+        what = {
+            PauseKind.THIRD_PARTY: tr("征求第三方意见中"),
+            PauseKind.OTHER_AGENCY: tr("征求其他机关意见中"),
+            PauseKind.FEE: tr("等待缴费"),
+        }[kind]
+    else:
+        what = tr("计时暂停")
+    return what + (tr("（自{d}）").format(d=_month_day(since)) if since is not None else "")
+
+
+def watch_text(row: RegisterRow) -> str:
+    """剩余工作日 of a case without a running clock: the date to watch instead, when known."""
+    due = getattr(row, "watch_due", None)
+    if row.status is Status.AWAITING_CONFIRMATION:
+        return tr("未起算")
+    if row.status is Status.AWAITING_CORRECTION:
+        return tr("补正最迟 {d}").format(d=_month_day(due)) if due is not None else tr("等待补正")
+    if row.status is Status.PAUSED:
+        if due is None:
+            return tr("暂停，不计时")
+        if getattr(row, "pause_kind", None) is PauseKind.FEE:
+            return tr("缴费最迟 {d}").format(d=_month_day(due))
+        return tr("意见最迟 {d}").format(d=_month_day(due))
+    return "—"
 
 
 class RegisterTableModel(QAbstractTableModel):
@@ -179,7 +223,9 @@ class RegisterTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, col)
         if role == Qt.ItemDataRole.ToolTipRole:
-            if col in (COL_CONTENT, COL_STATUS, COL_LEFT, COL_APPLICANT):
+            if col == COL_APPLICANT:  # the whole name, and the columns a narrow screen hides
+                return tr("{n}\n{k}　{i}").format(n=row.applicant_name, k=row.applicant_kind.label, i=row.masked_id)
+            if col in (COL_CONTENT, COL_STATUS, COL_LEFT):
                 return self._display(row, col) if col != COL_CONTENT else row.content
             if col in (COL_DUE, COL_LEFT) and row.provisional:
                 return tr("答复期限所在年度的放假安排尚未确认，此日期为预估")
@@ -215,17 +261,17 @@ class RegisterTableModel(QAbstractTableModel):
         if col == COL_KIND:
             return row.applicant_kind.label
         if col == COL_CONTENT:
-            text = " ".join(row.content.split())
-            return text if len(text) <= 40 else text[:40] + "…"
+            text = " ".join(row.content.split())  # the view elides what does not fit
+            return text if len(text) <= CONTENT_CHARS else text[:CONTENT_CHARS] + "…"
         if col == COL_STATUS:
             return status_text(row)
         if col == COL_DUE:
             if row.status is Status.PAUSED and row.reply_due is None:
-                return tr("计时暂停")
+                return paused_text(row)
             if row.status is Status.AWAITING_CONFIRMATION:
                 return tr("未起算")
             if row.status is Status.AWAITING_CORRECTION:
-                return tr("待补正")
+                return paused_text(row)
             text = short_date(row.reply_due)
             return text + (tr("（预估）") if text and row.provisional else "")
         if col == COL_LEFT:
@@ -234,7 +280,7 @@ class RegisterTableModel(QAbstractTableModel):
             if row.status is Status.VOIDED:
                 return tr("已作废")
             if row.days_left is None:
-                return "—"
+                return watch_text(row)
             if row.days_left < 0:
                 return tr("超期 {n} 个工作日").format(n=-row.days_left)
             if row.days_left == 0:

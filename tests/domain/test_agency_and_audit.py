@@ -113,3 +113,55 @@ def test_domain_layer_imports_neither_qt_nor_sqlalchemy():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _keyed_rows(key: bytes, start: int, n: int = 6):
+    """Events 1..n, unkeyed before *start*, signed with *key* from *start* on."""
+    rows, prev = [], GENESIS
+    for i in range(1, n + 1):
+        fields = {"application_id": 1, "kind": "note", "event_date": date(2026, 1, i).isoformat()}
+        h = event_hash(prev, fields, key if i >= start else None)
+        rows.append((i, prev, h, fields))
+        prev = h
+    return rows
+
+
+def test_keyed_segment_after_an_unkeyed_start_and_a_recomputed_chain_fails():
+    from app.domain.audit import Anchor, ChainResult, Segment, compare_anchor, key_id
+
+    key = b"k" * 32
+    kid = key_id(key)
+    rows = _keyed_rows(key, start=4)
+    anchor = Anchor(6, 6, rows[-1][2], (Segment(4, kid),)).signed(key)
+    assert anchor.signature_ok(key) and not anchor.signature_ok(b"x" * 32)
+    result = ChainResult()
+    assert verify_chain(rows, anchor=anchor, keys={kid: key}, result=result) == []
+    assert (result.keyed, result.unverified) == (3, 0) and compare_anchor(anchor, result) == []
+    # someone without the key edits event 5 and recomputes every hash the only way they can
+    forged, prev = [], GENESIS
+    for i, _p, _h, fields in rows:
+        fields = {**fields, "kind": "decided"} if i == 5 else fields
+        h = event_hash(prev, fields)
+        forged.append((i, prev, h, fields))
+        prev = h
+    assert [b.event_id for b in verify_chain(forged, anchor=anchor, keys={kid: key})] == [4, 5, 6]
+    # without the key: links are checked, signatures are counted as unverified, never as broken
+    unknown = ChainResult()
+    assert verify_chain(rows, anchor=anchor, keys={}, result=unknown) == [] and unknown.unverified == 3
+
+
+def test_the_anchor_finds_deleted_newest_events_and_keeps_its_gaps():
+    from app.domain.audit import Anchor, ChainResult, Gap, compare_anchor
+
+    key = b"k" * 32
+    rows = _keyed_rows(key, start=1)
+    anchor = Anchor(6, 6, rows[-1][2])
+    for kept, words in ((rows[:5], "少了 1 条"), (rows[:-10], "全部记录都已不在表中")):
+        result = ChainResult()
+        verify_chain(kept, result=result)
+        [line] = compare_anchor(anchor, result)
+        assert words in line
+    gap = Gap(7, 6, 6, 5, 5, "审计锚点与表中最后一条记录不符")
+    again = Anchor.from_json({**Anchor(6, 6, "h", (), (gap,)).to_json()})
+    assert again is not None and again.gaps == (gap,) and "写入记录 #7 时发现" in gap.sentence()
+    assert Anchor.from_json({"count": "x"}) is None

@@ -141,3 +141,29 @@ def test_deleted_event_names_the_next_one(ctx, log):
     assert report.first_break.event_id == following
     assert "删除" in report.first_break.reason
     assert report.checked == len(everything) - 1
+
+
+def test_deleting_the_newest_events_is_found_by_the_anchor_and_the_head_is_shown(ctx, log):
+    everything = sorted(ids(ctx))
+    head = audit.chain_head(ctx)
+    assert head.keyed and (head.count, head.last_id) == (len(everything), everything[-1])
+    assert audit.verify_audit_chain(ctx).head == head.text
+    with ctx.db.session_scope() as s:
+        s.execute(text("DELETE FROM event WHERE id >= :i"), {"i": everything[-2]})
+    report = audit.verify_audit_chain(ctx)
+    assert not report.ok and report.first_break is not None
+    assert report.first_break.event_id == everything[-1] and "少了 2 条" in report.first_break.reason
+    assert report.anchor_problems and report.checked == len(everything) - 2
+
+
+def test_an_event_with_a_garbage_date_or_bad_json_is_still_listed_saying_so(ctx, log):
+    everything = sorted(ids(ctx))
+    with ctx.db.session_scope() as s:
+        s.execute(text("UPDATE event SET event_date = 'garbage' WHERE id = :i"), {"i": everything[0]})
+        s.execute(text("UPDATE event SET data = '{bad' WHERE id = :i"), {"i": everything[1]})
+    got = {r.id: r for r in rows(ctx)}
+    assert len(got) == len(everything)
+    assert "日期无法读取" in got[everything[0]].summary
+    assert "内容（JSON）无法读取" in got[everything[1]].summary
+    report = audit.verify_audit_chain(ctx)
+    assert not report.ok and report.first_break is not None and report.first_break.event_id == everything[0]

@@ -7,8 +7,10 @@ from datetime import datetime
 from PySide6.QtCore import Qt
 from sqlalchemy import text
 
+from app.domain.audit import NO_KEY
 from app.domain.codes import EventKind
 from app.services import audit
+from app.store import auditkey
 from app.ui import audit_page
 from app.ui.audit_page import COL_CASE, COL_KIND, COL_RECORDED, COL_SUMMARY, AuditPage, AuditTableModel
 from tests.factories import register_in_person
@@ -121,3 +123,19 @@ def test_main_window_lists_the_page_before_settings_and_opens_cases_from_it(qtbo
     assert window.stack.currentWidget() is window.audit and window.audit.model.rowCount() > 1
     window.audit.open_application.emit(made[0].id)
     assert opened == [made[0].id]
+
+
+def test_the_chain_head_is_shown_and_a_missing_key_is_not_called_intact(qtbot, ctx, clock, tmp_path, monkeypatch):
+    fill(ctx, clock, 2)
+    page = AuditPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    head = audit.chain_head(ctx)
+    assert page.head_label.text() == f"审计链头：{head.text}" and head.keyed
+
+    monkeypatch.setenv(auditkey.ENV_KEY_DIR, str(tmp_path / "another-computer"))  # this PC has no key for it
+    page.verify()
+    page.wait_for_verification()
+    qtbot.waitUntil(lambda: not page.is_verifying())
+    shown = page.verify_label.text()
+    assert shown.startswith(NO_KEY) and "完好" not in shown and "a1170f" in page.verify_label.styleSheet()
