@@ -46,9 +46,28 @@ def _unknown_word(argv: list[str], commands: tuple[str, ...]) -> str | None:
     return None
 
 
+def _program_name() -> str:
+    """How the clerk started the program: ``ogi-desk`` for the office PC build, else ``python -m app``."""
+    return Path(sys.executable).stem if getattr(sys, "frozen", False) else "python -m app"
+
+
 def _parse_gui_args(argv: list[str]) -> argparse.Namespace:
     """The desk's own options; anything else is refused (exit status 2), never silently ignored."""
-    parser = argparse.ArgumentParser(prog="python -m app", description="政府信息公开申请办理台账")
+    parser = argparse.ArgumentParser(
+        prog=_program_name(),
+        description="政府信息公开申请办理台账。不带命令时启动窗口程序；带命令时在命令行办理，不打开窗口。",
+        epilog=(
+            "命令（各命令的选项见“命令 --help”，如 ledger import --help）：\n"
+            "  ledger import|export|template   台账导入、导出与模板\n"
+            "  backup                          备份数据库\n"
+            "  restore                         从备份恢复\n"
+            "  check                           检查数据完整性与审计链\n"
+            "  report                          导出年度报告\n"
+            "  document                        出具文书（PDF）\n"
+            "  key export|import               导出、导入本机审计密钥"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument(
         "--db", metavar="数据库文件", type=Path, default=None, help="数据库文件路径（默认在用户数据目录）"
     )

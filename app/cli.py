@@ -218,8 +218,17 @@ def _ledger_import(args: argparse.Namespace) -> int:
     report = None
     if not args.create:
         _require_database(args.db)
+    db_arg = args.db
+    scratch = None
+    if args.dry_run and not _db_path(args.db).exists():
+        # checking a ledger for a database still to be created: check against a new one in a scratch folder,
+        # so that "仅校验，未写入数据库" stays true and no file is left at --db
+        import tempfile
+
+        scratch = tempfile.TemporaryDirectory(prefix="ogi-dry-run-")
+        db_arg = Path(scratch.name) / "dry-run.sqlite"
     try:
-        ctx = _open(args.db)
+        ctx = _open(db_arg)
         try:
             report = import_ledger(
                 ctx,
@@ -243,6 +252,9 @@ def _ledger_import(args: argparse.Namespace) -> int:
             exc = ImportInterrupted(done, report.imported if done and report is not None else 0)
         _err(str(exc))
         return 130
+    finally:
+        if scratch is not None:
+            scratch.cleanup()
 
 
 def _ledger_export(args: argparse.Namespace) -> int:

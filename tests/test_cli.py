@@ -458,3 +458,20 @@ def test_an_import_into_a_missing_database_needs_create(tmp_path):
     r = run("--db", str(db), "ledger", "import", str(src), "--create")
     assert r.returncode == 0, r.stderr
     assert db.is_file() and "已导入 3 条申请" in r.stdout
+
+
+def test_a_dry_run_for_a_database_still_to_be_created_leaves_no_file(tmp_path):
+    db = tmp_path / "new" / "t.sqlite"
+    src = write_csv(generate_ledger(3, seed=5), tmp_path / "a.csv")
+    r = run("--db", str(db), "ledger", "import", str(src), "--dry-run", "--create")
+    assert r.returncode == 0, r.stderr
+    assert "校验通过" in r.stdout and not db.exists() and not db.parent.exists()
+
+
+def test_the_help_lists_every_command():
+    from app import cli
+
+    r = run("--help")
+    assert r.returncode == 0
+    for command in cli.COMMANDS:
+        assert f"\n  {command} " in r.stdout

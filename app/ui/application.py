@@ -212,6 +212,14 @@ def _after_first_page(
             )
 
     QTimer.singleShot(0, recompute)
+    if not auto_backup:  # the automatic backup removes what a killed backup or restore left; without it, here
+
+        def tidy() -> None:
+            from app.services.maintenance import cleanup_temporary
+
+            cleanup_temporary(ctx.db.path)
+
+        QTimer.singleShot(500, tidy)
     if auto_backup:
         runner = AutoBackupRunner(ctx.db.path, window)
         state["backup"] = runner

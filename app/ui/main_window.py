@@ -7,6 +7,7 @@ This module imports no service and no page at load time for the same reason.
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
@@ -35,6 +36,7 @@ def tr(text: str) -> str:
 
 
 #: Applications indexed per pass of the background upkeep of the search index (about 50 ms each).
+log = logging.getLogger(__name__)
 INDEX_BATCH = 400
 
 
@@ -300,7 +302,9 @@ class MainWindow(QMainWindow):
             return
         try:
             left = update_search_index(self._ctx, INDEX_BATCH)
-        except Exception:  # upkeep must never disturb the clerk; the search stays exact without it
+        except Exception:  # upkeep must never disturb the clerk; the search stays exact (slower) without it
+            log.exception("search index upkeep failed; retrying in a minute")
+            self.schedule_index_upkeep(60_000)
             return
         # more to do: go on at once; busy: retry soon; done: look again now and then (other programs write too)
         self.schedule_index_upkeep(20 if left > 0 else 2000 if left < 0 else 60_000)
