@@ -696,7 +696,9 @@ def in_person_identity_problems(
     An application states the applicant's 身份证明. A natural person handing it in shows a document, so its
     number is recorded; when it cannot be, the clerk records why (a chosen or typed reason), and the
     verification method may not claim that a document was seen (查验原件, 留存复印件, 电子证照核验). Other
-    channels and organisations are not concerned (their identity is checked from what was sent).
+    channels and organisations are not concerned (their identity is checked from what was sent). Applied by
+    ``app.services.applications.validate_registration`` to every registration (not to the ledger import of
+    historical rows, which had no counter check).
     """
     if channel is not Channel.IN_PERSON or kind is not ApplicantKind.NATURAL_PERSON or normalise_number(id_number):
         return []

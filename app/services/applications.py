@@ -26,7 +26,7 @@ from app.domain.codes import (
 )
 from app.domain.dates import cn_date
 from app.domain.deadlines import Deadlines, compute_deadlines, explain
-from app.domain.identity import IdCheck, check_identity, normalise_number
+from app.domain.identity import IdCheck, check_identity, in_person_identity_problems, normalise_number
 from app.domain.procedure import (
     PAYLOAD_TYPES,
     RECORD_KEEPING,
@@ -108,7 +108,8 @@ class RegistrationInput:
     confirmed_with: str = ""
     agent: AgentInput | None = None
     verification: VerificationMethod = VerificationMethod.ORIGINAL_SEEN
-    id_override_reason: str = ""
+    id_override_reason: str = ""  # why a number that fails its check is registered anyway
+    no_id_reason: str = ""  # 未登记证件号码的理由: 当面 natural person without a number (docs/rules.md §9)
     document_titles: str = ""
     purpose: str = ""
     requested_form: RequestedForm | None = None
@@ -235,6 +236,18 @@ def _identity_check(doc_type: IdDocType | None, number: str, today: date) -> IdC
     return check_identity(doc_type, number, today=today)
 
 
+#: The problem an identity record states when a 当面 natural person's number was not registered (§9).
+NO_NUMBER = "未登记证件号码"
+
+
+def _no_number_reason(data: RegistrationInput) -> str:
+    """The reason to record for a 当面 natural person registered without a number; "" when none applies."""
+    a = data.applicant
+    if data.channel is not Channel.IN_PERSON or a.kind is not ApplicantKind.NATURAL_PERSON:
+        return ""
+    return "" if normalise_number(a.id_number) else _clean(data.no_id_reason)
+
+
 def validate_registration(ctx: ServiceContext, data: RegistrationInput) -> list[str]:
     """Every reason the form cannot be saved (empty list = can be saved). Identity failures need a reason."""
     problems: list[str] = []
@@ -263,6 +276,9 @@ def validate_registration(ctx: ServiceContext, data: RegistrationInput) -> list[
     ):
         if check is not None and not check.ok and not _clean(data.id_override_reason):
             problems.append(f"{who}证件号码未通过校验（{'；'.join(check.problems)}），如仍予登记请填写理由")
+    problems += in_person_identity_problems(
+        data.channel, a.kind, a.id_number, _clean(data.no_id_reason), data.verification
+    )
     if data.agent is not None and not _clean(data.agent.name):
         problems.append("已勾选委托代理，请填写代理人姓名")
     texts: dict[str, str | None] = {
@@ -284,6 +300,7 @@ def validate_registration(ctx: ServiceContext, data: RegistrationInput) -> list[
     if data.agent is not None:
         texts |= {"agent_name": data.agent.name, "agent_authorisation": data.agent.authorisation}
     problems += _text_problems(texts)
+    problems += _text_problems({"reason": data.no_id_reason})
     return problems
 
 
@@ -485,6 +502,22 @@ def register_application(ctx: ServiceContext, data: RegistrationInput) -> Regist
                     checked_at=now,
                 )
             )
+        no_number = _no_number_reason(data)
+        if no_number:  # the reason stays with the identity record, not in the notes (docs/rules.md §9)
+            s.add(
+                IdentityCheck(
+                    application_id=app.id,
+                    subject="applicant",
+                    doc_type=a.id_doc_type.value if a.id_doc_type else "",
+                    doc_number="",
+                    valid=False,
+                    problems=NO_NUMBER,
+                    override_reason=no_number,
+                    method=data.verification.value,
+                    checked_by=clerk,
+                    checked_at=now,
+                )
+            )
         append_event(
             s,
             app.id,
@@ -502,7 +535,8 @@ def register_application(ctx: ServiceContext, data: RegistrationInput) -> Regist
                 )
             ),
         )
-        if any(c[1] is not None and _clean(c[2]) for c in subjects):
+        if no_number or any(c[1] is not None and _clean(c[2]) for c in subjects):
+            recorded = tuple(warnings) + ((f"申请人{NO_NUMBER}：{no_number}",) if no_number else ())
             append_event(
                 s,
                 app.id,
@@ -510,7 +544,7 @@ def register_application(ctx: ServiceContext, data: RegistrationInput) -> Regist
                 data.arrived_at.date(),
                 actor=clerk,
                 recorded_at=now,
-                data=to_data(IdentityChecked(method=data.verification.value, warnings=tuple(warnings))),
+                data=to_data(IdentityChecked(method=data.verification.value, warnings=recorded)),
             )
         _proj, dl, status = refresh_derived(ctx, s, app)
         lock.check(app.id)  # report lock: refused when it counts in a locked (published) year
@@ -691,7 +725,7 @@ def get_application(ctx: ServiceContext, application_id: int) -> ApplicationDeta
         checks = tuple(
             IdentityCheckView(
                 subject="申请人" if c.subject == "applicant" else "代理人",
-                doc_type=IdDocType(c.doc_type).label,
+                doc_type=IdDocType(c.doc_type).label if c.doc_type else "",
                 doc_number=c.doc_number,
                 valid=c.valid,
                 problems=c.problems,

@@ -36,6 +36,7 @@ from app.domain.workcalendar import WorkCalendar
 from app.services.applications import (
     ApplicationDetail,
     EventView,
+    IdentityCheckView,
     confirm_receipt,
     correct_particulars,
     edit_application,
@@ -64,6 +65,16 @@ def tr(text: str) -> str:
 def _row(label: str, value: object) -> str:
     text = "" if value in (None, "") else str(value)
     return f'<tr><th width="104">{escape(label)}</th><td>{escape(text).replace(chr(10), "<br>") or "—"}</td></tr>'
+
+
+def _check_verdict(c: IdentityCheckView) -> str:
+    """The 校验 cell of an identity record: passed, failed with the reason, or no number and why (§9)."""
+    if not c.doc_number:
+        return f"<span class=bad>{escape(c.problems or '未登记证件号码')}：{escape(c.override_reason) or '—'}</span>"
+    if c.valid:
+        return "通过"
+    reason = f"<br>理由：{escape(c.override_reason)}" if c.override_reason else ""
+    return f"<span class=bad>未通过：{escape(c.problems)}</span>{reason}"
 
 
 def event_summary(e: EventView) -> str:
@@ -170,9 +181,8 @@ def render_detail_html(
             + "</table>"
         )
     checks = "".join(
-        f"<tr><td>{escape(c.subject)}</td><td>{escape(c.doc_type)}</td><td>{escape(c.doc_number)}</td>"
-        f"<td>{'通过' if c.valid else '<span class=bad>未通过：' + escape(c.problems) + '</span>'}"
-        f"{'<br>理由：' + escape(c.override_reason) if c.override_reason else ''}</td>"
+        f"<tr><td>{escape(c.subject)}</td><td>{escape(c.doc_type)}</td><td>{escape(c.doc_number) or '—'}</td>"
+        f"<td>{_check_verdict(c)}</td>"
         f"<td>{escape(c.method)}</td><td>{escape(c.checked_by)} {cn_datetime(c.checked_at)}</td></tr>"
         for c in d.identity_checks
     )

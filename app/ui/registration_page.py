@@ -833,9 +833,6 @@ class RegistrationPage(QWidget):
             )
         number = self.id_field.number.text()
         no_id_reason = self.no_id_reason.currentText().strip() if self._needs_number_or_reason() else ""
-        notes = self.notes.text()
-        if no_id_reason:  # kept with the case until identity records hold it themselves
-            notes = tr("未登记证件号码：{r}").format(r=no_id_reason) + ("；" + notes if notes.strip() else "")
         return RegistrationInput(
             channel=channel,
             post_kind=post,
@@ -860,7 +857,8 @@ class RegistrationPage(QWidget):
             ),
             agent=agent,
             verification=self.verification.value(),
-            id_override_reason=no_id_reason or self.override_reason.text(),
+            id_override_reason=self.override_reason.text(),
+            no_id_reason=no_id_reason,
             content=self.content.toPlainText(),
             document_titles=self.document_titles.text(),
             purpose=self.purpose.text(),
@@ -868,7 +866,7 @@ class RegistrationPage(QWidget):
             delivery=self.delivery.value(),
             fee_waiver_requested=self.fee_waiver.isChecked(),
             filled_by_clerk=self.filled_by_clerk.isChecked(),
-            notes=notes,
+            notes=self.notes.text(),
         )
 
     # ----- problems -------------------------------------------------------------------------------
@@ -891,14 +889,9 @@ class RegistrationPage(QWidget):
         self._show_problems(self.problems(self.collect()))
 
     def problems(self, data: RegistrationInput) -> list[str]:
-        """Everything that stops ``data`` from being registered: the service's checks and the counter's
-        identity rule (当面 + 自然人: a number or a reason, docs/rules.md §9)."""
-        found = validate_registration(self.ctx, data)
-        a = data.applicant
-        extra = in_person_identity_problems(
-            data.channel, a.kind, a.id_number, data.id_override_reason, data.verification
-        )
-        return found + [p for p in extra if p not in found]
+        """Everything that stops ``data`` from being registered, as the service checks it (including the counter's
+        identity rule: 当面 + 自然人 give a number or a reason, docs/rules.md §9)."""
+        return validate_registration(self.ctx, data)
 
     def _fields_for(self, problem: str) -> list[QWidget]:
         """The fields a problem sentence of the service is about (the first match in :data:`_PROBLEM_FIELDS`)."""

@@ -13,7 +13,7 @@ from app.services import applications as A
 from app.services.errors import NotFound, ValidationError
 from app.services.fees import applications_in_month, fee_quote_for_application
 from app.store.models import Application
-from tests.factories import VALID_ID, register_in_person
+from tests.factories import VALID_ID, register_in_person, without_number
 
 OTHER_ID = "110102198001010017"
 
@@ -30,14 +30,15 @@ def register_other(ctx, clock, arrived: datetime, *, name: str, id_number: str, 
     clock.value = arrived
     doc = IdDocType.RESIDENT_ID if id_number else None
     applicant = A.ApplicantInput(ApplicantKind.NATURAL_PERSON, name, doc, id_number, phone=phone)
+    channel = kw.pop("channel", Channel.IN_PERSON)
     return A.register_application(
         ctx,
         A.RegistrationInput(
-            channel=kw.pop("channel", Channel.IN_PERSON),
+            channel=channel,
             arrived_at=arrived,
             applicant=applicant,
             content="某文件",
-            **kw,
+            **without_number(channel, id_number, kw),
         ),
     ).id
 

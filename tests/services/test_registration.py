@@ -5,13 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
+from sqlalchemy import func, select
 
 from app.domain import procedure as P
-from app.domain.codes import ApplicantKind, Channel, EventKind, IdDocType, Outcome, PostKind, Status
+from app.domain.codes import ApplicantKind, Channel, EventKind, IdDocType, Outcome, PostKind, Status, VerificationMethod
 from app.services import applications as A
+from app.services.backup import check_database
 from app.services.errors import ValidationError
 from app.services.profile import get_profile, update_profile
 from app.store.events import check_chain
+from app.store.models import Application
 
 
 def person(**kw) -> A.ApplicantInput:
@@ -404,3 +407,107 @@ def test_a_lapsed_consultation_ends_on_its_fifteenth_working_day_not_later(ctx, 
     )
     # (2-24, 3-16] is not counted: 15 working days are added to 2026-03-19
     assert A.get_application(ctx, r.id).deadlines.reply_due == ctx.calendar().add_working_days(date(2026, 3, 19), 15)
+
+
+# ----- 当面 natural persons: an ID number, or the reason there is none (第二十九条; docs/rules.md §9)
+
+NO_NUMBER_MISSING = "当面提交的自然人申请，请填写申请人证件号码；确实无法登记的，请选择或填写理由（第二十九条）"
+NO_NUMBER_SEEN = "未填写证件号码，身份核验方式不能为“查验原件”，请改为“未核验”或“查验授权委托书”"
+
+
+def no_number(**kw) -> A.RegistrationInput:
+    return reg(applicant=person(id_doc_type=None, id_number=""), **kw)
+
+
+def test_an_in_person_natural_person_without_a_number_or_a_reason_is_refused(ctx):
+    with pytest.raises(ValidationError) as err:
+        A.register_application(ctx, no_number(verification=VerificationMethod.NOT_CHECKED))
+    assert err.value.problems == [NO_NUMBER_MISSING]
+    with pytest.raises(ValidationError) as err:
+        A.register_application(ctx, no_number(no_id_reason="  \u200b "))  # blank is no reason
+    assert err.value.problems == [NO_NUMBER_MISSING, NO_NUMBER_SEEN]
+    # the reason for a number that fails its check is another field: it does not excuse a missing number
+    with pytest.raises(ValidationError) as err:
+        A.register_application(
+            ctx, no_number(id_override_reason="已核对原件", verification=VerificationMethod.NOT_CHECKED)
+        )
+    assert err.value.problems == [NO_NUMBER_MISSING]
+    with ctx.db.session_scope() as s:
+        assert s.scalar(select(func.count()).select_from(Application)) == 0
+
+
+def test_original_seen_cannot_be_claimed_without_a_number(ctx):
+    for method in (VerificationMethod.ORIGINAL_SEEN, VerificationMethod.COPY_KEPT, VerificationMethod.ELECTRONIC):
+        with pytest.raises(ValidationError) as err:
+            A.register_application(ctx, no_number(no_id_reason="申请人未携带身份证件", verification=method))
+        assert err.value.problems == [
+            f"未填写证件号码，身份核验方式不能为“{method.label}”，请改为“未核验”或“查验授权委托书”"
+        ]
+    assert (
+        A.validate_registration(
+            ctx,
+            no_number(no_id_reason="由代理人提交，申请人证件号码未提供", verification=VerificationMethod.AUTHORISATION),
+        )
+        == []
+    )
+
+
+def test_the_reason_is_kept_with_the_identity_record_not_in_the_notes(ctx):
+    r = A.register_application(
+        ctx,
+        no_number(no_id_reason=" 申请人未携带身份证件 ", verification=VerificationMethod.NOT_CHECKED, notes="加急"),
+    )
+    assert r.warnings == ()
+    d = A.get_application(ctx, r.id)
+    assert d.notes == "加急" and d.id_number == ""
+    [check] = d.identity_checks
+    assert (check.subject, check.doc_type, check.doc_number, check.valid) == ("申请人", "", "", False)
+    assert (check.problems, check.override_reason, check.method) == ("未登记证件号码", "申请人未携带身份证件", "未核验")
+    assert [e.kind for e in d.events] == [EventKind.REGISTERED, EventKind.IDENTITY_CHECKED]
+    assert d.events[1].payload == P.IdentityChecked(
+        method=VerificationMethod.NOT_CHECKED.value, warnings=("申请人未登记证件号码：申请人未携带身份证件",)
+    )
+    with ctx.db.session_scope() as s:
+        assert check_chain(s) == []
+    report = check_database(ctx)
+    assert report.ok, report.summary()
+
+
+def test_the_document_type_is_kept_when_only_the_number_is_missing(ctx):
+    data = no_number(no_id_reason="申请人拒绝出示身份证件", verification=VerificationMethod.NOT_CHECKED)
+    data.applicant.id_doc_type = IdDocType.PASSPORT
+    [check] = A.get_application(ctx, A.register_application(ctx, data).id).identity_checks
+    assert (check.doc_type, check.doc_number, check.override_reason) == ("护照", "", "申请人拒绝出示身份证件")
+
+
+def test_a_reason_is_not_recorded_when_a_number_is_given(ctx):
+    r = A.register_application(ctx, reg(no_id_reason="申请人未携带身份证件"))
+    [check] = A.get_application(ctx, r.id).identity_checks
+    assert check.valid and check.doc_number == "11010519491231002X" and check.override_reason == ""
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"channel": Channel.LETTER, "post_kind": PostKind.SIGNED, "signed_on": date(2026, 2, 13)},
+        {"channel": Channel.ONLINE},
+        {"channel": Channel.EMAIL},
+    ],
+    ids=["letter", "online", "email"],
+)
+def test_other_channels_need_no_number(ctx, kw):
+    r = A.register_application(ctx, no_number(**kw))
+    d = A.get_application(ctx, r.id)
+    assert d.identity_checks == () and [e.kind for e in d.events] == [EventKind.REGISTERED]
+
+
+def test_organisations_at_the_counter_need_no_number(ctx):
+    org = person(kind=ApplicantKind.COMMERCIAL, name="淄博某某商贸有限公司", id_doc_type=None, id_number="")
+    r = A.register_application(ctx, reg(applicant=org))
+    assert A.get_application(ctx, r.id).identity_checks == ()
+
+
+def test_an_over_long_reason_is_refused(ctx):
+    with pytest.raises(ValidationError) as err:
+        A.register_application(ctx, no_number(no_id_reason="理" * 2001, verification=VerificationMethod.NOT_CHECKED))
+    assert err.value.problems == ["原因不能超过 2000 个字（实为 2001 个字）"]

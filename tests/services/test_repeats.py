@@ -12,7 +12,7 @@ from app.services import applications as A
 from app.services.errors import NotFound
 from app.services.repeats import find_repeats, find_repeats_for_application
 from app.store.models import Application
-from tests.factories import VALID_ID, register_in_person
+from tests.factories import VALID_ID, register_in_person, without_number
 
 REQUEST = "请公开2025年本局行政许可决定书目录"
 REPHRASED = "申请公开本局2025年度行政许可决定目录"
@@ -32,6 +32,7 @@ def register_other(ctx, clock, arrived: datetime, *, name: str, content: str, id
             arrived_at=arrived,
             applicant=A.ApplicantInput(ApplicantKind.NATURAL_PERSON, name, doc, id_number, phone=phone),
             content=content,
+            **without_number(Channel.IN_PERSON, id_number, {}),
         ),
     )
 

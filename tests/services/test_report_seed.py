@@ -27,15 +27,22 @@ from app.domain.statistics import COLUMNS, ROW_KEYS
 from app.services import applications as A
 from app.services import report as R
 from app.services.context import ServiceContext
+from tests.factories import without_number
 
 NP, BIZ, OTHER = ApplicantKind.NATURAL_PERSON, ApplicantKind.COMMERCIAL, ApplicantKind.OTHER
 OC = Outcome
 
 
 def register(ctx: ServiceContext, day: date, kind: ApplicantKind = NP, name: str = "张三", **kw: object) -> int:
-    """Register an application handed in at the counter on *day* (its legal receipt date, Art. 31(一))."""
+    """Register an application handed in at the counter on *day* (its legal receipt date, Art. 31(一)).
+
+    Natural persons come without an ID number, so with the reason and 未核验 the counter records (§9).
+    """
+    channel: Channel = kw.pop("channel", Channel.IN_PERSON)  # type: ignore[assignment]
+    if kind is NP:
+        kw = without_number(channel, "", kw)
     data = A.RegistrationInput(
-        channel=kw.pop("channel", Channel.IN_PERSON),  # type: ignore[arg-type]
+        channel=channel,
         arrived_at=datetime.combine(day, time(9, 30)),
         applicant=A.ApplicantInput(kind, name, phone="0533-2306817"),
         content="申请公开某项政府信息",

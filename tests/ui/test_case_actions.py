@@ -6,7 +6,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from app.domain import procedure as P
-from app.domain.codes import Channel, EventKind, Outcome, Status
+from app.domain.codes import ApplicantKind, Channel, EventKind, Outcome, Status, VerificationMethod
 from app.services import applications as A
 from app.services.attachments import AttachmentCategory
 from app.ui import detail_dialog, msgbox
@@ -153,3 +153,23 @@ def test_the_fee_notice_is_worked_out_by_the_calculator(qtbot, ctx, clock):
     assert events.problems() == []
     notice = events.payload()
     assert (notice.amount_yuan, notice.waived, notice.waiver_reason) == (1700, True, "申请人为低保对象")
+
+
+def test_the_case_view_shows_why_no_id_number_was_registered(qtbot, ctx, clock):
+    clock.value = datetime(2026, 2, 13, 9, 0)
+    r = A.register_application(
+        ctx,
+        A.RegistrationInput(
+            channel=Channel.IN_PERSON,
+            arrived_at=datetime(2026, 2, 13, 9, 0),
+            applicant=A.ApplicantInput(ApplicantKind.NATURAL_PERSON, "赵六", phone="1"),
+            content="某文件",
+            no_id_reason="申请人未携带身份证件",
+            verification=VerificationMethod.NOT_CHECKED,
+        ),
+    )
+    dialog = DetailDialog(ctx, r.id)
+    qtbot.addWidget(dialog)
+    text = dialog.browser.toPlainText()
+    assert "未登记证件号码：申请人未携带身份证件" in text and "未通过" not in text
+    assert "提示：申请人未登记证件号码：申请人未携带身份证件" in text  # the 身份核验 event of the timeline

@@ -172,7 +172,10 @@ def test_an_in_person_natural_person_needs_a_number_or_a_reason(window, qtbot):
     page.verification.set_value(VerificationMethod.NOT_CHECKED)
     result = page.save()
     assert result is not None
-    assert "申请人未携带身份证件" in A.get_application(page.ctx, result.id).notes
+    detail = A.get_application(page.ctx, result.id)
+    assert "申请人未携带身份证件" not in detail.notes  # kept with the identity record, not in 备注
+    [check] = detail.identity_checks
+    assert (check.doc_number, check.problems, check.override_reason) == ("", "未登记证件号码", "申请人未携带身份证件")
     page.id_field.number.setText(VALID_ID)
     assert page.no_id_reason.isHidden()
 
