@@ -9,18 +9,20 @@ Built for 100,000 applications: :func:`first_rows` returns the first screenful o
 from __future__ import annotations
 
 import json
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, Select, and_, column, exists, false, func, literal_column, or_, select, table
+from sqlalchemy import ColumnElement, Row, Select, and_, column, exists, false, func, literal_column, or_, select, table
+from sqlalchemy.orm import Session
 
 from app.domain.codes import ApplicantKind, Channel, EventKind, Outcome, Status
-from app.domain.deadlines import CORRECTION_NOTICE_DAYS
+from app.domain.deadlines import CORRECTION_NOTICE_DAYS, PauseKind
 from app.domain.deadlines import days_left as working_days_left
 from app.domain.identity import mask_number
-from app.domain.procedure import END_OF
+from app.domain.procedure import END_OF, ProcedureError, Recorded, Situation, situation_of
 from app.domain.textsearch import SearchTooLong, clean_words, index_text, match_query, name_sort_key, word_grams
 from app.services.context import ServiceContext
 from app.store.models import Application, Event, SearchPending
@@ -107,6 +109,15 @@ class RegisterRow:
     closed_on: date | None
     days_left: int | None  # working days; negative = overdue by
     provisional: bool
+    # While the clock stands still (暂停计时, 待补正), worked out from the case's events (situation_of):
+    #: 暂停计时: the start of the earliest open pause; 待补正: the date of the pending 补正告知 (第三十条).
+    paused_since: date | None = None
+    #: 暂停计时: the kind of that pause; None otherwise (a correction is not a pause of the reply period).
+    pause_kind: PauseKind | None = None
+    #: The date to watch instead of a reply date: a consultation's answer (15th working day after the letter,
+    #: 第三十二条、第三十四条), the fee payment due (国办函〔2020〕109号) or the applicant's correction deadline
+    #: set in the 补正告知 (第三十条); None when the case names none.
+    watch_due: date | None = None
 
 
 #: Still to be handled: neither closed nor voided (a voided registration is in no deadline list, docs/rules.md §5).
@@ -275,7 +286,9 @@ def conditions(ctx: ServiceContext, f: RegisterFilter, today: date) -> list[Colu
             since = today - timedelta(days=UNSERVED_DAYS)
             clauses.append(and_(replied_since(since), ~_has_event(EventKind.SERVED)))
         case StatusFilter.CLOSED:
-            clauses.append(Application.status == Status.CLOSED.value)
+            # nearly every application ends closed: read the table in display order and skip the few open ones
+            # rather than sort the whole status index (``+status`` keeps SQLite off that index; 0.5 ms, not 75)
+            clauses.append(literal_column("+application.status") == Status.CLOSED.value)
         case StatusFilter.VOIDED:
             clauses.append(Application.status == Status.VOIDED.value)
     clauses.extend(text_conditions(f.text, common=lambda word: _is_common(ctx, word)))
@@ -401,8 +414,16 @@ def count(ctx: ServiceContext, f: RegisterFilter) -> int:
         return s.scalar(select(func.count(Application.id)).where(*conditions(ctx, f, ctx.today()))) or 0
 
 
+#: Statuses whose clock stands still: their row names why, since when and the date to watch (from the events).
+_STILL = (Status.PAUSED, Status.AWAITING_CORRECTION)
+
+
 def fetch_rows(ctx: ServiceContext, ids: Sequence[int]) -> dict[int, RegisterRow]:
-    """The register rows for *ids* (any order), with days left computed on the working-day calendar."""
+    """The register rows for *ids* (any order), with days left computed on the working-day calendar.
+
+    The few cases whose clock stands still (暂停计时, 待补正) are worked out from their events
+    (:func:`app.domain.procedure.situation_of`, one query for all of them) to say since when and until when.
+    """
     if not ids:
         return {}
     cal = ctx.calendar()
@@ -427,13 +448,16 @@ def fetch_rows(ctx: ServiceContext, ids: Sequence[int]) -> dict[int, RegisterRow
     with ctx.db.session_scope() as s:
         for start in range(0, len(ids), 500):
             chunk = list(ids[start : start + 500])
-            for r in s.execute(select(*cols).where(Application.id.in_(chunk))):
+            found = s.execute(select(*cols).where(Application.id.in_(chunk))).all()
+            still = _still_clocks(ctx, s, [r for r in found if Status(r.status) in _STILL])
+            for r in found:
                 status = Status(r.status)
                 days_left = None
                 if r.reply_due is not None and status not in (Status.CLOSED, Status.VOIDED):
                     if r.reply_due not in left_by_due:
                         left_by_due[r.reply_due] = working_days_left(cal, today, r.reply_due)
                     days_left = left_by_due[r.reply_due]
+                since, kind, watch = still.get(r.id, (None, None, None))
                 out[r.id] = RegisterRow(
                     id=r.id,
                     reg_number=r.reg_number,
@@ -450,8 +474,77 @@ def fetch_rows(ctx: ServiceContext, ids: Sequence[int]) -> dict[int, RegisterRow
                     closed_on=r.closed_on,
                     days_left=days_left,
                     provisional=r.reply_due is not None and not cal.is_date_confirmed(r.reply_due),
+                    paused_since=since,
+                    pause_kind=kind,
+                    watch_due=watch,
                 )
     return out
+
+
+#: What the rows of paused and correcting cases say, by (application, its events' count and last id, dates, fee
+#: period, calendar): a case's situation changes only with these (events are appended, never edited), so a
+#: screenful fetched again (every new filter or sort) works out only the cases whose events changed since.
+_STILL_KEPT: OrderedDict[tuple, tuple[date | None, PauseKind | None, date | None]] = OrderedDict()
+_STILL_KEEP = 5000
+
+
+def _still_clocks(
+    ctx: ServiceContext, s: Session, rows: Sequence[Row]
+) -> dict[int, tuple[date | None, PauseKind | None, date | None]]:
+    """(since, pause kind, date to watch) of each paused or correcting case in *rows*, from its events."""
+    if not rows:
+        return {}
+    cal = ctx.calendar()
+    fee_days = ctx.int_setting("fee_payment_days")
+    ids = [r.id for r in rows]
+    versions = {
+        app_id: (n, last)
+        for app_id, n, last in s.execute(
+            select(Event.application_id, func.count(Event.id), func.max(Event.id))
+            .where(Event.application_id.in_(ids))
+            .group_by(Event.application_id)
+        )
+    }
+    keys = {r.id: (r.id, versions.get(r.id), r.arrived_at, r.receipt_date, fee_days, cal) for r in rows}
+    out: dict[int, tuple[date | None, PauseKind | None, date | None]] = {}
+    for i, key in keys.items():
+        if key in _STILL_KEPT:
+            out[i] = _STILL_KEPT[key]
+            _STILL_KEPT.move_to_end(key)
+    missing = [r for r in rows if r.id not in out]
+    if not missing:
+        return out
+    timelines: dict[int, list[Recorded]] = defaultdict(list)
+    for app_id, kind, day, data, note in s.execute(
+        select(Event.application_id, Event.kind, Event.event_date, Event.data, Event.note)
+        .where(Event.application_id.in_([r.id for r in missing]))
+        .order_by(Event.application_id, Event.event_date, Event.id)
+    ):
+        timelines[app_id].append(Recorded.of(EventKind(kind), day, data, note or ""))
+    for r in missing:
+        try:
+            sit = situation_of(r.arrived_at.date(), r.receipt_date, timelines[r.id], cal, fee_payment_days=fee_days)
+        except ProcedureError:  # contradictory events: the row says only 计时暂停; the case view explains
+            out[r.id] = (None, None, None)
+        else:
+            out[r.id] = _still_clock(sit)
+        _STILL_KEPT[keys[r.id]] = out[r.id]
+    while len(_STILL_KEPT) > _STILL_KEEP:
+        _STILL_KEPT.popitem(last=False)
+    return out
+
+
+def _still_clock(sit: Situation) -> tuple[date | None, PauseKind | None, date | None]:
+    """Why and until when a case's clock stands still, as the domain works it out (no period of its own)."""
+    if sit.correction_pending:  # 待补正 (第三十条): the pending notice and the deadline it set the applicant
+        notice = next((e.day for e in reversed(sit.events) if e.kind is EventKind.CORRECTION_REQUESTED), None)
+        return notice, None, sit.correction_deadline
+    if not sit.open_pauses:
+        return None, None, None
+    first = min(sit.open_pauses, key=lambda p: p.start)
+    if first.kind is PauseKind.FEE:
+        return first.start, first.kind, sit.fee_payment_due
+    return first.start, first.kind, first.lapses_on
 
 
 def years(ctx: ServiceContext) -> list[int]:

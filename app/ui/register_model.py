@@ -1,12 +1,22 @@
-"""The register's table model: ids first, rows fetched in blocks on demand (100,000 rows stay fluid)."""
+"""The register's table model: the first screenful at once, the rest of the ids after, rows fetched in blocks.
+
+At 100,000 applications a filter, sort or search shows its first :data:`BLOCK` rows straight away (one query with
+LIMIT); the ids of all the rest are read on a background thread and appended when they arrive, after which
+:attr:`RegisterTableModel.loaded` says how many rows the list has. A newer filter makes a late answer stale
+(a generation number), so rows of an old search never appear under a new one.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from app.domain.codes import Status
@@ -14,6 +24,8 @@ from app.domain.deadlines import PauseKind
 from app.services import register
 from app.services.context import ServiceContext
 from app.services.register import RegisterFilter, RegisterRow, SortKey
+
+log = logging.getLogger(__name__)
 
 
 def tr(text: str) -> str:
@@ -108,8 +120,7 @@ def paused_text(row: RegisterRow) -> str:
     The reply period does not run while the applicant corrects (第三十条) or during a consultation or a fee
     pause (第三十三条第三款); the row says which, from the day it began when the register carries that day.
     """
-    since = getattr(row, "paused_since", None)
-    kind = getattr(row, "pause_kind", None)
+    since, kind = row.paused_since, row.pause_kind
     if row.status is Status.AWAITING_CORRECTION:
         what = tr("补正中")
     elif kind is not None:
@@ -125,7 +136,7 @@ def paused_text(row: RegisterRow) -> str:
 
 def watch_text(row: RegisterRow) -> str:
     """剩余工作日 of a case without a running clock: the date to watch instead, when known."""
-    due = getattr(row, "watch_due", None)
+    due = row.watch_due
     if row.status is Status.AWAITING_CONFIRMATION:
         return tr("未起算")
     if row.status is Status.AWAITING_CORRECTION:
@@ -133,13 +144,32 @@ def watch_text(row: RegisterRow) -> str:
     if row.status is Status.PAUSED:
         if due is None:
             return tr("暂停，不计时")
-        if getattr(row, "pause_kind", None) is PauseKind.FEE:
+        if row.pause_kind is PauseKind.FEE:
             return tr("缴费最迟 {d}").format(d=_month_day(due))
         return tr("意见最迟 {d}").format(d=_month_day(due))
     return "—"
 
 
+#: The roles :meth:`RegisterTableModel.data` answers; any other is None without looking at the row.
+_ROLES = frozenset(
+    int(r)
+    for r in (
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.UserRole,
+    )
+)
+
+
 class RegisterTableModel(QAbstractTableModel):
+    #: The whole list is known (the rest of the ids arrived, or there was no rest): how many rows it has.
+    loaded = Signal(int)
+    #: (generation, ids or None on failure) from the loading thread; delivered in the model's own thread.
+    _arrived = Signal(int, object)
+
     def __init__(self, ctx: ServiceContext, parent: Any = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -149,18 +179,90 @@ class RegisterTableModel(QAbstractTableModel):
         self._sort = SortKey.NUMBER
         self._descending = True
         self._due_soon = 3
+        self._generation = 0  # one per reload: an answer for an older one is dropped
+        self._complete = True
+        self._loader: threading.Thread | None = None
+        self._arrived.connect(self._take_rest, Qt.ConnectionType.QueuedConnection)
 
     # ----- loading -------------------------------------------------------------------------------
     def set_filter(self, f: RegisterFilter) -> None:
         self._filter = f
         self.reload()
 
+    @property
+    def complete(self) -> bool:
+        """Whether every matching id is in the model (False while the rest is being read)."""
+        return self._complete
+
     def reload(self) -> None:
+        """Show the first screenful of the current filter and sort now; read the rest of the ids in the background."""
+        self._generation += 1
         self.beginResetModel()
         self._due_soon = self.ctx.int_setting("due_soon_days")
-        self._ids = register.query_ids(self.ctx, self._filter, self._sort, self._descending)
+        self._ids = register.first_ids(self.ctx, self._filter, self._sort, self._descending, limit=BLOCK)
+        self._complete = len(self._ids) < BLOCK
         self._cache.clear()
         self.endResetModel()
+        if self._complete:
+            self.loaded.emit(len(self._ids))
+        else:
+            self._start_loading(self._generation)
+
+    def _start_loading(self, generation: int) -> None:
+        ctx, query = self.ctx, (self._filter, self._sort, self._descending)
+        arrived = self._arrived
+
+        def run() -> None:
+            try:
+                ids: list[int] | None = register.query_ids(ctx, *query)
+            except Exception:  # read again in the window's thread, where an error reaches the clerk
+                log.exception("register: reading the rest of the list failed")
+                ids = None
+            with contextlib.suppress(RuntimeError):  # the model is gone (window closed meanwhile)
+                arrived.emit(generation, ids)
+
+        self._loader = threading.Thread(target=run, name="register-rest", daemon=True)
+        self._loader.start()
+
+    def _take_rest(self, generation: int, ids: list[int] | None) -> None:
+        if generation != self._generation or self._complete:
+            return  # an answer for an older filter or sort, or the list was completed meanwhile
+        if ids is None:
+            ids = register.query_ids(self.ctx, self._filter, self._sort, self._descending)
+        self._extend(ids)
+
+    def ensure_complete(self) -> None:
+        """Have every id now (reads them here if the background answer has not arrived yet)."""
+        if not self._complete:
+            self._extend(register.query_ids(self.ctx, self._filter, self._sort, self._descending))
+
+    def wait_loaded(self, timeout: float | None = None) -> None:
+        """Wait for the loading thread (tests, closing); its answer is then delivered by the event loop."""
+        if self._loader is not None:
+            self._loader.join(timeout)
+
+    def _extend(self, ids: Sequence[int]) -> None:
+        """Append the rest of the list. The first screenful is normally a prefix of *ids* (ORDER BY ends on a
+        unique key); if another program changed the register in between, the rows shown are refreshed too."""
+        ids = list(ids)
+        old, new = len(self._ids), len(ids)
+        same_start = ids[:old] == self._ids
+        if new > old:
+            self.beginInsertRows(QModelIndex(), old, new - 1)
+            self._ids = ids
+            self.endInsertRows()
+        elif new < old:
+            self.beginRemoveRows(QModelIndex(), new, old - 1)
+            self._ids = ids
+            self.endRemoveRows()
+        else:
+            self._ids = ids
+        self._complete = True
+        if not same_start:
+            self._cache.clear()
+            if new:
+                self.dataChanged.emit(self.index(0, 0), self.index(min(old, new) - 1, len(HEADERS) - 1))
+        self.loaded.emit(len(self._ids))
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = SORT_KEYS.get(column)
@@ -168,10 +270,7 @@ class RegisterTableModel(QAbstractTableModel):
             return
         self._sort = key
         self._descending = order == Qt.SortOrder.DescendingOrder
-        self.layoutAboutToBeChanged.emit()
-        self._ids = register.query_ids(self.ctx, self._filter, self._sort, self._descending)
-        self._cache.clear()
-        self.layoutChanged.emit()
+        self.reload()
 
     def row_at(self, row: int) -> RegisterRow | None:
         if not 0 <= row < len(self._ids):
@@ -194,6 +293,7 @@ class RegisterTableModel(QAbstractTableModel):
         return self._ids[row] if 0 <= row < len(self._ids) else None
 
     def row_of(self, application_id: int) -> int:
+        self.ensure_complete()
         try:
             return self._ids.index(application_id)
         except ValueError:
@@ -214,7 +314,7 @@ class RegisterTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        if role not in _ROLES or not index.isValid():  # the view asks ~10 roles per cell when sizing columns
             return None
         row = self.row_at(index.row())
         if row is None:

@@ -113,12 +113,16 @@ class RegisterPage(QWidget):
         header.sortIndicatorChanged.connect(lambda *_: self.table.scrollToTop())
         self.model.layoutChanged.connect(self.fit_columns)
         self._keep_position = False
+        self._pending_position: int | None = None
         self.model.modelReset.connect(self._after_reset)
+        # the clerk scrolling while the rest of the list loads wins over the place kept by a reload
+        self.table.verticalScrollBar().actionTriggered.connect(self._forget_position)
         layout.addWidget(self.table, 1)
 
         footer = QHBoxLayout()
         self.count_label = QLabel()
         self.count_label.setObjectName("countLabel")
+        self._count_text = ""  # what this page last wrote there
         legend = QLabel(
             tr(
                 "<span style='background:#f9d7d5'>&nbsp;已超期&nbsp;</span> "
@@ -127,6 +131,7 @@ class RegisterPage(QWidget):
                 "<span style='background:#dcefdc'>&nbsp;已办结&nbsp;</span>"
             )
         )
+        self.model.loaded.connect(self._show_count)
         footer.addWidget(self.count_label, 1)
         footer.addWidget(legend)
         layout.addLayout(footer)
@@ -196,18 +201,46 @@ class RegisterPage(QWidget):
         )
 
     def apply_filter(self, *, keep_position: bool = False) -> None:
-        """Run the search; a new search or filter starts at the top of the list, a reload keeps the place."""
+        """Run the search; a new search or filter starts at the top of the list, a reload keeps the place.
+
+        The first screenful shows at once; the count follows when the rest of the list has arrived
+        (:meth:`_show_count`), and so does a kept place further down than the first screenful.
+        """
         started = time.perf_counter()
         position = self.table.verticalScrollBar().value()
         self._keep_position = keep_position
+        self._pending_position = None
+        self._say_count(tr("正在统计…"))
         self.model.set_filter(self.current_filter())
         self._keep_position = False
-        log.debug("register query: %d rows in %.0f ms", self.model.rowCount(), (time.perf_counter() - started) * 1000)
-        self.count_label.setText(tr("共 {n} 件").format(n=self.model.rowCount()))
+        log.debug(
+            "register query: first %d rows in %.0f ms", self.model.rowCount(), (time.perf_counter() - started) * 1000
+        )
         if keep_position:
             self.table.verticalScrollBar().setValue(position)
+            if not self.model.complete:
+                self._pending_position = position  # back there once the rest of the rows are in
         self._stale = False
         self._loaded_on = self.ctx.today()
+
+    def _say_count(self, text: str) -> None:
+        self._count_text = text
+        self.count_label.setText(text)
+
+    def _forget_position(self, *_: object) -> None:
+        self._pending_position = None
+
+    def _show_count(self, n: int) -> None:
+        """The whole list is known: say how many, and go back to a kept place beyond the first screenful.
+
+        A caption another page put there (the annual report's cell, with its own count) is left as it is.
+        """
+        if self.count_label.text() == self._count_text:
+            self._say_count(tr("共 {n} 件").format(n=n))
+        position, self._pending_position = self._pending_position, None
+        if position is not None:
+            self.table.doItemsLayout()  # the scroll range of the rows just appended (Qt lays it out later)
+            self.table.verticalScrollBar().setValue(position)
 
     def _after_reset(self) -> None:
         if not self._keep_position:  # a new search, filter or list starts at its first row

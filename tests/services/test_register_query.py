@@ -70,3 +70,49 @@ def test_dashboard_names_the_applicants_correction_deadline(ctx, clock):
     )
     rows = {item.id: item for item in D.board(ctx).lists[R.StatusFilter.CORRECTION].items}
     assert rows[r.id].day == date(2026, 3, 10)
+
+
+def test_paused_and_correcting_rows_carry_since_when_and_the_date_to_watch(ctx, clock):
+    from app.domain.deadlines import PauseKind
+    from app.domain.fees import FeeScheme
+
+    clock.value = datetime(2026, 2, 24, 10, 0)
+    tp = add(ctx, "甲", "一", arrived=datetime(2026, 2, 24, 9, 0))
+    agency = add(ctx, "乙", "二", arrived=datetime(2026, 2, 24, 9, 0))
+    fee = add(ctx, "丙", "三", arrived=datetime(2026, 2, 24, 9, 0))
+    corr = add(ctx, "丁", "四", arrived=datetime(2026, 2, 24, 9, 0))
+    plain = add(ctx, "戊", "五", arrived=datetime(2026, 2, 24, 9, 0))
+    clock.value = datetime(2026, 3, 3, 10, 0)
+    start = P.ConsultationStarted(party="某公司")
+    A.record_event(ctx, tp.id, EventKind.THIRD_PARTY_CONSULTATION_STARTED, date(2026, 2, 26), start)
+    A.record_event(ctx, agency.id, EventKind.AGENCY_CONSULTATION_STARTED, date(2026, 2, 27), start)
+    notice = P.FeeNotice(amount_yuan=100, quantity=40, scheme=FeeScheme.PER_PAGE)
+    A.record_event(ctx, fee.id, EventKind.FEE_NOTICE_SENT, date(2026, 2, 26), notice)
+    request = P.CorrectionRequested(deadline=date(2026, 3, 17))
+    A.record_event(ctx, corr.id, EventKind.CORRECTION_REQUESTED, date(2026, 3, 3), request)
+    rows = R.fetch_rows(ctx, [tp.id, agency.id, fee.id, corr.id, plain.id])
+    watched = {i: (r.status.value, r.paused_since, r.pause_kind, r.watch_due) for i, r in rows.items()}
+    # 15 working days of a consultation (第三十二条、第三十四条; 2月28日 is a 调休 working day in 2026), the
+    # fee period (fee_payment_days, 20 working days from the notice), the deadline the 补正告知 set (第三十条)
+    assert watched[tp.id] == ("paused", date(2026, 2, 26), PauseKind.THIRD_PARTY, date(2026, 3, 18))
+    assert watched[agency.id] == ("paused", date(2026, 2, 27), PauseKind.OTHER_AGENCY, date(2026, 3, 19))
+    assert watched[fee.id] == ("paused", date(2026, 2, 26), PauseKind.FEE, date(2026, 3, 25))
+    assert watched[corr.id] == ("awaiting_correction", date(2026, 3, 3), None, date(2026, 3, 17))
+    assert watched[plain.id] == ("in_progress", None, None, None)
+    # the very dates the 工作台 names for the same cases
+    board = D.board(ctx).lists
+    assert {it.id: it.day for it in board[R.StatusFilter.CONSULTING].items} == {
+        tp.id: date(2026, 3, 18),
+        agency.id: date(2026, 3, 19),
+    }
+    assert {it.id: it.day for it in board[R.StatusFilter.FEE_DUE].items} == {fee.id: date(2026, 3, 25)}
+    assert {it.id: it.day for it in board[R.StatusFilter.CORRECTION].items} == {corr.id: date(2026, 3, 17)}
+    # worked out again when the case's events change (kept by their count and last id otherwise)
+    assert R.fetch_rows(ctx, [tp.id]) == {tp.id: rows[tp.id]}
+    clock.value = datetime(2026, 3, 9, 10, 0)
+    ended = P.ConsultationEnded(how=P.ConsultationEnding.ANSWERED, opinion="同意")
+    A.record_event(ctx, tp.id, EventKind.THIRD_PARTY_CONSULTATION_ENDED, date(2026, 3, 5), ended)
+    A.record_event(ctx, tp.id, EventKind.FEE_NOTICE_SENT, date(2026, 3, 9), notice)
+    row = R.fetch_rows(ctx, [tp.id])[tp.id]
+    assert (row.status.value, row.paused_since, row.pause_kind) == ("paused", date(2026, 3, 9), PauseKind.FEE)
+    assert row.watch_due == date(2026, 4, 7)

@@ -6,7 +6,17 @@ from PySide6.QtCore import Qt
 
 from app.domain.codes import ApplicantKind, Channel, IdDocType
 from app.services import applications as A
-from app.ui.register_model import COL_DUE, COL_ID, COL_LEFT, COL_NUMBER, COL_STATUS, RegisterTableModel
+from app.services import register as R
+from app.services.register import RegisterFilter
+from app.ui.register_model import (
+    COL_APPLICANT,
+    COL_DUE,
+    COL_ID,
+    COL_LEFT,
+    COL_NUMBER,
+    COL_STATUS,
+    RegisterTableModel,
+)
 
 
 def fill(ctx, n: int) -> None:
@@ -24,15 +34,19 @@ def fill(ctx, n: int) -> None:
         )
 
 
-def test_model_passes_qtmodeltester(qtmodeltester, ctx, monkeypatch):
+def test_model_passes_qtmodeltester(qtbot, qtmodeltester, ctx, monkeypatch):
     from app.ui import register_model
 
     monkeypatch.setattr(register_model, "BLOCK", 5)  # several blocks and an evicting cache with few rows
     monkeypatch.setattr(register_model, "CACHE_ROWS", 8)
     fill(ctx, 23)
     model = RegisterTableModel(ctx)
-    model.reload()
-    assert model.rowCount() == 23
+    with qtbot.waitSignal(model.loaded, timeout=5000) as loaded:
+        model.reload()
+        assert model.rowCount() == 5 and not model.complete  # the first screenful at once, the rest after
+        qtmodeltester.check(model, force_py=True)  # stays connected: also checks the rows appended later
+    assert loaded.args == [23]
+    assert model.rowCount() == 23 and model.complete
     qtmodeltester.check(model, force_py=True)
     numbers = [model.data(model.index(r, COL_NUMBER)) for r in range(23)]
     assert numbers == [f"〔2026〕第{n}号" for n in range(23, 0, -1)]  # every row right across blocks and evictions
@@ -105,3 +119,63 @@ def test_the_register_prints_the_list_it_shows(qtbot, ctx, clock, monkeypatch, t
     out = tmp_path / "list.pdf"
     monkeypatch.setattr(document_dialog, "ask_save_path", lambda _p, _s: out)
     assert page.print_list(print_it=False) and out.read_bytes() == pdf
+
+
+def test_first_screen_at_once_and_the_rest_after(qtbot, ctx, monkeypatch):
+    from app.ui import register_model
+
+    monkeypatch.setattr(register_model, "BLOCK", 5)
+    fill(ctx, 12)
+    model = RegisterTableModel(ctx)
+    counts: list[int] = []
+    model.loaded.connect(counts.append)
+    model.set_filter(RegisterFilter())
+    assert model.rowCount() == 5 and not model.complete and counts == []
+    assert [model.data(model.index(r, COL_NUMBER)) for r in range(5)] == [f"〔2026〕第{n}号" for n in range(12, 7, -1)]
+    with qtbot.waitSignal(model.loaded, timeout=5000):
+        pass
+    assert counts == [12] and model.rowCount() == 12
+    assert [model.data(model.index(r, COL_NUMBER)) for r in range(12)] == [f"〔2026〕第{n}号" for n in range(12, 0, -1)]
+    # a sort shows its own first screen at once, and row_of() finds a row the first screen does not hold
+    model.sort(COL_NUMBER, Qt.SortOrder.AscendingOrder)
+    assert model.rowCount() == 5 and model.data(model.index(0, COL_NUMBER)) == "〔2026〕第1号"
+    last = model.id_at(4)
+    first_registered = R.query_ids(ctx, RegisterFilter())[0]  # 第12号, newest
+    assert model.row_of(first_registered) == 11 and model.complete and counts == [12, 12]
+    model.wait_loaded(5)
+    qtbot.wait(20)  # the background answer arrives after the list was completed: ignored
+    assert counts == [12, 12] and model.rowCount() == 12 and model.row_of(last) == 4
+
+
+def test_a_newer_filter_drops_the_rest_of_an_older_one(qtbot, ctx, monkeypatch):
+    import threading
+
+    from app.ui import register_model
+
+    monkeypatch.setattr(register_model, "BLOCK", 3)
+    fill(ctx, 12)  # 申请人0 … 申请人11
+    real = R.query_ids
+    gate = threading.Event()
+
+    def slow_for_the_first(c, f, *args, **kw):
+        if f.text == "申请人1":  # 申请人1, 申请人10, 申请人11: its rest is late, after the next search's
+            gate.wait(5)
+        return real(c, f, *args, **kw)
+
+    monkeypatch.setattr(R, "query_ids", slow_for_the_first)
+    model = RegisterTableModel(ctx)
+    counts: list[int] = []
+    model.loaded.connect(counts.append)
+    model.set_filter(RegisterFilter(text="申请人1"))
+    older = model._loader
+    assert model.rowCount() == 3 and not model.complete
+    with qtbot.waitSignal(model.loaded, timeout=5000):
+        model.set_filter(RegisterFilter(text="申请"))  # all 12, while the first search's rest is still out
+    assert counts == [12]
+    gate.set()
+    assert older is not None
+    older.join(5)
+    qtbot.wait(20)  # deliver the older answer: it is stale and dropped
+    assert counts == [12] and model.rowCount() == 12
+    names = {model.data(model.index(r, COL_APPLICANT)) for r in range(12)}
+    assert names == {f"申请人{i}" for i in range(12)}
