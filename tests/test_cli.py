@@ -287,7 +287,9 @@ def test_a_database_locked_before_the_import_is_refused_in_chinese(tmp_path):
 
     db = tmp_path / "t.sqlite"
     src = write_csv(generate_ledger(5, seed=4), tmp_path / "a.csv")
-    assert run("--db", str(db), "ledger", "import", str(src), "--dry-run", "--create").returncode == 0  # creates it
+    from app.services.bootstrap import open_context
+
+    open_context(db).db.dispose()  # the desk's first start made the database
     other = sqlite3.connect(db, isolation_level=None)
     try:
         other.execute("BEGIN IMMEDIATE")  # another program holds the write lock

@@ -223,7 +223,7 @@ def _validate(inp: ClockInput) -> None:
             raise ValueError(f"收到补正材料日期 {cn_date(c.received_date)} 早于补正告知日期 {cn_date(c.notice_date)}")
 
 
-def compute_deadlines(inp: ClockInput, cal: WorkCalendar) -> Deadlines:
+def compute_deadlines(inp: ClockInput, cal: WorkCalendar, *, explain: bool = True) -> Deadlines:
     """Compute every deadline of one application and explain the arithmetic.
 
     Reply due = the (20 + extension)-th working day after the base date, skipping paused working days
@@ -233,6 +233,9 @@ def compute_deadlines(inp: ClockInput, cal: WorkCalendar) -> Deadlines:
     answer on the 15th working day after it started (第三十二条、第三十四条); a fee on the
     ``fee_payment_days``-th working day after the last fee notice. Raises ValueError for an extension
     outside 0..20 or inconsistent dates.
+
+    ``explain=False`` (bulk work such as a ledger import of thousands of rows) computes the very same dates,
+    state, base reason and day counts without the explanation: ``steps`` is then empty.
     """
     _validate(inp)
     if inp.receipt_date is None:
@@ -247,15 +250,16 @@ def compute_deadlines(inp: ClockInput, cal: WorkCalendar) -> Deadlines:
             consultation_dues=(),
             fee_payment_due=None,
             provisional=False,
-            steps=(Step("note", text),),
+            steps=(Step("note", text),) if explain else (),
         )
-    return _Computation(inp, cal).run()
+    return _Computation(inp, cal, explain).run()
 
 
 class _Computation:
-    def __init__(self, inp: ClockInput, cal: WorkCalendar) -> None:
+    def __init__(self, inp: ClockInput, cal: WorkCalendar, explain: bool = True) -> None:
         self.inp = inp
         self.cal = cal
+        self.explain = explain  # False: the dates only, no text (steps stay empty)
         assert inp.receipt_date is not None
         self.receipt: date = inp.receipt_date
         self.f = _Fmt(self.receipt.year)
@@ -311,44 +315,51 @@ class _Computation:
                 or c.notice_date >= last_received.received_date
             )
         ]
+        explain = self.explain
         if last_received is not None and last_received.received_date is not None:
             base = last_received.received_date
             base_reason = f"收到补正材料之日 {cn_date(base)}（不计入期限）"
-            base_text = (
-                f"起算日：收到补正材料之日{cn_date(base, weekday=True)}，不计入期限；答复期限自次日起重新计算"
-                f"（第三十条；原收到申请之日为{f.d(receipt)}）"
-            )
+            if explain:
+                base_text = (
+                    f"起算日：收到补正材料之日{cn_date(base, weekday=True)}，不计入期限；答复期限自次日起重新计算"
+                    f"（第三十条；原收到申请之日为{f.d(receipt)}）"
+                )
         else:
             base = receipt
             base_reason = f"收到申请之日 {cn_date(base)}（不计入期限）"
-            base_text = (
-                f"起算日：收到申请之日{cn_date(base, weekday=True)}，不计入期限，自次日起计算（第三十一条、第三十三条）"
-            )
+            if explain:
+                base_text = (
+                    f"起算日：收到申请之日{cn_date(base, weekday=True)}，不计入期限，自次日起计算"
+                    "（第三十一条、第三十三条）"
+                )
         self.f = f = _Fmt(base.year)
-        self.steps.append(Step("base", base_text, base))
-        kind = cal.day_kind(base)
-        if not kind.is_working:
-            what = "法定节假日" if kind is DayKind.HOLIDAY else "休息日"
-            self.note(f"{f.d(base)}为{what}，起算日本身仍不计入，自次日起按工作日计算", base)
+        if explain:
+            self.steps.append(Step("base", base_text, base))
+            kind = cal.day_kind(base)
+            if not kind.is_working:
+                what = "法定节假日" if kind is DayKind.HOLIDAY else "休息日"
+                self.note(f"{f.d(base)}为{what}，起算日本身仍不计入，自次日起按工作日计算", base)
 
-        self.later.append(
-            Step(
-                "note",
-                f"补正告知期限：{f.d(correction_notice_due, True)}，"
-                f"即收到申请后第 {CORRECTION_NOTICE_DAYS} 个工作日（第三十条）",
-                correction_notice_due,
+            self.later.append(
+                Step(
+                    "note",
+                    f"补正告知期限：{f.d(correction_notice_due, True)}，"
+                    f"即收到申请后第 {CORRECTION_NOTICE_DAYS} 个工作日（第三十条）",
+                    correction_notice_due,
+                )
             )
-        )
-        if corrections and corrections[0].notice_date > correction_notice_due:
-            self.note(
-                f"补正告知于{f.d(corrections[0].notice_date)}发出，晚于第三十条规定的 7 个工作日",
-                corrections[0].notice_date,
-            )
+            if corrections and corrections[0].notice_date > correction_notice_due:
+                self.note(
+                    f"补正告知于{f.d(corrections[0].notice_date)}发出，晚于第三十条规定的 7 个工作日",
+                    corrections[0].notice_date,
+                )
 
         # ---- pauses relevant to this base
         relevant: list[Pause] = []
         for p in sorted(inp.pauses, key=lambda p: (p.start, p.end or date.max)):
             if p.end is not None and p.end <= base:
+                if not explain:
+                    continue
                 if base != receipt and p.start >= receipt:
                     self.note(
                         f"{p.kind.label} {f.span(p.start, p.end)}在收到补正材料之前，"
@@ -363,34 +374,37 @@ class _Computation:
         consultation_dues = tuple(
             (p, cal.add_working_days(p.start, CONSULTATION_DAYS)) for p in relevant if p.kind.is_consultation
         )
-        for p, due in consultation_dues:
-            article = "第三十二条" if p.kind is PauseKind.THIRD_PARTY else "第三十四条"
-            self.later_note(
-                f"{p.kind.label}：自{f.d(p.start)}起第 {CONSULTATION_DAYS} 个工作日为{f.d(due, True)}，"
-                f"逾期未提出意见的按{article}处理",
-                due,
-            )
+        if explain:
+            for p, due in consultation_dues:
+                article = "第三十二条" if p.kind is PauseKind.THIRD_PARTY else "第三十四条"
+                self.later_note(
+                    f"{p.kind.label}：自{f.d(p.start)}起第 {CONSULTATION_DAYS} 个工作日为{f.d(due, True)}，"
+                    f"逾期未提出意见的按{article}处理",
+                    due,
+                )
         fee_pauses = [p for p in relevant if p.kind is PauseKind.FEE]
         fee_payment_due = None
         if fee_pauses:
             last_fee = fee_pauses[-1]
             fee_payment_due = cal.add_working_days(last_fee.start, inp.fee_payment_days)
-            self.later_note(
-                f"缴费期限：自收费通知{f.d(last_fee.start)}起第 {inp.fee_payment_days} 个工作日，"
-                f"即{f.d(fee_payment_due, True)}；逾期未缴费的不再处理（国办函〔2020〕109号）",
-                fee_payment_due,
-            )
+            if explain:
+                self.later_note(
+                    f"缴费期限：自收费通知{f.d(last_fee.start)}起第 {inp.fee_payment_days} 个工作日，"
+                    f"即{f.d(fee_payment_due, True)}；逾期未缴费的不再处理（国办函〔2020〕109号）",
+                    fee_payment_due,
+                )
 
         # ---- awaiting correction (第三十条)
         if pending:
             c = pending[-1]
-            text = (
-                f"已于{f.d(c.notice_date)}发出补正告知，等待申请人补正；"
-                "答复期限自收到补正材料之日起重新计算（第三十条）"
-            )
-            if c.deadline is not None:
-                text += f"。补正期限：{f.d(c.deadline, True)}，逾期不补正视为放弃申请"
-            self.steps.append(Step("result", text, c.deadline))
+            if explain:
+                text = (
+                    f"已于{f.d(c.notice_date)}发出补正告知，等待申请人补正；"
+                    "答复期限自收到补正材料之日起重新计算（第三十条）"
+                )
+                if c.deadline is not None:
+                    text += f"。补正期限：{f.d(c.deadline, True)}，逾期不补正视为放弃申请"
+                self.steps.append(Step("result", text, c.deadline))
             return self.finish(
                 reply_due=None,
                 state="awaiting_correction",
@@ -415,6 +429,36 @@ class _Computation:
         unextended_due: date | None = None
         reply_due: date | None = None
         d = base
+        if not explain:  # the same count as below, without gathering the holidays and make-up days to name
+            is_working_day = cal.is_working_day
+            if not paused and open_start is None:  # nothing skipped: the calendar's own count
+                unextended_due = cal.add_working_days(base, REPLY_DAYS)
+                reply_due = cal.add_working_days(base, total) if total != REPLY_DAYS else unextended_due
+                used = total
+            while reply_due is None:
+                if open_start is not None and d >= open_start:
+                    break
+                d += _ONE_DAY
+                if not is_working_day(d) or d in paused:
+                    continue
+                used += 1
+                if used == REPLY_DAYS:
+                    unextended_due = d
+                if used == total:
+                    reply_due = d
+                    break
+            return self.finish(
+                reply_due=reply_due,
+                state="suspended" if open_pauses else "running",
+                base=base,
+                base_reason=base_reason,
+                unextended_due=unextended_due,
+                correction_notice_due=correction_notice_due,
+                consultation_dues=consultation_dues,
+                fee_payment_due=fee_payment_due,
+                used=used if open_pauses else None,
+                remaining=max(0, total - used) if open_pauses else None,
+            )
         counted_makeups: list[tuple[date, bool]] = []
         holidays_seen: list[tuple[str, date, date]] = []
         while True:
@@ -575,7 +619,9 @@ class _Computation:
         self.steps.extend(self.later)
         if inp.closed_on is not None:
             state = "closed"
-            if reply_due is not None:
+            if not self.explain:
+                pass
+            elif reply_due is not None:
                 if inp.closed_on <= reply_due:
                     self.note(f"已于{f.d(inp.closed_on)}办结，在答复期限内", inp.closed_on)
                 else:
@@ -588,7 +634,7 @@ class _Computation:
         dates += [x for x in (reply_due, unextended_due, fee_payment_due) if x is not None]
         unconfirmed = sorted({y for x in dates for y in cal.unconfirmed_years_for(x)})
         provisional = bool(unconfirmed)
-        if provisional:
+        if provisional and self.explain:
             years = "、".join(f"{y}年" for y in unconfirmed)
             if reply_due is not None and cal.unconfirmed_years_for(reply_due):
                 text = f"（{years}放假安排尚未确认，此日期为预估）"

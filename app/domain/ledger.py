@@ -24,6 +24,7 @@ listed as warnings. Pure Python: no Qt, no database.
 from __future__ import annotations
 
 import functools
+import operator
 import re
 import unicodedata
 from bisect import bisect_left
@@ -33,12 +34,12 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from app.domain.codes import ApplicantKind, Channel, EventKind, IdDocType, Outcome
-from app.domain.deadlines import compute_deadlines
+from app.domain.deadlines import ClockInput, Deadlines, compute_deadlines
 from app.domain.identity import check_identity, mask_number, normalise_number
 from app.domain.procedure import LitigationType, Payload, Recorded, RemedyKind, payload_of
 from app.domain.text import TextError, clean_field
 from app.domain.timeline import MAX_EXTENSION_DAYS, TimelineError, derive_status, project
-from app.domain.workcalendar import DayKind, WorkCalendar, YearSchedule
+from app.domain.workcalendar import LATE_DECEMBER_DAY, DayKind, WorkCalendar, YearSchedule
 
 __all__ = [
     "COMPUTED_COLUMNS",
@@ -206,7 +207,8 @@ class MemoCalendar(WorkCalendar):
         self._kinds: dict[date, DayKind] = {}
         self._names: dict[date, str | None] = {}
         self._working: dict[date, bool] = {}
-        self._unconfirmed: dict[date, list[int]] = {}
+        self._unconfirmed: dict[Any, list[int]] = {}
+        self._by_year = type(base).unconfirmed_years_for is WorkCalendar.unconfirmed_years_for
         self._origin = 0  # ordinal of the first day of the running total
         self._cum: list[int] = []  # _cum[i]: working days in [origin, origin + i]
 
@@ -262,9 +264,13 @@ class MemoCalendar(WorkCalendar):
         return kind
 
     def unconfirmed_years_for(self, d: date) -> list[int]:
-        found = self._unconfirmed.get(d)
+        # the calendar's answer depends on the year and on whether the day is late in December only
+        key: Any = d
+        if self._by_year:
+            key = (d.year, d.month == 12 and d.day >= LATE_DECEMBER_DAY)
+        found = self._unconfirmed.get(key)
         if found is None:
-            found = self._unconfirmed[d] = self._base.unconfirmed_years_for(d)
+            found = self._unconfirmed[key] = self._base.unconfirmed_years_for(d)
         return list(found)
 
     def holiday_name(self, d: date) -> str | None:
@@ -428,7 +434,14 @@ def parse_date(value: object) -> date:
         if 1 <= serial <= 2958465:
             return _EXCEL_EPOCH + timedelta(days=serial)
         raise ValueError(f"无法识别的日期“{_text(value)}”")
-    text = unicodedata.normalize("NFKC", _text(value)).strip()
+    raw = value if value.__class__ is str else _text(value)
+    # a ledger writes the same few thousand dates again and again: short texts are read once
+    return _parse_date_memo(raw) if len(raw) <= 40 else _parse_date_text(raw)  # type: ignore[arg-type]
+
+
+def _parse_date_text(raw: str) -> date:
+    """:func:`parse_date` of a text cell."""
+    text = unicodedata.normalize("NFKC", _text(raw)).strip()
     m = _DATE_RE.match(text) or _COMPACT_DATE_RE.match(text)
     if m is None:
         if text.isdigit() and 20000 <= int(text) <= 80000:  # an Excel serial saved as text
@@ -438,6 +451,9 @@ def parse_date(value: object) -> date:
         return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError as exc:
         raise ValueError(f"日期“{text}”不存在") from exc
+
+
+_parse_date_memo = functools.lru_cache(maxsize=8192)(_parse_date_text)  # a refused text raises again each time
 
 
 def _normalise_header(text: object) -> str:
@@ -476,6 +492,13 @@ def redact(text: str, *, limit: int = 40) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
+@functools.lru_cache(maxsize=1024)
+def _clean_label(raw: str) -> str:
+    """A short label cell (申请方式, 办理结果 …) by the rule for free text; a ledger repeats the same few
+    labels on every row, so each is cleaned once (a refused one raises again each time)."""
+    return clean_field(_text(raw), "cell")
+
+
 _NUMERIC_TEXT = re.compile(r"^\s*\d+(\.\d+)?[eE]\+?\d+\s*$")
 
 
@@ -505,7 +528,14 @@ class _RowReader:
             raw = self.cells.get(column)
             refused = False
             try:
-                value = clean_field(_text(raw), _TEXT_FIELDS.get(column, "cell")) if raw is not None else ""
+                if raw is None or raw == "":
+                    value = ""  # what the rule makes of an empty cell
+                elif column in _TEXT_FIELDS:
+                    value = clean_field(_text(raw), _TEXT_FIELDS[column])
+                elif raw.__class__ is str and len(raw) <= 40:  # type: ignore[arg-type]
+                    value = _clean_label(raw)  # type: ignore[arg-type]
+                else:
+                    value = clean_field(_text(raw), "cell")
             except TextError as exc:
                 self.problem(column, str(exc))
                 value, refused = "", True
@@ -531,7 +561,7 @@ class _RowReader:
 
     def date(self, column: str, *, required: bool = False) -> date | None:
         raw = self.cells.get(column)
-        if raw is None or _text(raw) == "":
+        if raw is None or raw == "" or _text(raw) == "":
             if required:
                 self.problem(column, "必填项为空")
             return None
@@ -785,7 +815,7 @@ def row_events(row: LedgerRow) -> list[LedgerEvent]:
 
     def add(order: int, kind: EventKind, day: date | None, data: dict[str, Any] | None = None, note: str = ""):
         if day is not None:
-            payload = payload_of(kind, {**(data or {}), "source": "ledger"})
+            payload = _ledger_payload(kind, tuple(data.items()) if data else ())
             out.append((order, LedgerEvent(kind, day, payload, note or src)))
 
     add(1, EventKind.CORRECTION_REQUESTED, row.correction_notice)
@@ -820,12 +850,50 @@ def row_events(row: LedgerRow) -> list[LedgerEvent]:
     return [e for _, e in out]
 
 
+@functools.lru_cache(maxsize=4096)
+def _ledger_payload(kind: EventKind, items: tuple[tuple[str, Any], ...]) -> Payload:
+    """The payload of an imported event (``source`` "ledger"); payloads are immutable, so rows with the same
+    event data share one (a ledger repeats the same few outcomes and results thousands of times)."""
+    return payload_of(kind, {**dict(items), "source": "ledger"})
+
+
 def _timeline(events: Iterable[LedgerEvent]) -> list[Recorded]:
     return [Recorded(e.kind, e.day, e.payload, e.note) for e in events]
 
 
+class _DeadlineMemo:
+    """:func:`app.domain.deadlines.compute_deadlines` with ``explain=False`` (the same dates, without the
+    explanation nobody reads during an import), computed once per distinct clock.
+
+    The closing day and the day an extension was notified only ever change the explanation and, for the
+    closing day, turn the state into "closed"; they are left out of the key, so the many rows of a ledger
+    that share a receipt date (and pauses, corrections, extension) share one computation."""
+
+    def __init__(self, cal: WorkCalendar) -> None:
+        self._cal = cal
+        self._known: dict[tuple[Any, ...], Deadlines] = {}
+
+    def __call__(self, clock: ClockInput) -> Deadlines:
+        closed = clock.closed_on is not None
+        key = (clock.receipt_date, clock.corrections, clock.pauses, clock.extension_days, clock.fee_payment_days)
+        found = self._known.get((closed, *key))
+        if found is None:
+            open_ = self._known.get((False, *key))
+            if open_ is None:
+                shared = ClockInput(key[0], key[1], key[2], extension_days=key[3], fee_payment_days=key[4])
+                open_ = self._known[(False, *key)] = compute_deadlines(shared, self._cal, explain=False)
+            found = open_
+            if closed:
+                found = self._known[(True, *key)] = replace(open_, state="closed")
+        return found
+
+
 def _check_timeline(
-    row: LedgerRow, cal: WorkCalendar, today: date, fee_payment_days: int
+    row: LedgerRow,
+    cal: WorkCalendar,
+    today: date,
+    fee_payment_days: int,
+    deadlines: Callable[[ClockInput], Deadlines] | None = None,
 ) -> tuple[LedgerRow, list[LedgerProblem], list[LedgerProblem], tuple[tuple[Any, ...], list[LedgerEvent]] | None]:
     """Project the row's events onto the legal clock; date the extension; collect problems and warnings;
     return ((status, reply due, closed on, outcome), events) as the register stores them.
@@ -835,19 +903,21 @@ def _check_timeline(
     """
     problems: list[LedgerProblem] = []
     warnings: list[LedgerProblem] = []
+    if deadlines is None:
+        deadlines = _DeadlineMemo(cal)
     try:
         if row.extension_days:
             # The ledger has no date for the extension notice: take the last day it could lawfully be
             # given (the unextended due date, 第三十三条第二款), but not after the reply or today.
             plain = replace(row, extension_days=0)
             proj0 = project(row.receipt_date, _timeline(row_events(plain)), fee_payment_days=fee_payment_days)
-            dl0 = compute_deadlines(proj0.clock, cal)
+            dl0 = deadlines(proj0.clock)
             on = dl0.unextended_due or dl0.reply_due or row.arrived_on
             on = min(x for x in (on, row.reply_date, today) if x is not None)
             row = replace(row, extension_on=max(on, row.receipt_date or on))
         events = row_events(row)
         proj = project(row.receipt_date, _timeline(events), fee_payment_days=fee_payment_days)
-        dl = compute_deadlines(proj.clock, cal)
+        dl = deadlines(proj.clock)
     except (TimelineError, ValueError) as exc:
         problems.append(LedgerProblem(row.row, "", f"各日期之间不一致：{exc}", row.sheet))
         return row, problems, warnings, None
@@ -1026,6 +1096,9 @@ def validate_ledger(
     evaluated: dict[tuple[str, int], tuple[tuple[Any, ...], list[LedgerEvent]]] = {}
     seen_numbers: dict[str, tuple[str, int]] = {}
     sheet_order: dict[str, int] = {"": 0}
+    deadlines = _DeadlineMemo(cal)
+    names, last_position = list(positions), max(positions.values())
+    pick = operator.itemgetter(*positions.values())  # at least the required columns: a tuple
     total = 0
     for item in rows:
         row_no, cells = item[0], item[1]
@@ -1037,7 +1110,10 @@ def validate_ledger(
             problems.append(
                 LedgerProblem(row_no, "", f"第 {_column_letter(i)} 列有内容，但该列没有表头（不知道是哪一项）", sheet)
             )
-        values = {name: (cells[i] if i < len(cells) else None) for name, i in positions.items()}
+        if len(cells) > last_position:
+            values = dict(zip(names, pick(cells), strict=True))  # type: ignore[arg-type]
+        else:
+            values = {name: (cells[i] if i < len(cells) else None) for name, i in positions.items()}
         if not any(_text(v) for v in values.values()):
             continue
         total += 1
@@ -1056,7 +1132,7 @@ def validate_ledger(
         if row is not None:
             if sheet:
                 row = replace(row, sheet=sheet)
-            row, p, w, computed = _check_timeline(row, cal, today, fee_payment_days)
+            row, p, w, computed = _check_timeline(row, cal, today, fee_payment_days, deadlines)
             problems.extend(p)
             warnings.extend(w)
             if not p:

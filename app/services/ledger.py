@@ -23,7 +23,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain.codes import ApplicantKind, Channel, EventKind, IdDocType, Outcome, Status
@@ -45,7 +45,7 @@ from app.domain.ledger import (
     template_rows,
     validate_ledger,
 )
-from app.domain.procedure import Extension, Recorded, Registered, to_data
+from app.domain.procedure import Extension, Recorded, to_data
 from app.domain.text import XLSX_CELL_LIMIT, for_export
 from app.domain.workcalendar import WorkCalendar
 from app.services.applications import evaluate
@@ -53,7 +53,7 @@ from app.services.context import ServiceContext
 from app.services.errors import ServiceError
 from app.services.profile import get_profile
 from app.services.report import ledger_lock_problems  # report lock
-from app.store.events import EventChain
+from app.store.events import EventChain, insert_rows
 from app.store.models import Applicant, Application, Event, NumberSequence, RemedyCase
 from app.store.numbers import REGISTRATION_SEQUENCE, NumberAllocator
 
@@ -255,7 +255,9 @@ def _read_csv(path: Path) -> LedgerTable:
     if header is None:
         raise LedgerFileError("文件是空的：没有表头行")
     if _is_ours(raw, header):
-        rows = [(n, [_csv_uncell(c) for c in cells], s) for n, cells, s in rows]  # type: ignore[arg-type]
+        for _n, cells, _s in rows:  # only a cell starting with ' can be one of our quoted cells
+            if any(c[:1] == "'" for c in cells):  # type: ignore[index]
+                cells[:] = [_csv_uncell(c) for c in cells]  # type: ignore[arg-type]
     return LedgerTable(list(header), rows)
 
 
@@ -279,11 +281,10 @@ def _sheet_rows(wb: Any, ws: Any, title: str) -> Iterator[tuple[int, list[object
     """The rows of one worksheet as (row as Excel shows it, cells up to the last non-empty one), read
     sparsely: a cell far to the right (column XFD) costs nothing, it is refused by position."""
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet._reader import WorkSheetParser
 
     src = ws._get_source()
     try:
-        parser = WorkSheetParser(
+        parser = _sheet_parser_class()(
             src,
             ws._shared_strings,
             data_only=True,
@@ -324,12 +325,104 @@ def _sheet_rows(wb: Any, ws: Any, title: str) -> Iterator[tuple[int, list[object
         src.close()
 
 
-def _read_xlsx(path: Path, sheet: str | None) -> LedgerTable:
-    from openpyxl import load_workbook  # imported here: the CLI's --help should not pay for it
+def _string_table(source: Any) -> list[str]:
+    """The shared strings of a workbook, exactly as openpyxl's ``read_string_table`` reads them (the text of
+    each ``<si>``: its ``<t>``, then the ``<t>`` of each ``<r>`` run, phonetic runs left out, ``x005F_``
+    removed), without building openpyxl's rich-text objects for every string (most of a ledger's read)."""
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse  # defusedxml's when installed, as openpyxl reads
 
+    si_tag = f"{{{SHEET_MAIN_NS}}}si"
+    strings: list[str] = []
+    for _, node in iterparse(source):
+        if node.tag != si_tag:
+            continue
+        strings.append(_plain_text(node).replace("x005F_", ""))
+        node.clear()
+    return strings
+
+
+def _plain_text(node: Any) -> str:
+    """The text of a string item (``<si>`` or an inline ``<is>``) as openpyxl's ``Text.from_tree(node).content``
+    gives it: its ``<t>`` (the last one, as openpyxl keeps), then the ``<t>`` of each ``<r>`` run; phonetic
+    runs (``<rPh>``) left out."""
+    plain: str | None = None
+    runs: list[str] = []
+    for child in node:
+        name = child.tag.rpartition("}")[2]
+        if name == "t":
+            plain = child.text
+        elif name == "r":
+            run: str | None = None
+            for part in child:
+                if part.tag.rpartition("}")[2] == "t":
+                    run = part.text
+            if run is not None:
+                runs.append(run)
+    if plain is not None:
+        runs.insert(0, plain)
+    return "".join(runs)
+
+
+_SHEET_PARSER: list[Any] = []
+
+
+def _sheet_parser_class() -> Any:
+    """openpyxl's worksheet parser, reading inline strings (``t="inlineStr"``, what openpyxl itself writes)
+    without building a rich-text object for each cell; every other cell is read by openpyxl as before."""
+    if _SHEET_PARSER:
+        return _SHEET_PARSER[0]
+    from openpyxl.utils.cell import coordinate_to_tuple
+    from openpyxl.worksheet._reader import INLINE_STRING, WorkSheetParser
+
+    class SheetParser(WorkSheetParser):  # type: ignore[misc]
+        def parse_cell(self, element: Any) -> dict[str, Any]:
+            if element.get("t") != "inlineStr" or self.rich_text:
+                return super().parse_cell(element)
+            coordinate = element.get("r")
+            style_id = element.get("s", 0)
+            if style_id:
+                style_id = int(style_id)
+            if coordinate:
+                row, column = coordinate_to_tuple(coordinate)
+                self.col_counter = column
+            else:
+                self.col_counter += 1
+                row, column = self.row_counter, self.col_counter
+            value: str | None = None
+            data_type = "inlineStr"
+            child = element.find(INLINE_STRING)
+            if child is not None:
+                data_type = "s"
+                value = _plain_text(child)
+            return {"row": row, "column": column, "value": value, "data_type": data_type, "style_id": style_id}
+
+    _SHEET_PARSER.append(SheetParser)
+    return SheetParser
+
+
+def _load_workbook(path: Path) -> Any:
+    """``openpyxl.load_workbook(path, read_only=True, data_only=True)`` with :func:`_string_table` reading
+    the shared strings."""
+    from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader
+
+    reader = ExcelReader(path, read_only=True, data_only=True)
+
+    def read_strings() -> None:
+        ct = reader.package.find(SHARED_STRINGS)
+        if ct is not None:
+            with reader.archive.open(ct.PartName[1:]) as src:
+                reader.shared_strings = _string_table(src)
+
+    reader.read_strings = read_strings
+    reader.read()
+    return reader.wb
+
+
+def _read_xlsx(path: Path, sheet: str | None) -> LedgerTable:
     _check_unpacked_size(path)
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        wb = _load_workbook(path)  # openpyxl imported there: the CLI's --help should not pay for it
     except Exception as exc:  # openpyxl raises many kinds (zip, xml, key errors)
         raise LedgerFileError(f"无法读取 Excel 文件（文件可能已损坏或不是 .xlsx 格式）：{path}") from exc
     try:
@@ -873,6 +966,28 @@ def _allocate_numbers(
     return out, new
 
 
+def _registered_data(
+    reg_number: str, channel: str, receipt_date: date | None, basis: str, file: str, row: int
+) -> dict[str, Any]:
+    """``to_data(Registered(reg_number=…, channel=…, receipt_date=…, receipt_basis=…, source="ledger",
+    file=…, row=…))``, the same dict in the same order (tests/services/test_ledger_fast_paths.py), without
+    building the payload and walking its fields for each of thousands of rows."""
+    data: dict[str, Any] = {"source": "ledger"}
+    if reg_number:
+        data["reg_number"] = reg_number
+    if channel:
+        data["channel"] = channel
+    if receipt_date is not None:
+        data["receipt_date"] = receipt_date.isoformat()
+    if basis:
+        data["receipt_basis"] = basis
+    data["filled_by_clerk"] = False  # stored even when False (app.domain.procedure.to_data)
+    if file:
+        data["file"] = file
+    data["row"] = row
+    return data
+
+
 def _write(
     ctx: ServiceContext,
     path: Path,
@@ -926,16 +1041,25 @@ def _write(
         app_rows: list[dict[str, Any]] = []
         remedy_rows: list[dict[str, Any]] = []
         ids: list[int] = []
+        stored_data: dict[Any, dict[str, Any]] = {}
+
+        def event_data(payload: Any) -> dict[str, Any]:
+            """``to_data(payload)``, once per distinct payload (payloads are immutable and a ledger repeats the
+            same few outcomes thousands of times; the stored dicts are only read)."""
+            try:
+                found = stored_data.get(payload)
+            except TypeError:  # a payload holding a mutable value: no sharing
+                return to_data(payload)
+            if found is None:
+                found = stored_data[payload] = to_data(payload)
+            return found
 
         def write_chunk() -> None:
             """Insert what is staged (a chunk of rows at a time keeps memory flat with the file's length)."""
-            if applicant_rows:
-                s.execute(insert(Applicant.__table__), applicant_rows)
-            if app_rows:
-                s.execute(insert(Application.__table__), app_rows)
+            insert_rows(s, Applicant.__table__, applicant_rows)
+            insert_rows(s, Application.__table__, app_rows, per_statement=100)  # its search trigger: see there
             chain.flush(4 * _CHUNK)
-            if remedy_rows:
-                s.execute(insert(RemedyCase.__table__), remedy_rows)
+            insert_rows(s, RemedyCase.__table__, remedy_rows)
             applicant_rows.clear()
             app_rows.clear()
             remedy_rows.clear()
@@ -992,22 +1116,12 @@ def _write(
             registered = (
                 EventKind.REGISTERED,
                 r.arrived_on,
-                to_data(
-                    Registered(
-                        reg_number=reg_number,
-                        channel=r.channel.value,
-                        receipt_date=r.receipt_date,
-                        receipt_basis=basis,
-                        source="ledger",
-                        file=path.name,
-                        row=r.row,
-                    )
-                ),
+                _registered_data(reg_number, r.channel.value, r.receipt_date, basis, path.name, r.row),
                 "由台账导入",
             )
             known = evaluated.get((r.sheet, r.row)) if evaluated else None
             row_evs = known[1] if known is not None else row_events(r)
-            events = [registered] + [(e.kind, e.day, to_data(e.payload), e.note) for e in row_evs]
+            events = [registered] + [(e.kind, e.day, event_data(e.payload), e.note) for e in row_evs]
             for kind, day, data, note in events:
                 chain.stage(app_id, kind.value, day, actor=clerk, recorded_at=now, data=data, note=note)
             if known is not None:  # computed by validation from the same events (registration aside)
