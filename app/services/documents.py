@@ -863,14 +863,15 @@ def verify_documents(ctx: ServiceContext) -> list[str]:
     return problems
 
 
-def register_list_pdf(ctx: ServiceContext, filter: Any, title: str) -> bytes:
+def register_list_pdf(ctx: ServiceContext, filter: Any, title: str, sort: Any = None, descending: bool = True) -> bytes:
     """申请台账 for printing: the applications matching *filter* (a
-    :class:`app.services.register.RegisterFilter`, in register order) on landscape A4 pages, with a title
-    line, the count and date, a header repeated on every page and page numbers "— n —"."""
+    :class:`app.services.register.RegisterFilter`) in the order the clerk sees them (*sort*, a
+    :class:`app.services.register.SortKey`; default: by 登记编号, newest first) on landscape A4 pages, with a
+    title line, the count and date, a header repeated on every page and page numbers "— n —"."""
     from app.documents.register_list import register_pdf
     from app.services import register as R
 
-    ids = R.query_ids(ctx, filter)
+    ids = R.query_ids(ctx, filter, R.SortKey.NUMBER if sort is None else sort, descending)
     if len(ids) > 20_000:
         raise ValidationError([f"符合条件的申请有 {len(ids)} 件，超过 20000 件，请先按年度或状态筛选后再打印"])
     rows = R.fetch_rows(ctx, ids)

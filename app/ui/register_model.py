@@ -194,6 +194,15 @@ class RegisterTableModel(QAbstractTableModel):
         """Whether every matching id is in the model (False while the rest is being read)."""
         return self._complete
 
+    @property
+    def sort_key(self) -> SortKey:
+        """The column the rows are sorted by (the printed list follows it)."""
+        return self._sort
+
+    @property
+    def sort_descending(self) -> bool:
+        return self._descending
+
     def reload(self) -> None:
         """Show the first screenful of the current filter and sort now; read the rest of the ids in the background."""
         self._generation += 1

@@ -176,7 +176,9 @@ class RegisterPage(QWidget):
 
         title = self.list_title()
         try:
-            pdf = register_list_pdf(self.ctx, self.current_filter(), title)
+            pdf = register_list_pdf(
+                self.ctx, self.current_filter(), title, self.model.sort_key, self.model.sort_descending
+            )
         except ClerkError as exc:
             msgbox.warning(self, tr("无法打印"), str(exc))
             return False

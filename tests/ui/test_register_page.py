@@ -231,3 +231,23 @@ def test_a_caption_set_by_the_annual_report_stays_when_the_rest_arrives(qtbot, c
     with qtbot.waitSignal(page.model.loaded, timeout=5000):
         page.apply_filter()
     assert page.count_label.text() == "共 5 件"
+
+
+def test_the_printed_list_follows_the_tables_sort(qtbot, ctx, clock, monkeypatch):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from app.ui import pdf_view
+    from app.ui.register_model import COL_APPLICANT
+
+    for i, name in enumerate(["张三", "阿布", "王五"]):
+        register_in_person(ctx, datetime(2026, 2, 13, 9, i), clock, name=name)
+    page = shown_page(qtbot, ctx)
+    page.model.sort(COL_APPLICANT, Qt.SortOrder.AscendingOrder)  # pinyin: a bu, wang wu, zhang san
+    qtbot.waitUntil(lambda: page.model.complete, timeout=5000)
+    printed: list[bytes] = []
+    monkeypatch.setattr(pdf_view, "print_pdf", lambda _p, pdf, title: printed.append(pdf) or True)
+    assert page.print_list(print_it=True)
+    text = "".join(p.extract_text() for p in PdfReader(BytesIO(printed[0])).pages)
+    assert text.index("阿布") < text.index("王五") < text.index("张三")
