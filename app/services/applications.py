@@ -53,7 +53,7 @@ from app.domain.procedure import (
 )
 from app.domain.procedure import Edited as EditedPayload
 from app.domain.procedure import Registered as RegisteredPayload
-from app.domain.receipt import ReceiptError, determine_receipt
+from app.domain.receipt import ReceiptDecision, ReceiptError, determine_receipt
 from app.domain.text import TextError, clean_field, strip_invisible
 from app.domain.timeline import Projection, derive_status, project
 from app.domain.workcalendar import WorkCalendar
@@ -267,7 +267,7 @@ def validate_registration(ctx: ServiceContext, data: RegistrationInput) -> list[
     if data.confirmed_at is not None and data.confirmed_at > now:
         problems.append("确认收到的时间不能晚于当前时间")
     try:
-        _receipt(data)
+        receipt_of(data)
     except ReceiptError as exc:
         problems.append(str(exc))
     today = ctx.today()
@@ -304,7 +304,9 @@ def validate_registration(ctx: ServiceContext, data: RegistrationInput) -> list[
     return problems
 
 
-def _receipt(data: RegistrationInput):  # -> ReceiptDecision
+def receipt_of(data: RegistrationInput) -> ReceiptDecision:
+    """The legal receipt date of the registration as entered (第三十一条; docs/rules.md §3): what the counter
+    form previews and what :func:`register_application` records. Raises ReceiptError when it cannot tell."""
     return determine_receipt(
         data.channel,
         data.arrived_at.date(),
@@ -431,7 +433,7 @@ def register_application(ctx: ServiceContext, data: RegistrationInput) -> Regist
     problems = validate_registration(ctx, data)
     if problems:
         raise ValidationError(problems)
-    receipt = _receipt(data)
+    receipt = receipt_of(data)
     now = ctx.now()
     clerk = ctx.clerk()
     profile = get_profile(ctx)

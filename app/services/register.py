@@ -8,14 +8,30 @@ Built for 100,000 applications: :func:`first_rows` returns the first screenful o
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, and_, column, exists, false, func, literal_column, or_, select, table
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    and_,
+    column,
+    exists,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+    text,
+)
 from sqlalchemy.orm import Session
 
 from app.domain.codes import ApplicantKind, Channel, EventKind, Outcome, Status
@@ -570,28 +586,41 @@ def key_names(ctx: ServiceContext, limit: int | None = None) -> int:
     Quietly does nothing while another program holds the write lock: the sort then places the few names
     written meanwhile by their characters, and the next pass keys them.
     """
+    sql = "SELECT id, applicant_name FROM application WHERE name_key IS NULL"
+    with ctx.db.session_scope() as s:
+        rows = s.execute(text(sql + (f" LIMIT {int(limit)}" if limit is not None else ""))).all()
+    if not rows:
+        return 0
+    # keyed outside the write lock (pinyin takes a while); a name changed meanwhile is left for the next pass
+    keyed = [(name_sort_key(name or ""), app_id, name) for app_id, name in rows]
+    with _write_now(ctx) as conn:
+        if conn is None:
+            return 0
+        conn.executemany("UPDATE application SET name_key = ? WHERE id = ? AND applicant_name IS ?", keyed)
+    return len(keyed)
+
+
+@contextlib.contextmanager
+def _write_now(ctx: ServiceContext) -> Iterator[Any]:
+    """A raw connection inside ``BEGIN IMMEDIATE`` (no other writer until it ends), committed when the block
+    ends and rolled back if it fails; ``None`` when another program holds the write lock for more than
+    200 ms (the background upkeep then tries again later instead of keeping the clerk waiting)."""
     conn = ctx.db.engine.raw_connection()
     try:
-        sql = "SELECT id, applicant_name FROM application WHERE name_key IS NULL"
-        rows = conn.execute(sql + (f" LIMIT {int(limit)}" if limit is not None else "")).fetchall()
-        if not rows:
-            return 0
-        keyed = [(name_sort_key(name or ""), app_id, name) for app_id, name in rows]
+        conn.execute("PRAGMA busy_timeout=200")
         try:
-            conn.execute("PRAGMA busy_timeout=200")
             conn.execute("BEGIN IMMEDIATE")
-        except Exception:
-            return 0
+        except Exception:  # locked (or the file went away): not now
+            yield None
+            return
         try:
-            conn.executemany("UPDATE application SET name_key = ? WHERE id = ? AND applicant_name IS ?", keyed)
+            yield conn
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-        finally:
-            conn.execute("PRAGMA busy_timeout=5000")
-        return len(keyed)
     finally:
+        conn.execute("PRAGMA busy_timeout=5000")
         conn.close()
 
 
@@ -602,44 +631,31 @@ def index_pending(ctx: ServiceContext, limit: int = 2000) -> int:
     and indexing it. The values indexed before come from ``search_pending`` (the contentless index can only
     forget what it is told it holds).
     """
-    conn = ctx.db.engine.raw_connection()
-    try:
-        try:
-            conn.execute("PRAGMA busy_timeout=200")
-            conn.execute("BEGIN IMMEDIATE")
-        except Exception:  # another program is writing: the next pass will do it
+    with _write_now(ctx) as conn:
+        if conn is None:  # another program is writing: the next pass will do it
             return -1
-        try:
-            pending = conn.execute(
-                "SELECT p.application_id, p.indexed, p.reg_number, p.applicant_name, p.applicant_id_number, "
-                "p.content, a.id, a.reg_number, a.applicant_name, a.applicant_id_number, a.content "
-                "FROM search_pending AS p LEFT JOIN application AS a ON a.id = p.application_id "
-                "ORDER BY p.application_id LIMIT ?",
-                (limit,),
-            ).fetchall()
-            forget, add, done = [], [], []
-            for app_id, indexed, *rest in pending:
-                old, (current_id, *current) = rest[:4], rest[4:]
-                if indexed:
-                    forget.append((app_id, index_text(old)))
-                if current_id is not None:
-                    add.append((app_id, index_text(current)))
-                done.append((app_id,))
-            conn.executemany(
-                "INSERT INTO application_search (application_search, rowid, grams) VALUES ('delete', ?, ?)", forget
-            )
-            conn.executemany("INSERT INTO application_search (rowid, grams) VALUES (?, ?)", add)
-            conn.executemany("DELETE FROM search_pending WHERE application_id = ?", done)
-            left = conn.execute("SELECT count(*) FROM search_pending").fetchone()[0]
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        finally:
-            conn.execute("PRAGMA busy_timeout=5000")
-        return int(left)
-    finally:
-        conn.close()
+        pending = conn.execute(
+            "SELECT p.application_id, p.indexed, p.reg_number, p.applicant_name, p.applicant_id_number, "
+            "p.content, a.id, a.reg_number, a.applicant_name, a.applicant_id_number, a.content "
+            "FROM search_pending AS p LEFT JOIN application AS a ON a.id = p.application_id "
+            "ORDER BY p.application_id LIMIT ?",
+            (limit,),
+        ).fetchall()
+        forget, add, done = [], [], []
+        for app_id, indexed, *rest in pending:
+            old, (current_id, *current) = rest[:4], rest[4:]
+            if indexed:
+                forget.append((app_id, index_text(old)))
+            if current_id is not None:
+                add.append((app_id, index_text(current)))
+            done.append((app_id,))
+        conn.executemany(
+            "INSERT INTO application_search (application_search, rowid, grams) VALUES ('delete', ?, ?)", forget
+        )
+        conn.executemany("INSERT INTO application_search (rowid, grams) VALUES (?, ?)", add)
+        conn.executemany("DELETE FROM search_pending WHERE application_id = ?", done)
+        left = conn.execute("SELECT count(*) FROM search_pending").fetchone()[0]
+    return int(left)
 
 
 def update_search_index(ctx: ServiceContext, limit: int = 2000) -> int:

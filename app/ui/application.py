@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import os
 import sys
-import threading
 import time
 import traceback
 import types
@@ -23,6 +22,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QInputDialog, QWidget
 
 from app.ui import msgbox
+from app.ui.widgets import BackgroundJob
 
 if TYPE_CHECKING:
     from app.services.context import ServiceContext
@@ -270,25 +270,19 @@ def install_excepthook() -> None:
     sys.excepthook = hook
 
 
-class IntegrityCheckRunner(QObject):
+class IntegrityCheckRunner(BackgroundJob):
     """``PRAGMA quick_check`` of the whole file, off the UI thread, right after the first page is up."""
 
     failed = Signal(str)
+    thread_name = "integrity-check"
 
     def __init__(self, ctx: ServiceContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self._thread: threading.Thread | None = None
 
     def start(self) -> None:
-        if self.ctx.db.integrity_checked:
-            return
-        self._thread = threading.Thread(target=self._run, name="integrity-check", daemon=True)
-        self._thread.start()
-
-    def wait(self) -> None:
-        if self._thread is not None:
-            self._thread.join(timeout=60)
+        if not self.ctx.db.integrity_checked:
+            super().start()
 
     def _run(self) -> None:
         from app.services.errors import DatabaseUnavailable
@@ -301,23 +295,15 @@ class IntegrityCheckRunner(QObject):
             log.warning("完整性检查未能完成：%s", exc)
 
 
-class AutoBackupRunner(QObject):
+class AutoBackupRunner(BackgroundJob):
     """The once-a-day backup (SQLite online backup, consistent while the clerk works), off the UI thread."""
 
     finished = Signal(str)
+    thread_name = "auto-backup"
 
     def __init__(self, db_path: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.db_path = db_path
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="auto-backup", daemon=True)
-        self._thread.start()
-
-    def wait(self) -> None:
-        if self._thread is not None:
-            self._thread.join(timeout=60)
 
     def _run(self) -> None:
         from app.services.backup import auto_backup

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import threading
 import time
 from collections import OrderedDict
 from datetime import date
@@ -47,7 +46,7 @@ from app.domain.audit import NO_KEY
 from app.services import audit
 from app.services.audit import AuditFilter, AuditRow, ChainReport
 from app.services.context import ServiceContext
-from app.ui.widgets import ValueCombo
+from app.ui.widgets import BackgroundJob, ValueCombo
 
 log = logging.getLogger(__name__)
 
@@ -218,27 +217,16 @@ class OptionalDateEdit(QDateEdit):
             self.calendarWidget().setCurrentPage(today.year(), today.month())
 
 
-class _Verifier(QObject):
+class _Verifier(BackgroundJob):
     """Runs the chain check on a worker thread and hands the result back to the UI thread."""
 
     finished = Signal(object, float)  # ChainReport, seconds
     failed = Signal(str)
+    thread_name = "audit-chain-check"
 
     def __init__(self, ctx: ServiceContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self._thread: threading.Thread | None = None
-
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
-
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="audit-chain-check", daemon=True)
-        self._thread.start()
-
-    def wait(self, timeout: float | None = None) -> None:
-        if self._thread is not None:
-            self._thread.join(timeout)
 
     def _run(self) -> None:
         started = time.perf_counter()

@@ -369,6 +369,20 @@ class _FreeTyping:
             return True
         return True  # any other key while typing freely is ignored rather than mixed into sections
 
+    # Qt's virtual functions, shared by both editors (this class comes first in their bases)
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if not self._free_key(event):
+            super().keyPressEvent(event)  # type: ignore[misc]
+
+    def focusOutEvent(self, event) -> None:
+        self.commit_typed()
+        super().focusOutEvent(event)  # type: ignore[misc]
+
+    def focusNextPrevChild(self, forward: bool) -> bool:
+        # Qt steps through the year, month and day sections on Tab; the clerk expects Tab to leave the field
+        # (← → move between the sections).
+        return QWidget.focusNextPrevChild(self, forward)  # type: ignore[arg-type]
+
 
 class DateEdit(_FreeTyping, QDateEdit):
     """QDateEdit that also takes a whole typed date and pops up :class:`ChineseCalendar`."""
@@ -382,19 +396,6 @@ class DateEdit(_FreeTyping, QDateEdit):
         self.setDisplayFormat("yyyy年M月d日")
         self._setup(day_info)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if not self._free_key(event):
-            super().keyPressEvent(event)
-
-    def focusOutEvent(self, event) -> None:
-        self.commit_typed()
-        super().focusOutEvent(event)
-
-    def focusNextPrevChild(self, forward: bool) -> bool:
-        # Qt steps through the year, month and day sections on Tab; the clerk expects Tab to leave the field
-        # (← → move between the sections).
-        return QWidget.focusNextPrevChild(self, forward)
-
 
 class DateTimeEdit(_FreeTyping, QDateTimeEdit):
     """QDateTimeEdit (date and minute) with whole-date typing ("20261110 0930"; the time may be left out)."""
@@ -406,16 +407,3 @@ class DateTimeEdit(_FreeTyping, QDateTimeEdit):
         super().__init__(*args)
         self.setDisplayFormat("yyyy年M月d日 HH:mm")
         self._setup(day_info)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if not self._free_key(event):
-            super().keyPressEvent(event)
-
-    def focusOutEvent(self, event) -> None:
-        self.commit_typed()
-        super().focusOutEvent(event)
-
-    def focusNextPrevChild(self, forward: bool) -> bool:
-        # Qt steps through the year, month and day sections on Tab; the clerk expects Tab to leave the field
-        # (← → move between the sections).
-        return QWidget.focusNextPrevChild(self, forward)

@@ -44,13 +44,14 @@ from app.domain.codes import (
 from app.domain.dates import cn_date, cn_date_weekday
 from app.domain.deadlines import ClockInput, compute_deadlines
 from app.domain.identity import NO_NUMBER_REASONS, check_identity, in_person_identity_problems
-from app.domain.receipt import ReceiptError, determine_receipt, receipt_field, unusual_receipt_date
+from app.domain.receipt import ReceiptDecision, ReceiptError, receipt_field, unusual_receipt_date
 from app.domain.similarity import RepeatMatch
 from app.services.applications import (
     AgentInput,
     ApplicantInput,
     RegistrationInput,
     RegistrationResult,
+    receipt_of,
     register_application,
     validate_registration,
 )
@@ -763,16 +764,8 @@ class RegistrationPage(QWidget):
         if value:
             self.kind.set_value(ApplicantKind(value))
 
-    def _receipt_preview(self):  # -> ReceiptDecision
-        data = self.collect()
-        return determine_receipt(
-            data.channel,
-            data.arrived_at.date(),
-            post_kind=data.post_kind,
-            handed_in_on=data.handed_in_on,
-            signed_on=data.signed_on,
-            confirmed_on=data.confirmed_at.date() if data.confirmed_at else None,
-        )
+    def _receipt_preview(self) -> ReceiptDecision:
+        return receipt_of(self.collect())
 
     def _update_clock(self) -> None:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from typing import Any
 
@@ -113,3 +114,29 @@ def install_input_guards(app: QApplication) -> InputGuard:
     guard.setObjectName("inputGuard")
     app.installEventFilter(guard)
     return guard
+
+
+class BackgroundJob(QObject):
+    """One piece of work run once per :meth:`start` on a daemon thread, so the window never freezes; the
+    subclass's ``_run`` reports back through its own signals (delivered in the window's thread by Qt)."""
+
+    thread_name = "background-job"
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name=self.thread_name, daemon=True)
+        self._thread.start()
+
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def wait(self, timeout: float | None = 60.0) -> None:
+        """Wait for the work to end (closing the program, tests)."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        raise NotImplementedError

@@ -184,3 +184,23 @@ def test_search_input_is_bounded_and_cleaned(ctx):
     with pytest.raises(SearchTooLong) as err:
         R.first_rows(ctx, R.RegisterFilter(text="许" * 50_000))
     assert "搜索词过长" in str(err.value)
+
+
+def test_the_upkeep_steps_aside_while_another_program_writes_and_catches_up_after(ctx):
+    _fill(ctx, random.Random(7), 5)
+    other = sqlite3.connect(ctx.db.path, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+        assert R.index_pending(ctx) == -1
+        assert R.key_names(ctx) == 0
+        assert R.update_search_index(ctx) == -1
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    conn = ctx.db.engine.raw_connection()
+    try:  # the short wait of the upkeep is not left behind on the pooled connection
+        assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
+    finally:
+        conn.close()
+    assert R.update_search_index(ctx) == 0
+    assert R.pending_count(ctx) == 0
