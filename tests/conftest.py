@@ -19,6 +19,7 @@ os.environ.setdefault("OGI_DESK_LOG_DIR", tempfile.mkdtemp(prefix="ogi-log-"))
 from app.services.context import ServiceContext
 from app.services.profile import ensure_defaults
 from app.store.database import Database, open_database
+from tests.pgserver import PgServer
 
 FIXED_NOW = datetime(2026, 2, 13, 10, 30)
 
@@ -34,8 +35,41 @@ def _reverse_unordered(dbapi_connection, _record) -> None:
     dbapi_connection.execute("PRAGMA reverse_unordered_selects=ON")
 
 
+#: Tests of these folders run on both engines (a SQLite file, and a PostgreSQL server): the same services, the
+#: same register SQL, the same report. A test about the file itself is marked ``sqlite_only``.
+BOTH_ENGINES = ("/tests/services/", "/tests/store/")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "engine_kind" not in metafunc.fixturenames:
+        return
+    where = str(metafunc.definition.fspath).replace(os.sep, "/")
+    both = any(part in where for part in BOTH_ENGINES) and not metafunc.definition.get_closest_marker("sqlite_only")
+    metafunc.parametrize("engine_kind", ["sqlite", "postgresql"] if both else ["sqlite"], indirect=True)
+
+
 @pytest.fixture
-def database(tmp_path: Path) -> Iterator[Database]:
+def engine_kind(request: pytest.FixtureRequest) -> str:
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    server = PgServer.start()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def database(tmp_path: Path, engine_kind: str, request: pytest.FixtureRequest) -> Iterator[Database]:
+    if engine_kind == "postgresql":
+        server: PgServer = request.getfixturevalue("pg_server")
+        url = server.fresh_database()
+        db = open_database(url, files_at=tmp_path / "ogi.pg")
+        yield db
+        db.dispose()
+        server.drop(url)
+        return
     db = open_database(tmp_path / "ogi.sqlite")
     event.listen(db.engine, "connect", _reverse_unordered)
     db.engine.dispose()  # reconnect with the pragma

@@ -37,6 +37,7 @@ from app.domain.workcalendar import WorkCalendar
 from app.services.context import ServiceContext
 from app.services.register import RegisterFilter, StatusFilter, conditions
 from app.store.models import Application, Event
+from app.store.sqlfunc import year_month_of
 
 #: Rows shown per list; the rest are one click away in the register ("还有 N 件").
 LIST_LIMIT = 8
@@ -384,7 +385,7 @@ def _months(s: Session, today: date) -> tuple[MonthCount, ...]:
     """
     months = [(today.year + (today.month - 1 - k) // 12, (today.month - 1 - k) % 12 + 1) for k in range(11, -1, -1)]
     first = date(*months[0], 1)
-    month = func.substr(Application.receipt_date, 1, 7)
+    month = year_month_of(Application.receipt_date)
     in_range = (Application.receipt_date >= first, Application.receipt_date <= today)
     found: dict[str, int] = defaultdict(int)
     for key, n in s.execute(select(month, func.count()).where(*in_range).group_by(month)):

@@ -19,6 +19,7 @@ from app.domain.identity import normalise_number
 from app.services.context import ServiceContext
 from app.services.errors import NotFound, ValidationError
 from app.store.models import Application
+from app.store.sqlfunc import json_text
 
 __all__ = ["applications_in_month", "fee_quote_for_application"]
 
@@ -40,7 +41,7 @@ def _same_applicant(id_number: str | None, name: str, phone: str) -> ColumnEleme
     number = normalise_number(id_number or "")
     if number:
         return Application.applicant_id_number == number
-    stored_phone = func.coalesce(func.json_extract(Application.applicant_snapshot, "$.phone"), "")
+    stored_phone = func.coalesce(json_text(Application.applicant_snapshot, "phone"), "")
     return and_(Application.applicant_name == (name or "").strip(), stored_phone == (phone or "").strip())
 
 

@@ -56,6 +56,7 @@ from app.services.report import ledger_lock_problems  # report lock
 from app.store.events import EventChain, insert_rows
 from app.store.models import Applicant, Application, Event, NumberSequence, RemedyCase
 from app.store.numbers import REGISTRATION_SEQUENCE, NumberAllocator
+from app.store.sqlfunc import year_text_of
 
 __all__ = [
     "ExportReport",
@@ -1202,7 +1203,7 @@ def _write(
 
 def _year_of_case():
     """The year a case belongs to in an export: its receipt year, else (待确认) its arrival year."""
-    return func.strftime("%Y", func.coalesce(Application.receipt_date, Application.arrived_at))
+    return year_text_of(func.coalesce(Application.receipt_date, Application.arrived_at))
 
 
 def export_years(ctx: ServiceContext) -> list[int]:

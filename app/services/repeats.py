@@ -24,6 +24,7 @@ from app.domain.similarity import DEFAULT_LIMIT, DEFAULT_THRESHOLD, EarlierAppli
 from app.services.context import ServiceContext
 from app.services.errors import NotFound
 from app.store.models import Application
+from app.store.sqlfunc import json_text
 
 __all__ = ["MAX_CANDIDATES", "SAME_BY_ID", "SAME_BY_NAME_PHONE", "find_repeats", "find_repeats_for_application"]
 
@@ -38,7 +39,7 @@ def _normalise_phone(phone: str | None) -> str:
 
 
 def _stored_phone() -> ColumnElement[Any]:
-    phone = func.json_extract(Application.applicant_snapshot, "$.phone")
+    phone = json_text(Application.applicant_snapshot, "phone")
     return func.replace(func.replace(phone, "-", ""), " ", "")
 
 

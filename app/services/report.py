@@ -65,6 +65,7 @@ from app.services.errors import ValidationError
 from app.services.profile import get_profile
 from app.store.events import append_event
 from app.store.models import AnnualReport, Application, Event, RemedyCase
+from app.store.sqlfunc import json_number
 
 __all__ = [
     "LockState",
@@ -207,7 +208,7 @@ def compute_tables(ctx: ServiceContext, year: int) -> tuple[Table3, Table4]:
 def _fees(session: Session, year: int) -> FeeSummary:
     """信息处理费 received in *year* (收到缴费 events of applications that are not voided, docs/rules.md §7)."""
     y0, y1 = year_bounds(year)
-    amount = func.json_extract(Event.data, "$.amount_yuan")
+    amount = json_number(Event.data, "amount_yuan")
     n, total = session.execute(
         select(func.count(Event.id), func.coalesce(func.sum(amount), 0))
         .join(Application, Application.id == Event.application_id)

@@ -22,6 +22,7 @@ from platformdirs import user_data_dir
 from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.domain.errors import ClerkError
 
@@ -34,7 +35,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 #: Every schema revision in db/versions, oldest first; the last is the head. Kept here so that opening an
 #: up-to-date database needs one plain query and no Alembic (a test compares it with the migration scripts).
-KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
+KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 
 #: Private on POSIX: the data folder for its owner only, the database and its WAL/SHM read and written by
@@ -48,7 +49,7 @@ class DatabaseOpenError(ClerkError):
 
     def __init__(self, message: str, *, kind: str) -> None:
         super().__init__(message)
-        self.kind = kind  # locked | readonly | corrupt | newer | foreign | missing_dir | io
+        self.kind = kind  # locked | readonly | corrupt | newer | foreign | missing_dir | io; on a server also url | auth | missing | unreachable
 
 
 def default_db_path() -> Path:
@@ -117,13 +118,32 @@ class Database:
     session_factory: sessionmaker[Session]
     backup_before_migration: Path | None = None
     integrity_checked: bool = True
+    #: the server's connection (PostgreSQL); None for a SQLite file. ``path`` then stands for the server
+    #: database on this desk: its documents, attachments and backups folders are kept beside it.
+    url: URL | None = None
+
+    @property
+    def is_server(self) -> bool:
+        """True on a PostgreSQL server (several desks), False on a SQLite file (one desk)."""
+        return self.url is not None
+
+    @property
+    def location(self) -> str:
+        """What the clerk is shown as "where the data is": the file, or the server without the password."""
+        if self.url is not None:
+            from app.store.server import display_url
+
+            return display_url(self.url)
+        return str(self.path)
 
     def verify_integrity(self) -> None:
         """``PRAGMA quick_check`` on a read-only connection of its own (for an open deferred by the GUI).
 
         Raises DatabaseOpenError (kind "corrupt") when the file is damaged. Safe to call from another thread.
+        A server checks its own storage: nothing to do there.
         """
-        quick_check(self.path)
+        if self.url is None:
+            quick_check(self.path)
         self.integrity_checked = True
 
     @contextlib.contextmanager
@@ -138,10 +158,17 @@ class Database:
             yield session
             session.commit()
         except DBAPIError as exc:
-            session.rollback()
+            _quiet_rollback(session)
+            if self.url is not None:
+                from app.store.server import runtime_error as server_error
+
+                raise server_error(exc, self.url) from exc
             if isinstance(exc.orig, sqlite3.Error):
                 raise runtime_error(exc.orig, self.path) from exc
             raise
+        except StaleDataError as exc:
+            _quiet_rollback(session)
+            raise ConcurrentEdit() from exc
         except BaseException:
             session.rollback()
             raise
@@ -152,12 +179,27 @@ class Database:
         self.engine.dispose()
 
 
+def _quiet_rollback(session: Session) -> None:
+    """Roll back; a connection that is already gone (server dropped) has nothing to roll back."""
+    with contextlib.suppress(DBAPIError):
+        session.rollback()
+
+
 class DatabaseRuntimeError(ClerkError):
     """A database failure during work; ``str(err)`` is a Chinese message. The action was rolled back."""
 
     def __init__(self, message: str, *, kind: str) -> None:
         super().__init__(message)
         self.kind = kind
+
+
+class ConcurrentEdit(DatabaseRuntimeError):
+    """Another desk changed the same application since this desk read it (its version moved on)."""
+
+    MESSAGE = "该申请已被他人修改，请刷新。本次操作未保存。"
+
+    def __init__(self, message: str = MESSAGE) -> None:
+        super().__init__(message, kind="conflict")
 
 
 def runtime_error(exc: sqlite3.Error, path: Path) -> DatabaseRuntimeError:
@@ -363,13 +405,48 @@ def migrate(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
-def open_database(path: Path | str | None = None, *, defer_integrity_check: bool = False) -> Database:
+def open_server_database(value: str, *, files_at: Path | None = None) -> Database:
+    """Check, migrate (one transaction) and open the register on a PostgreSQL server (see app.store.server).
+
+    *files_at*: the local path standing for the server database (its documents, attachments and backups
+    folders are kept beside it); default: ``servers/<host>-<port>-<database>.pg`` in the user data folder."""
+    from app.store.server import files_anchor, inspect_server, make_server_engine, open_error, server_url
+
+    url = server_url(value)
+    engine = make_server_engine(url)
+    try:
+        revision = inspect_server(engine, url, known_revisions())
+        if revision != head_revision():
+            migrate(engine)
+    except DatabaseOpenError:
+        engine.dispose()
+        raise
+    except DBAPIError as exc:
+        engine.dispose()
+        raise open_error(exc, url) from exc
+    anchor = Path(files_at) if files_at is not None else files_anchor(url, default_db_path().parent)
+    try:
+        anchor.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        engine.dispose()
+        raise DatabaseOpenError(f"无法创建本机文件夹：\n{anchor.parent}\n（{exc}）", kind="missing_dir") from exc
+    factory = sessionmaker(engine, expire_on_commit=False)
+    return Database(anchor, engine, factory, None, integrity_checked=True, url=url)
+
+
+def open_database(
+    path: Path | str | None = None, *, defer_integrity_check: bool = False, files_at: Path | None = None
+) -> Database:
     """Check, back up if needed, migrate and open the database at *path* (default: user data dir).
 
     With *defer_integrity_check* (the GUI, whose window should be up at once) an up-to-date database is opened
     without ``PRAGMA quick_check``; the caller runs :meth:`Database.verify_integrity` right after (off the UI
     thread). A database that needs a migration is always checked first.
     """
+    from app.store.server import is_server_url
+
+    if is_server_url(path):
+        return open_server_database(str(path), files_at=files_at)
     db_path = Path(path) if path is not None else default_db_path()
     created_dir = not db_path.parent.exists()
     try:

@@ -32,6 +32,7 @@ from typing import Any
 
 from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy import event as sa_event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -138,7 +139,8 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]], 
     dialect = conn.dialect
     quote = dialect.identifier_preparer.quote
     columns = [table.c[name] for name in names]
-    one = f"({', '.join('?' for _ in columns)})"
+    mark = "?" if dialect.name == "sqlite" else "%s"
+    one = f"({', '.join(mark for _ in columns)})"
     sql = f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) VALUES "
     processors = [
         (i, _remembering(p))
@@ -215,7 +217,10 @@ def _raw_fetch(session: Session) -> Fetch:
     """A *fetch* straight on the session's own DB-API connection (same transaction, same raw stored values
     as :func:`_session_fetch`: plain SQL text has no column types to convert), without building a
     SQLAlchemy row for each of the thousands of rows the seals of an import read."""
-    dbapi = session.connection().connection.dbapi_connection
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":  # a server's driver has its own parameter style: through SQLAlchemy
+        return _session_fetch(session)
+    dbapi = conn.connection.dbapi_connection
     assert dbapi is not None
 
     def fetch(sql: str, params: dict[str, Any]) -> Sequence[Sequence[Any]]:
@@ -363,7 +368,8 @@ def _upsert_settings(session: Session, values: dict[str, Any]) -> None:
     if not values:
         return
     table = Setting.__table__
-    stmt = sqlite_insert(table)
+    upsert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
+    stmt = upsert(table)
     stmt = stmt.on_conflict_do_update(index_elements=[table.c.key], set_={"value": stmt.excluded.value})
     items = list(values.items())
     for i in range(0, len(items), 1000):  # in batches: the converted parameters of one batch at a time
@@ -467,14 +473,31 @@ def application_rows(fetch: Fetch, app_ids: Sequence[int]) -> dict[int, dict[str
 
 
 def _plain(row: dict[str, Any]) -> dict[str, Any]:
-    """Raw values as JSON can hold them (bytes, which no column of ours stores, as hex)."""
+    """Raw values as JSON can hold them, in the form a SQLite file stores them, so that a seal is the same on
+    either engine (a register moved to a server keeps its seals): a server's dates, times, flags and JSON
+    values as SQLite's text and integers; bytes, which no column of ours stores, as hex."""
     for v in row.values():
-        if isinstance(v, _BINARY):
-            return {k: (v.hex() if isinstance(v, _BINARY) else v) for k, v in row.items()}
+        if isinstance(v, _CONVERTED):
+            return {k: _stored_form(v) for k, v in row.items()}
     return row
 
 
 _BINARY = (bytes, bytearray)
+_CONVERTED = (bytes, bytearray, date, bool, dict, list)
+
+
+def _stored_form(value: Any) -> Any:
+    if isinstance(value, _BINARY):
+        return value.hex()
+    if isinstance(value, datetime):  # SQLAlchemy's SQLite DateTime storage format
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, dict | list):  # SQLAlchemy's JSON type stores json.dumps(value)
+        return json.dumps(value)
+    return value
 
 
 def read_anchor(fetch: Fetch) -> Anchor | str | None:

@@ -26,6 +26,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -160,6 +161,12 @@ class Application(Base):
 
     # derived for sorting: the pinyin key of applicant_name (migration 0007); NULL until the program keys it
     name_key: Mapped[str | None] = mapped_column(String(800))
+
+    # moves on by one with every change of the application (migration 0008): an UPDATE is written only while
+    # the version is still the one read, so a desk never overwrites another desk's change (StaleDataError)
+    version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
     applicant: Mapped[Applicant] = relationship()
     events: Mapped[list[Event]] = relationship(

@@ -57,6 +57,26 @@ TRIGGERS = (
 )
 
 
+#: PostgreSQL (several desks): the search reads the rows (app.services.register); only a changed name loses its key.
+PG_NAME_TRIGGER = (
+    """
+    CREATE FUNCTION application_name_key_reset() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF NEW.applicant_name IS DISTINCT FROM OLD.applicant_name AND NEW.name_key IS NOT DISTINCT FROM OLD.name_key
+        THEN
+            NEW.name_key := NULL;
+        END IF;
+        RETURN NEW;
+    END
+    $$
+    """,
+    """
+    CREATE TRIGGER application_name_key_reset BEFORE UPDATE OF applicant_name ON application
+        FOR EACH ROW EXECUTE FUNCTION application_name_key_reset()
+    """,
+)
+
+
 def upgrade() -> None:
     op.add_column("application", sa.Column("name_key", sa.String(length=800), nullable=True))
     op.create_index("ix_application_name_key", "application", ["name_key", "id"])
@@ -69,6 +89,10 @@ def upgrade() -> None:
     op.execute(
         "CREATE INDEX ix_application_receipt_order ON application (coalesce(receipt_date, date(arrived_at)), id)"
     )
+    if op.get_bind().dialect.name != "sqlite":
+        for statement in PG_NAME_TRIGGER:
+            op.execute(statement)
+        return
     op.create_table(
         "search_pending",
         sa.Column("application_id", sa.Integer(), primary_key=True, autoincrement=False),
@@ -87,6 +111,14 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name != "sqlite":
+        op.execute("DROP TRIGGER IF EXISTS application_name_key_reset ON application")
+        op.execute("DROP FUNCTION IF EXISTS application_name_key_reset()")
+        op.execute("DROP INDEX IF EXISTS ix_application_receipt_order")
+        for name in ("receipt_kind", "content_order", "channel_order", "due_order", "name_key"):
+            op.drop_index(f"ix_application_{name}", table_name="application")
+        op.drop_column("application", "name_key")
+        return
     for name in ("application_search_insert", "application_search_update", "application_search_delete"):
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
     op.execute("DROP TABLE IF EXISTS application_search_terms")
