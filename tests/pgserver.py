@@ -21,7 +21,7 @@ DEFAULT_ADMIN = "postgresql://ogi_test:ogi_test@localhost:5432/postgres"
 
 
 def admin_url() -> URL:
-    return make_url(os.environ.get("OGI_TEST_PG", DEFAULT_ADMIN)).set(drivername="postgresql+psycopg")
+    return make_url(os.environ.get("OGI_TEST_PG") or DEFAULT_ADMIN).set(drivername="postgresql+psycopg")
 
 
 def required() -> bool:

@@ -306,7 +306,10 @@ def conditions(ctx: ServiceContext, f: RegisterFilter, today: date) -> list[Colu
             clauses.append(no_index(Application.status) == Status.CLOSED.value)
         case StatusFilter.VOIDED:
             clauses.append(Application.status == Status.VOIDED.value)
-    clauses.extend(text_conditions(f.text, common=lambda word: _is_common(ctx, word)))
+    if ctx.db.is_server:  # no gram index on a server: its scan reads the rows, case-folded as SQLite's LIKE does
+        clauses.extend(text_conditions(f.text, use_index=False, fold_case=True))
+    else:
+        clauses.extend(text_conditions(f.text, common=lambda word: _is_common(ctx, word)))
     return clauses
 
 
@@ -335,20 +338,25 @@ _SEARCH = table("application_search", column("rowid"))
 _SEARCH_MATCHES = literal_column("application_search").op("MATCH")  # the table name: detail=none has no columns
 
 
-def scan_condition(word: str) -> ColumnElement[bool]:
-    """*word* in the number, name, ID number or content, by reading the row (``LIKE '%word%'``)."""
+def scan_condition(word: str, *, fold_case: bool = False) -> ColumnElement[bool]:
+    """*word* in the number, name, ID number or content, by reading the row (``LIKE '%word%'``).
+
+    SQLite's LIKE ignores the case of ASCII letters (an ID number's ``x`` finds ``X``); *fold_case* asks a
+    server, whose LIKE does not, for the same (``ILIKE``)."""
     escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     like = f"%{escaped}%"
-    return or_(
-        Application.reg_number.like(like, escape="\\"),
-        Application.applicant_name.like(like, escape="\\"),
-        Application.content.like(like, escape="\\"),
-        Application.applicant_id_number.like(like, escape="\\"),
-    )
+    cols = (Application.reg_number, Application.applicant_name, Application.content, Application.applicant_id_number)
+    if fold_case:
+        return or_(*(c.ilike(like, escape="\\") for c in cols))
+    return or_(*(c.like(like, escape="\\") for c in cols))
 
 
 def text_conditions(
-    text: str, *, use_index: bool = True, common: Callable[[str], bool] | None = None
+    text: str,
+    *,
+    use_index: bool = True,
+    common: Callable[[str], bool] | None = None,
+    fold_case: bool = False,
 ) -> list[ColumnElement[bool]]:
     """One clause per word of the search box: exactly the applications :func:`scan_condition` finds.
 
@@ -363,7 +371,7 @@ def text_conditions(
             clauses.append(false())
             continue
         if not use_index or (common is not None and common(word)):
-            clauses.append(scan_condition(word))
+            clauses.append(scan_condition(word, fold_case=fold_case))
             continue
         indexed = select(_SEARCH.c.rowid).where(_SEARCH_MATCHES(match_query(word)))
         pending = select(SearchPending.application_id)
@@ -574,7 +582,7 @@ def years(ctx: ServiceContext) -> list[int]:
 def pending_count(ctx: ServiceContext) -> int:
     """Applications not yet (re)indexed or whose name has no sort key yet (0: all up to date)."""
     with ctx.db.session_scope() as s:
-        waiting = s.scalar(select(func.count()).select_from(SearchPending)) or 0
+        waiting = 0 if ctx.db.is_server else s.scalar(select(func.count()).select_from(SearchPending)) or 0
         unkeyed = s.scalar(select(func.count(Application.id)).where(Application.name_key.is_(None))) or 0
     return waiting + unkeyed
 
@@ -592,6 +600,13 @@ def key_names(ctx: ServiceContext, limit: int | None = None) -> int:
         return 0
     # keyed outside the write lock (pinyin takes a while); a name changed meanwhile is left for the next pass
     keyed = [(name_sort_key(name or ""), app_id, name) for app_id, name in rows]
+    if ctx.db.is_server:  # several desks: row locks, not a file lock; a name changed meanwhile is not keyed
+        with ctx.db.session_scope() as s:
+            s.execute(
+                text("UPDATE application SET name_key = :k WHERE id = :i AND applicant_name IS NOT DISTINCT FROM :n"),
+                [{"k": k, "i": i, "n": n} for k, i, n in keyed],
+            )
+        return len(keyed)
     with _write_now(ctx) as conn:
         if conn is None:
             return 0
@@ -628,8 +643,10 @@ def index_pending(ctx: ServiceContext, limit: int = 2000) -> int:
 
     One write transaction (BEGIN IMMEDIATE): no other writer can change an application between reading it
     and indexing it. The values indexed before come from ``search_pending`` (the contentless index can only
-    forget what it is told it holds).
+    forget what it is told it holds). A server has no such index (its search reads the rows): nothing to do.
     """
+    if ctx.db.is_server:
+        return 0
     with _write_now(ctx) as conn:
         if conn is None:  # another program is writing: the next pass will do it
             return -1

@@ -156,6 +156,7 @@ def test_deleting_the_newest_events_is_found_by_the_anchor_and_the_head_is_shown
     assert report.anchor_problems and report.checked == len(everything) - 2
 
 
+@pytest.mark.sqlite_only  # a server's DATE and JSON columns refuse such values
 def test_an_event_with_a_garbage_date_or_bad_json_is_still_listed_saying_so(ctx, log):
     everything = sorted(ids(ctx))
     with ctx.db.session_scope() as s:

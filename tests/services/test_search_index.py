@@ -19,6 +19,10 @@ from app.domain.textsearch import MAX_WORDS, SearchTooLong, name_sort_key
 from app.services import register as R
 from app.store.models import Applicant, Application
 
+# the gram index and its queue live in a SQLite file (FTS5); a server's search reads the rows
+# (tests/services/test_register_query.py runs on both engines)
+pytestmark = pytest.mark.sqlite_only
+
 ALPHABET = "许可证王李张〔〕第号年市局食品经营2025370X x%_-（）A a"
 NAMES = ["张三", "王五", "阿里", "曾小明", "李四", "王", "王小二", "Alice 陈", "欧阳娜", "许可"]
 
