@@ -24,6 +24,34 @@ def figure_line(name: str, value_ms: float, baseline_name: str, baseline_ms: flo
     )
 
 
+class Raw:
+    """A plain driver connection for the baselines: the sqlite3 module on a file (read-only), psycopg on a server.
+
+    ``sql(sqlite_text, server_text)`` picks the spelling of this engine; parameters are ``?``/``:name`` for
+    SQLite and ``%s``/``%(name)s`` for the server."""
+
+    def __init__(self, target: str) -> None:
+        self.server = target.startswith(("postgresql://", "postgres://"))
+        if self.server:
+            import psycopg
+
+            self.conn: Any = psycopg.connect(target.replace("postgresql+psycopg://", "postgresql://"), autocommit=True)
+        else:
+            import sqlite3
+            from pathlib import Path
+
+            self.conn = sqlite3.connect(f"{Path(target).resolve().as_uri()}?mode=ro", uri=True)
+
+    def sql(self, sqlite_text: str, server_text: str) -> str:
+        return server_text if self.server else sqlite_text
+
+    def all(self, sql: str, params: Any = ()) -> list[Any]:
+        return list(self.conn.execute(sql, params).fetchall())
+
+    def close(self) -> None:
+        self.conn.close()
+
+
 def median_ms(fn: Callable[[], Any], repeat: int = 5, warmup: int = 1) -> tuple[float, Any]:
     """The median wall time of *fn* in milliseconds over *repeat* runs (after *warmup* unmeasured ones)."""
     result = None
