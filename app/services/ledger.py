@@ -56,7 +56,7 @@ from app.services.report import ledger_lock_problems  # report lock
 from app.store.events import EventChain, insert_rows
 from app.store.models import Applicant, Application, Event, NumberSequence, RemedyCase
 from app.store.numbers import REGISTRATION_SEQUENCE, NumberAllocator
-from app.store.sqlfunc import year_text_of
+from app.store.sqlfunc import advance_id_sequences, year_text_of
 
 __all__ = [
     "ExportReport",
@@ -1191,6 +1191,7 @@ def _write(
                 )
         write_chunk()
         s.flush()
+        advance_id_sequences(s, (Applicant.__table__, Application.__table__))  # ids were given here, not by a server
         if dry_run:
             raise _DryRun
         if progress:

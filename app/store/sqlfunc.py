@@ -10,13 +10,14 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Boolean, Numeric, String, bindparam
+from sqlalchemy import Boolean, Numeric, String, Table, bindparam, text
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeEngine
 
-__all__ = ["ids_in", "json_number", "json_text", "no_index", "year_month_of", "year_text_of"]
+__all__ = ["advance_id_sequences", "ids_in", "json_number", "json_text", "no_index", "year_month_of", "year_text_of"]
 
 
 class _JsonField(FunctionElement[Any]):
@@ -179,3 +180,18 @@ def ids_in(col: ColumnElement[int], ids: Sequence[int]) -> ColumnElement[bool]:
     """``col IN (ids)`` with the ids as one bound JSON array, however many (SQLite limits the parameters)."""
     array = bindparam(None, json.dumps([int(i) for i in ids]), type_=String(), unique=True)
     return _IdsIn(col, array)
+
+
+def advance_id_sequences(session: Session, tables: Sequence[Table]) -> None:
+    """After rows were inserted with ids given by the program (an import, a copy), move each table's id
+    sequence on a server past the highest id, so the next row it numbers does not collide. SQLite numbers
+    from the highest rowid itself: nothing to do. Runs in the caller's transaction."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for table in tables:
+        session.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                f"greatest((SELECT max(id) FROM {table.name}), 1), (SELECT max(id) FROM {table.name}) IS NOT NULL)"
+            )
+        )

@@ -21,7 +21,7 @@ from app.services.profile import ensure_defaults
 from app.store.database import open_database
 from app.store.events import check_chain
 from app.store.models import Applicant, Application, Event, NumberSequence, RemedyCase
-from tests.dbdump import dump
+from tests.dbdump import dump_db
 from tests.ledger_factory import NOW, generate_ledger, write_csv, write_xlsx
 
 _ID = "11010519491231002X"  # a valid 居民身份证 number (GB 11643)
@@ -41,10 +41,11 @@ def make_ctx(path: Path) -> ServiceContext:
 
 
 @pytest.fixture
-def lctx(tmp_path: Path):
-    ctx = make_ctx(tmp_path / "t.sqlite")
-    yield ctx
-    ctx.db.dispose()
+def lctx(database):
+    """A context on a fresh database of either engine (tests/conftest.py), at the ledger's fixed "now"."""
+    ctx = ServiceContext(database, now=lambda: NOW)
+    ensure_defaults(ctx)
+    return ctx
 
 
 @pytest.fixture(scope="module")
@@ -201,7 +202,7 @@ def test_invalid_ledger_imports_nothing_and_lists_every_problem(lctx, ledger, tm
             content="x",
         ),
     )
-    before = dump(lctx.db.path)
+    before = dump_db(lctx.db)
     rows = invalid_ledger(ledger)
     for path in (write_csv(rows, tmp_path / "bad.csv"), write_xlsx(rows, tmp_path / "bad.xlsx")):
         report = import_ledger(lctx, path)
@@ -210,7 +211,7 @@ def test_invalid_ledger_imports_nothing_and_lists_every_problem(lctx, ledger, tm
         assert (6, "收到日期") in places and (11, "申请人类型") in places and (23, "登记编号") in places
         assert any(c == "答复日期" and "早于" in p.message for (_, c), p in zip(places, report.problems, strict=True))
         assert "未导入任何数据" in report.summary()
-        assert dump(lctx.db.path) == before
+        assert dump_db(lctx.db) == before
 
 
 def test_number_already_in_the_register_is_refused(lctx, tmp_path):
@@ -218,20 +219,20 @@ def test_number_already_in_the_register_is_refused(lctx, tmp_path):
     rows[0]["登记编号"], rows[1]["登记编号"], rows[3]["登记编号"] = "A-1", None, "A-3"
     path = write_csv(rows, tmp_path / "a.csv")
     assert import_ledger(lctx, path).ok
-    before = dump(lctx.db.path)
+    before = dump_db(lctx.db)
     again = import_ledger(lctx, path)
     assert not again.ok
     given = [i + 2 for i, r in enumerate(rows) if r["登记编号"]]
     assert [(p.row, p.column) for p in again.problems if p.column == "登记编号"] == [(r, "登记编号") for r in given]
-    assert dump(lctx.db.path) == before
+    assert dump_db(lctx.db) == before
 
 
 def test_dry_run_writes_nothing(lctx, ledger, tmp_path):
-    before = dump(lctx.db.path)
+    before = dump_db(lctx.db)
     report = import_ledger(lctx, write_csv(ledger, tmp_path / "a.csv"), dry_run=True)
     assert report.ok and report.dry_run and report.total_rows == 300 and report.imported == 0
     assert "仅校验" in report.summary()
-    assert dump(lctx.db.path) == before
+    assert dump_db(lctx.db) == before
 
 
 def test_warnings_are_listed_and_the_rows_imported(lctx, tmp_path):
