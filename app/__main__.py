@@ -69,7 +69,11 @@ def _parse_gui_args(argv: list[str]) -> argparse.Namespace:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "--db", metavar="数据库文件", type=Path, default=None, help="数据库文件路径（默认在用户数据目录）"
+        "--db",
+        metavar="数据库",
+        default=None,
+        help="数据库文件路径，或数据库服务器连接字符串 postgresql://用户名@服务器地址:端口/数据库名"
+        "（默认使用 设置 → 数据库 中保存的选择，未选择时为用户数据目录中的数据库文件）",
     )
     parser.add_argument("--no-backup", action="store_true", help="启动时不做每日自动备份")
     parser.add_argument(
@@ -110,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(exc.code or 0)
     from app.ui.application import run_gui
 
+    # a path or a connection string, as typed (a Path would fold the "//" of postgresql://): see database_target
     return run_gui(args.db, auto_backup=not args.no_backup, page=args.page)
 
 

@@ -7,19 +7,25 @@ This module imports no service and no page at load time for the same reason.
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
+    QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QStackedWidget,
     QWidget,
 )
+
+from app.ui.widgets import BackgroundJob
 
 if TYPE_CHECKING:
     from app.services.context import ServiceContext
@@ -38,6 +44,38 @@ def tr(text: str) -> str:
 #: Applications indexed per pass of the background upkeep of the search index (about 50 ms each).
 log = logging.getLogger(__name__)
 INDEX_BATCH = 400
+#: How often the window asks whether another desk changed the register (see app.services.changes): often on
+#: a shared server; now and then on the desk's own file (a ledger import from the command line).
+POLL_SERVER_MS = 5_000
+POLL_FILE_MS = 15_000
+CONNECTION_LOST = "与数据库服务器的连接中断，正在重试…"
+FILE_UNREADABLE = "暂时无法读取数据库，正在重试…"
+
+
+class ChangePoll(BackgroundJob):
+    """One reading of the change stamp off the UI thread (a dropped server takes seconds to time out)."""
+
+    answered = Signal(object)
+    failed = Signal(str)
+    thread_name = "change-poll"
+
+    def __init__(self, read: Callable[[], Any], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.read = read
+
+    def _run(self) -> None:
+        try:
+            stamp = self.read()
+        except Exception as exc:  # reported in the status bar; the next poll tries again
+            log.warning("change poll failed: %s", exc)
+            self._emit(self.failed, str(exc))
+            return
+        self._emit(self.answered, stamp)
+
+    @staticmethod
+    def _emit(signal: Any, value: object) -> None:
+        with contextlib.suppress(RuntimeError):  # the window is gone (program closing)
+            signal.emit(value)
 
 
 class MainWindow(QMainWindow):
@@ -84,6 +122,20 @@ class MainWindow(QMainWindow):
         help_menu.addAction(about)
 
         self.nav.currentRowChanged.connect(self._show_page)
+
+        #: reads the change stamp (tests replace it); default: app.services.changes.change_stamp
+        self.stamp_function: Callable[[ServiceContext], Any] | None = None
+        self._stamp: Any = None
+        self._poll = ChangePoll(self._read_stamp, self)
+        self._poll.answered.connect(self._stamp_arrived)
+        self._poll.failed.connect(self._stamp_failed)
+        self._poll_timer = QTimer(self)
+        self._poll_timer.timeout.connect(self.poll_changes)
+        self.connection_label = QLabel()
+        self.connection_label.setObjectName("connectionState")
+        self.connection_label.setStyleSheet("color:#a1170f")
+        self.connection_label.hide()
+        self.statusBar().addPermanentWidget(self.connection_label)
         if ctx is not None:
             self.attach(ctx)
 
@@ -98,12 +150,25 @@ class MainWindow(QMainWindow):
         from app.services.profile import get_profile
 
         self._ctx = ctx
-        profile = get_profile(ctx)
-        self.setWindowTitle(tr("政府信息公开申请办理 — {office}").format(office=profile.office_name))
+        self._show_title(get_profile(ctx).office_name)
+        self._stamp = None
+        try:
+            self._stamp = self._read_stamp()  # one cheap query: what the pages are about to show
+        except Exception:
+            log.warning("change stamp unreadable at start; the first poll takes it", exc_info=True)
         if self.nav.currentRow() < 0:
             self.nav.setCurrentRow(0)
         else:
             self._show_page(self.nav.currentRow())
+        self._poll_timer.start(POLL_SERVER_MS if ctx.db.is_server else POLL_FILE_MS)
+
+    def _show_title(self, office: str) -> None:
+        title = tr("政府信息公开申请办理 — {office}").format(office=office)
+        url = self.ctx.db.url
+        if url is not None:  # which shared register this desk works on (never the password)
+            where = f"{url.host or 'localhost'}:{url.port or 5432}/{url.database}"
+            title += tr("（数据库服务器 {where}）").format(where=where)
+        self.setWindowTitle(title)
 
     def note_timing(self, label: str, seconds: float) -> None:
         """A start-up figure for the 关于 dialog (not shown in the clerk's working view)."""
@@ -113,7 +178,11 @@ class MainWindow(QMainWindow):
         """What the 关于 dialog says: the program, its database file and how long the start took."""
         lines = [tr("政府信息公开申请办理台账")]
         if self._ctx is not None:
-            lines.append(tr("数据库文件：{path}").format(path=str(self._ctx.db.path)))
+            db = self._ctx.db
+            if db.is_server:
+                lines.append(tr("数据库服务器：{location}").format(location=db.location))
+            else:
+                lines.append(tr("数据库文件：{path}").format(path=db.location))
         lines += [tr("{label}：{ms:.0f} 毫秒").format(label=label, ms=s * 1000) for label, s in self._timings]
         return "\n".join(lines)
 
@@ -280,8 +349,7 @@ class MainWindow(QMainWindow):
         page = self._built("工作台")
         if page is not None:
             page.refresh()  # type: ignore[attr-defined]
-        profile = get_profile(self.ctx)
-        self.setWindowTitle(tr("政府信息公开申请办理 — {office}").format(office=profile.office_name))
+        self._show_title(get_profile(self.ctx).office_name)
         self.statusBar().showMessage(tr("设置已保存"), 5000)
         self.schedule_index_upkeep()
 
@@ -308,3 +376,56 @@ class MainWindow(QMainWindow):
             return
         # more to do: go on at once; busy: retry soon; done: look again now and then (other programs write too)
         self.schedule_index_upkeep(20 if left > 0 else 2000 if left < 0 else 60_000)
+
+    # ----- other desks' changes ------------------------------------------------------------------
+    def _read_stamp(self) -> Any:
+        read = self.stamp_function
+        if read is None:
+            from app.services.changes import change_stamp
+
+            read = change_stamp
+        return read(self.ctx)
+
+    def poll_changes(self) -> None:
+        """Ask (off the UI thread) whether the register changed; the answer arrives in :meth:`_stamp_arrived`
+        or :meth:`_stamp_failed`. A poll still waiting for a slow server is not doubled."""
+        if self._ctx is None or self._poll.running():
+            return
+        self._poll.start()
+
+    def _stamp_failed(self, _text: str) -> None:
+        lost = self._ctx is not None and self._ctx.db.is_server
+        self.connection_label.setText(tr(CONNECTION_LOST if lost else FILE_UNREADABLE))
+        self.connection_label.show()
+
+    def _stamp_arrived(self, stamp: Any) -> None:
+        self.connection_label.hide()
+        if self._ctx is None or stamp == self._stamp:
+            return
+        if QApplication.activeModalWidget() is not None:
+            return  # the clerk is in a dialog: reload once it is closed (the next poll sees the same change)
+        before, self._stamp = self._stamp, stamp
+        changed_calendar = getattr(stamp, "calendar_changed", None)
+        if before is None or (changed_calendar is not None and changed_calendar(before)):
+            self._ctx.invalidate_calendar()
+        try:
+            self.reload_after_other_desks()
+        except Exception:  # e.g. the server dropped between the poll and the reload: the next poll retries
+            log.warning("reload after a change elsewhere failed", exc_info=True)
+            self._stamp = before
+
+    def reload_after_other_desks(self) -> None:
+        """Show what another desk changed: the visible page at once, keeping the clerk's place; the others
+        when next shown."""
+        from app.services.profile import get_profile
+
+        self._show_title(get_profile(self.ctx).office_name)
+        register = self._built("申请台账")
+        if register is not None:
+            if register.isVisible():
+                register.reload_keeping_place()  # type: ignore[attr-defined]
+            else:
+                register.mark_stale()  # type: ignore[attr-defined]
+        dashboard = self._built("工作台")
+        if dashboard is not None:
+            dashboard.mark_stale()  # type: ignore[attr-defined]  (refreshes at once when visible)

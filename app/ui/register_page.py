@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 
-from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -305,6 +305,34 @@ class RegisterPage(QWidget):
         if self._stale or getattr(self, "_loaded_on", None) != self.ctx.today():
             self._fill_years()
             self.apply_filter(keep_position=True)
+
+    def reload_keeping_place(self) -> None:
+        """Another desk (or the command line) changed the register: read the list again with the same filter
+        (also a list another page put there), at the same scroll position, the same application selected."""
+        current = self.table.currentIndex()
+        app_id = self.model.id_at(current.row()) if current.isValid() else None
+        column = current.column() if current.isValid() else 0
+        bar = self.table.verticalScrollBar()
+        position = bar.value()
+        self._fill_years()
+        self._keep_position = True
+        self._pending_position = None
+        try:
+            self.model.reload()
+        finally:
+            self._keep_position = False
+        bar.setValue(position)
+        if not self.model.complete:
+            self._pending_position = position  # back there once the rest of the rows are in
+        if app_id is not None:
+            for row in range(self.model.rowCount()):
+                if self.model.id_at(row) == app_id:
+                    flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+                    self.table.selectionModel().setCurrentIndex(self.model.index(row, column), flags)
+                    bar.setValue(position)  # selecting never scrolls the list under the clerk's eyes
+                    break
+        self._stale = False
+        self._loaded_on = self.ctx.today()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

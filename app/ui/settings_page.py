@@ -247,4 +247,9 @@ class SettingsPage(QWidget):
             self.data_page = DataPage(ctx)
             self.tabs.addTab(self.data_page, tr("数据与备份"))
             self.data_page.data_changed.connect(self.data_changed)
+        from app.ui.server_dialog import DatabaseSettingsForm, saved_file_hint
+
+        self.database = DatabaseSettingsForm(ctx.db.location, ctx.db.is_server)
+        index = self.tabs.addTab(self.database, tr("数据库"))
+        self.tabs.setTabToolTip(index, saved_file_hint())
         layout.addWidget(self.tabs, 1)
