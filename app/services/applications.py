@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from app.domain.codes import (
     ApplicantKind,
@@ -58,10 +59,10 @@ from app.domain.text import TextError, clean_field, strip_invisible
 from app.domain.timeline import Projection, derive_status, project
 from app.domain.workcalendar import WorkCalendar
 from app.services.context import ServiceContext
-from app.services.errors import NotFound, ValidationError
+from app.services.errors import ConcurrentEdit, NotFound, ValidationError
 from app.services.profile import get_profile
 from app.services.report import ReportLock  # report lock: no change to a published year's tables
-from app.store.events import append_event
+from app.store.events import append_event, lock_writers
 from app.store.models import (
     AgencyProfile,
     Applicant,
@@ -209,6 +210,9 @@ class ApplicationDetail:
     events: tuple[EventView, ...] = field(default_factory=tuple)
     situation: Situation | None = None
     steps: tuple[StepOption, ...] = ()  # every step and whether it may be taken today (app.domain.procedure)
+    #: the row's version when read: handed back as ``expected_version`` so that a change made meanwhile by
+    #: another desk is refused instead of overwritten (:func:`load_for_change`)
+    version: int = 0
 
     def step(self, kind: EventKind) -> StepOption:
         return next((o for o in self.steps if o.kind is kind), StepOption(kind, False, "该操作不适用"))
@@ -408,6 +412,36 @@ def situation(ctx: ServiceContext, session: Session, app: Application) -> Situat
     )
 
 
+def load_for_change(session: Session, application_id: int, expected_version: int | None = None) -> Application:
+    """The application a use case is about to change, read after the writers' lock.
+
+    Why: a desk acts on what it showed the clerk earlier; when another desk changed the case meanwhile its
+    version moved on, and acting anyway would overwrite or contradict that change. With *expected_version*
+    (the version the desk read, :attr:`ApplicationDetail.version`) a different stored version is refused
+    with :class:`ConcurrentEdit` ("该申请已被他人修改，请刷新"). The lock comes first
+    (:func:`app.store.events.lock_writers`) so the version read is the latest committed one; the guarded
+    UPDATE of the version column (:func:`mark_changed`) still refuses a change that slips in after.
+    """
+    lock_writers(session)
+    app = session.get(Application, application_id)
+    if app is None:
+        raise NotFound("找不到该申请")
+    if expected_version is not None and app.version != expected_version:
+        raise ConcurrentEdit()
+    return app
+
+
+def mark_changed(app: Application, now: datetime) -> None:
+    """Record that *app* changed now, so that its version moves on even when no column of its row did.
+
+    Why: every change of a case (an event, a document, an attachment) must make a desk holding the old
+    version refuse its own change; SQLAlchemy writes the guarded ``UPDATE … WHERE version = ?`` only for a
+    dirty row, and setting ``updated_at`` to the same value (a fixed clock, the same second) is no change.
+    """
+    app.updated_at = now
+    flag_modified(app, "updated_at")
+
+
 def refresh_derived(ctx: ServiceContext, session: Session, app: Application) -> tuple[Projection, Deadlines, Status]:
     """Recompute status, reply due date, outcome and closing date of *app* from its timeline.
 
@@ -424,7 +458,7 @@ def refresh_derived(ctx: ServiceContext, session: Session, app: Application) -> 
     app.reply_due = None if voided else dl.reply_due
     app.closed_on = None if voided else proj.closed_on
     app.outcome = None if voided or proj.outcome is None else proj.outcome.value
-    app.updated_at = ctx.now()
+    mark_changed(app, ctx.now())
     return proj, dl, status
 
 
@@ -440,6 +474,7 @@ def register_application(ctx: ServiceContext, data: RegistrationInput) -> Regist
     today = ctx.today()
     warnings: list[str] = []
     with ctx.db.session_scope() as s:
+        lock_writers(s)  # first: the number and the chain are read after it (several desks register at once)
         lock = ReportLock(s, None)  # report lock (app.services.report)
         applicant = _find_or_create_applicant(s, data.applicant, now)
         year = data.arrived_at.year
@@ -565,12 +600,19 @@ def register_application(ctx: ServiceContext, data: RegistrationInput) -> Regist
     )
 
 
-def confirm_receipt(ctx: ServiceContext, application_id: int, confirmed_at: datetime, with_whom: str) -> date:
-    """Record the confirmation that starts the clock of an ordinary letter or electronic application."""
+def confirm_receipt(
+    ctx: ServiceContext,
+    application_id: int,
+    confirmed_at: datetime,
+    with_whom: str,
+    *,
+    expected_version: int | None = None,
+) -> date:
+    """Record the confirmation that starts the clock of an ordinary letter or electronic application.
+
+    ``expected_version``: the version the desk showed (refused when another desk changed the case since)."""
     with ctx.db.session_scope() as s:
-        app = s.get(Application, application_id)
-        if app is None:
-            raise NotFound("找不到该申请")
+        app = load_for_change(s, application_id, expected_version)
         _refuse_unless_allowed(ctx, s, app, EventKind.RECEIPT_CONFIRMED)
         lock = ReportLock(s, app.id)  # report lock (app.services.report)
         if confirmed_at.date() < app.arrived_at.date():
@@ -619,17 +661,18 @@ def record_event(
     day: date,
     payload: Payload | None = None,
     note: str = "",
+    *,
+    expected_version: int | None = None,
 ) -> Status:
     """Record one step of the procedure after :func:`app.domain.procedure.check_step` accepts it.
 
     The service refuses exactly what the domain refuses (same reasons, citing the article). Returns the
     case's new status. Service and remedies also keep annual-report table 四 (``remedy_case``) in step.
+    ``expected_version``: the version the desk showed (refused when another desk changed the case since).
     """
     payload = payload if payload is not None else PAYLOAD_TYPES[kind]()
     with ctx.db.session_scope() as s:
-        app = s.get(Application, application_id)
-        if app is None:
-            raise NotFound("找不到该申请")
+        app = load_for_change(s, application_id, expected_version)
         sit = situation(ctx, s, app)
         problems = check_step(sit, kind, day, payload, ctx.today(), _clean(note))
         if problems:
@@ -782,6 +825,7 @@ def get_application(ctx: ServiceContext, application_id: int) -> ApplicationDeta
             events=events,
             situation=sit,
             steps=tuple(allowed_steps(sit, ctx.today())),
+            version=app.version,
         )
 
 
@@ -823,12 +867,20 @@ EDITABLE_FIELDS: dict[str, str] = {
 _CONTACT_KEYS = ("phone", "address", "postcode", "email", "contact_person", "legal_representative")
 
 
-def edit_application(ctx: ServiceContext, application_id: int, changes: dict[str, str], reason: str) -> int:
+def edit_application(
+    ctx: ServiceContext,
+    application_id: int,
+    changes: dict[str, str],
+    reason: str,
+    *,
+    expected_version: int | None = None,
+) -> int:
     """Correct registration particulars; every change is an EDITED event with old → new and the reason.
 
     The receipt date, channel and identity number are not editable here: they start the legal clock or
     identify the applicant, and a wrong one means the registration itself must be reviewed. Returns the
-    number of fields changed (0 = nothing to do, no event written).
+    number of fields changed (0 = nothing to do, no event written). ``expected_version``: the version the
+    desk showed (refused when another desk changed the case since).
     """
     unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
     if unknown:
@@ -836,9 +888,7 @@ def edit_application(ctx: ServiceContext, application_id: int, changes: dict[str
     if not _clean(reason):
         raise ValidationError(["请填写修改原因（将记入办理记录）"])
     with ctx.db.session_scope() as s:
-        app = s.get(Application, application_id)
-        if app is None:
-            raise NotFound("找不到该申请")
+        app = load_for_change(s, application_id, expected_version)
         _refuse_unless_allowed(ctx, s, app, EventKind.EDITED)
         given = dict(app.applicant_snapshot or {})
 
@@ -861,7 +911,7 @@ def edit_application(ctx: ServiceContext, application_id: int, changes: dict[str
             else:
                 setattr(app, key, new or None if key != "applicant_name" and key != "content" else new)
         app.applicant_snapshot = given
-        app.updated_at = ctx.now()
+        mark_changed(app, ctx.now())
         append_event(
             s,
             app.id,
@@ -918,7 +968,12 @@ def _fmt(value: object) -> str:
 
 
 def correct_particulars(
-    ctx: ServiceContext, application_id: int, correction: ParticularsCorrection, reason: str
+    ctx: ServiceContext,
+    application_id: int,
+    correction: ParticularsCorrection,
+    reason: str,
+    *,
+    expected_version: int | None = None,
 ) -> CorrectionResult:
     """更正登记事项: correct the receipt date, arrival time, channel, applicant kind or identity document.
 
@@ -928,15 +983,14 @@ def correct_particulars(
     the case was registered while the annual report counts it in the year of the corrected receipt date,
     and the event says so (docs/rules.md §10, §6). Refused: a voided registration, a receipt date in the
     future or before the arrival, a receipt date later than a step already recorded, an unconfirmed
-    application (confirm it instead).
+    application (confirm it instead). ``expected_version``: the version the desk showed (refused when
+    another desk changed the case since).
     """
     if not _clean(reason):
         raise ValidationError(["请填写更正原因（将记入办理记录）"])
     today = ctx.today()
     with ctx.db.session_scope() as s:
-        app = s.get(Application, application_id)
-        if app is None:
-            raise NotFound("找不到该申请")
+        app = load_for_change(s, application_id, expected_version)
         sit = _refuse_unless_allowed(ctx, s, app, EventKind.PARTICULARS_CORRECTED)
         lock = ReportLock(s, app.id)  # report lock (app.services.report)
         applicant = app.applicant
@@ -1096,7 +1150,13 @@ def correct_particulars(
 
 
 def void_application(
-    ctx: ServiceContext, application_id: int, reason: VoidReason, explanation: str, duplicate_of: str = ""
+    ctx: ServiceContext,
+    application_id: int,
+    reason: VoidReason,
+    explanation: str,
+    duplicate_of: str = "",
+    *,
+    expected_version: int | None = None,
 ) -> Status:
     """作废登记: a registration made by mistake or twice (docs/rules.md §5).
 
@@ -1119,4 +1179,5 @@ def void_application(
         ctx.today(),
         Voided(reason=reason, duplicate_of=duplicate_of),
         explanation,
+        expected_version=expected_version,
     )

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.codes import AttachmentCategory, EventKind
 from app.domain.procedure import AttachmentAdded, payload_of
+from app.services.applications import load_for_change, mark_changed
 from app.services.context import ServiceContext
 from app.services.errors import NotFound, ServiceError, ValidationError
 from app.store import attachments as store
@@ -113,12 +114,16 @@ def add_attachment(
     source: Path,
     category: AttachmentCategory | str,
     description: str = "",
+    *,
+    expected_version: int | None = None,
 ) -> AttachmentView:
     """Attach a copy of *source* to the application, with an ``attachment_added`` event in the audit chain.
 
     Refused (ValidationError) for an unknown category, a missing or unreadable file, a folder, an empty
     file or one over 200 MB; NotFound for an unknown application. A failed copy (full disk, no permission)
     raises ServiceError and writes nothing; a failed database write removes the copied file again.
+    ``expected_version``: the version of the case the desk showed (:class:`ConcurrentEdit` when another desk
+    changed it since); the attachment moves the case's version on (a new event on its timeline).
     """
     source = Path(source)
     cat = _category(category)
@@ -140,6 +145,7 @@ def add_attachment(
     media_type = mimetypes.guess_type(source.name)[0] or "application/octet-stream"
     try:
         with ctx.db.session_scope() as s:
+            app = load_for_change(s, application_id, expected_version)
             row = Attachment(
                 application_id=application_id,
                 filename=source.name,
@@ -169,6 +175,7 @@ def add_attachment(
                 },
                 note=description or None,
             )
+            mark_changed(app, now)
             view = _view(row, cat, root, ok=True)
     except BaseException:
         with contextlib.suppress(OSError):  # the database error is the one the clerk must see

@@ -37,7 +37,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, or_, select, text
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from app.documents import storage
@@ -72,11 +72,11 @@ from app.domain.letters import (
     template_name,
 )
 from app.domain.procedure import Decided, DocumentIssued, Payload, Situation, allowed_steps, payload_of, to_data
-from app.services.applications import given_contact, situation
+from app.services.applications import given_contact, load_for_change, mark_changed, situation
 from app.services.context import ServiceContext
 from app.services.errors import NotFound, ServiceError, ValidationError
 from app.services.profile import get_profile
-from app.store.events import append_event
+from app.store.events import append_event, lock_writers
 from app.store.models import Applicant, Application, Event, IssuedDocument
 from app.store.numbers import NumberAllocator, NumbersExhausted
 
@@ -232,8 +232,9 @@ def _root(ctx: ServiceContext) -> Path:
 
 
 def _take_write_lock(s: Session) -> None:
-    """Start the transaction as a writer (SQLite): a second desk waits here instead of failing later."""
-    s.execute(text("UPDATE number_sequence SET last = last WHERE 0"))
+    """Start the transaction as a writer: a second desk waits here instead of failing later (SQLite), or
+    queues behind the desks numbering and appending on the server (:func:`app.store.events.lock_writers`)."""
+    lock_writers(s)
 
 
 def number_pattern(ctx: ServiceContext, kind: DocumentKind) -> str:
@@ -269,9 +270,9 @@ class _DocumentNumbers(NumberAllocator):
     and number text must be free among the documents of its own kind instead.)
     """
 
-    def __init__(self, session: Session, kind: DocumentKind, pattern: str, year: int) -> None:
+    def __init__(self, session: Session, kind: DocumentKind, pattern: str, year: int, *, forecast: bool) -> None:
         self._doc_kind = kind
-        super().__init__(session, pattern, [year], kind=kind.sequence)
+        super().__init__(session, pattern, [year], kind=kind.sequence, forecast=forecast)
 
     def _taken(self, year: int, seq: int, text: str) -> bool:
         if (year, seq) in self._used:
@@ -497,7 +498,7 @@ def _numbers(ctx: ServiceContext, s: Session, prep: _Prepared, *, allocate: bool
     kind = prep.option.kind
     pattern = number_pattern(ctx, kind)
     year = prep.dated.year
-    numbers = _DocumentNumbers(s, kind, pattern, year)
+    numbers = _DocumentNumbers(s, kind, pattern, year, forecast=not allocate)
     notes: list[str] = []
     typed = _reply_number_typed(prep)
     try:
@@ -614,7 +615,12 @@ def preview_pdf(ctx: ServiceContext, draft: DocumentDraft, edits: dict[str, str]
 
 
 def issue(
-    ctx: ServiceContext, application_id: int, kind: DocumentKind, edits: dict[str, str] | None = None
+    ctx: ServiceContext,
+    application_id: int,
+    kind: DocumentKind,
+    edits: dict[str, str] | None = None,
+    *,
+    expected_version: int | None = None,
 ) -> IssuedView:
     """Issue the document of *kind*: allocate its number, render it with the clerk's *edits*, store the PDF
     in ``<db stem>.documents/<application id>/`` (atomic write), record an ``issued_document`` row (the
@@ -623,6 +629,8 @@ def issue(
 
     Refused (:class:`ValidationError`): a kind that does not fit the case, a document already issued for
     the same step (reprint it, or void it first), an unknown part or an empty required part.
+    ``expected_version``: the version of the case the desk showed (:class:`ConcurrentEdit` when another desk
+    changed it since); issuing moves the case's version on (a new event on its timeline).
     """
     profile = get_profile(ctx)
     fonts = _fonts()
@@ -632,6 +640,7 @@ def issue(
     try:
         with ctx.db.session_scope() as s:
             _take_write_lock(s)
+            app = load_for_change(s, application_id, expected_version)
             prep = _prepare(ctx, s, application_id, kind)
             done = _matching(_issued_for(s, prep.app_id), prep.option)
             if done is not None:
@@ -687,6 +696,7 @@ def issue(
                 recorded_at=now,
                 data=to_data(payload),
             )
+            mark_changed(app, now)
             view = _view(ctx, doc)
     except BaseException:
         if written is not None:
@@ -760,6 +770,7 @@ def reprint(ctx: ServiceContext, document_id: int) -> bytes:
             ),
             note=note or None,
         )
+        mark_changed(app, now)
         return pdf
 
 
@@ -809,6 +820,9 @@ def void_document(ctx: ServiceContext, document_id: int, reason: str) -> IssuedV
             data={},
             note=f"作废文书《{title}》（{doc.number}），该文号不再使用。理由：{reason}",
         )
+        app = s.get(Application, doc.application_id)
+        if app is not None:
+            mark_changed(app, now)
         s.flush()
         return _view(ctx, doc)
 

@@ -1,8 +1,9 @@
 """Errors the clerk reads (Chinese): one base, :class:`ClerkError`, for screens and the command line to catch.
 
 Services raise :class:`ServiceError` and its kinds; a database that cannot be opened or fails during work
-(:class:`DatabaseUnavailable`, :class:`StorageFailure`) and a refused backup (:class:`BackupRefused`) come from
-the store under the same base. Widgets import these names from here, never from ``app.store``.
+(:class:`DatabaseUnavailable`, :class:`StorageFailure`; :class:`ConcurrentEdit` when another desk changed the
+same case first) and a refused backup (:class:`BackupRefused`) come from the store under the same base.
+Widgets import these names from here, never from ``app.store``.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from pathlib import Path
 
 from app.domain.errors import ClerkError
 from app.store.backup import BackupError as BackupRefused
+from app.store.database import ConcurrentEdit, default_db_path
 from app.store.database import DatabaseOpenError as DatabaseUnavailable
 from app.store.database import DatabaseRuntimeError as StorageFailure
-from app.store.database import default_db_path
 
 __all__ = [
     "BackupRefused",
     "ClerkError",
+    "ConcurrentEdit",
     "DatabaseUnavailable",
     "NotFound",
     "ServiceError",

@@ -229,10 +229,43 @@ def _raw_fetch(session: Session) -> Fetch:
     return fetch
 
 
+#: The one lock every writer that numbers or appends takes first on a server (PostgreSQL advisory lock,
+#: transaction-scoped; the number is arbitrary, "OGIDWRIT" in ASCII, and only has to be the same everywhere).
+WRITER_LOCK_ID = 0x4F47_4944_5752_4954
+_LOCKED = "ogi_writer_locked"
+
+
+def lock_writers(session: Session) -> None:
+    """Queue this transaction behind every other desk that numbers or appends, until it commits.
+
+    Why: the chain (each event hashes the previous one, ids are max+1) and the number counters are
+    read-then-written; two desks doing that at once would fork the chain or hand out one number twice. On a
+    PostgreSQL server ``pg_advisory_xact_lock`` serialises them (released at commit or rollback, re-entrant);
+    every such writer takes this one lock *first*, before any row lock, so no two desks can wait on each
+    other in opposite orders (no deadlock). Called at the start of a transaction, everything read after it
+    is the committed state of the other desks (READ COMMITTED reads each statement afresh).
+
+    On a SQLite file a no-op UPDATE makes the transaction a writer at once: another process waits here for
+    the file's write lock (busy timeout) instead of failing later when it upgrades a stale read
+    ("database is locked"). Called after the transaction already read something it still works, but a
+    desk that committed in between then makes this one fail with the clear "locked" message; nothing is
+    written twice either way.
+    """
+    if session.info.get(_LOCKED):
+        return
+    with session.no_autoflush:
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITER_LOCK_ID})
+        else:
+            session.execute(text("UPDATE number_sequence SET last = last WHERE 0"))
+    session.info[_LOCKED] = True
+
+
 def _begin(session: Session) -> _Pending:
     state = session.info.get(_STATE)
     if isinstance(state, _Pending):
         return state
+    lock_writers(session)
     fetch = _session_fetch(session)
     stored = read_anchor(fetch)
     anchor = stored if isinstance(stored, Anchor) else None
@@ -277,8 +310,10 @@ class EventChain:
 
     def __init__(self, session: Session) -> None:
         self._session = session
+        lock_writers(session)  # before the flush: the one lock first, then row locks (no deadlock)
         session.flush()
         self._state = _begin(session)
+        # read after the lock: the last event and the next id as the other desks committed them
         self._prev = session.scalar(select(Event.hash).order_by(Event.id.desc()).limit(1)) or GENESIS
         self._next_id = (session.scalar(select(func.max(Event.id))) or 0) + 1
         self._pending: list[dict[str, Any]] = []
@@ -384,6 +419,7 @@ def _write_anchor_and_seals(session: Session) -> None:
     session.flush()
     anchor = Anchor(state.base_count + state.appended, state.last_id, state.head, state.segments, state.gaps)
     _upsert_settings(session, {ANCHOR_KEY: anchor.signed(state.key).to_json()})
+    _advance_id_sequence(session, state.last_id)
     fetch = _raw_fetch(session)
     if state.introduce:
         ids = [int(r[0]) for r in fetch("SELECT id FROM application ORDER BY id", {})]
@@ -403,11 +439,38 @@ def _write_anchor_and_seals(session: Session) -> None:
 @sa_event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop(_STATE, None)
+    session.info.pop(_LOCKED, None)
 
 
 @sa_event.listens_for(Session, "after_commit")
 def _forget_after_commit(session: Session) -> None:
     session.info.pop(_STATE, None)
+    session.info.pop(_LOCKED, None)
+
+
+@sa_event.listens_for(Session, "after_transaction_end")
+def _forget_lock(session: Session, transaction: Any) -> None:
+    # a session closed without commit or rollback ends its transaction too: the lock went with it
+    if transaction.parent is None:
+        session.info.pop(_LOCKED, None)
+
+
+def _advance_id_sequence(session: Session, last_id: int) -> None:
+    """On a server, move the ``event.id`` sequence up to the last id written.
+
+    Why: the chain gives ids itself (max + 1, under :func:`lock_writers`), which PostgreSQL's sequence does
+    not see; an INSERT that left the id to the sequence (a tool, a later migration) would otherwise collide
+    with an existing event. Under the lock *last_id* is the highest id; a rollback leaves the sequence
+    moved (harmless: the chain never uses it)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    session.execute(
+        text(
+            "SELECT setval(q.seq, :n) FROM (SELECT pg_get_serial_sequence('event', 'id') AS seq) AS q "
+            "WHERE q.seq IS NOT NULL"
+        ),
+        {"n": last_id},
+    )
 
 
 def _sharing_applicant(fetch: Fetch, app_ids: set[int]) -> set[int]:
@@ -521,7 +584,7 @@ def read_seals(fetch: Fetch) -> tuple[dict[int, tuple[str, str]], list[str]]:
     for key, raw in fetch("SELECT key, value FROM setting WHERE key LIKE 'seal:%' ORDER BY key", {}):
         try:
             app_id = int(str(key)[len(SEAL_PREFIX) :])
-            kid, digest = json.loads(raw)
+            kid, digest = json.loads(raw) if isinstance(raw, str) else raw  # a server's JSON comes parsed
             seals[app_id] = (str(kid), str(digest))
         except (ValueError, TypeError):
             problems.append(f"封存值 {key} 无法读取（可能被改动）")

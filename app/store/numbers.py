@@ -5,6 +5,12 @@ number is never handed out twice: the allocator skips any (year, seq) or number 
 register (a ledger can bring numbers the counter would otherwise give out), and a voided registration
 keeps its number (docs/rules.md §5). Counters are written back by :meth:`NumberAllocator.save` inside the
 caller's transaction, so a failed save leaves them as they were.
+
+Several desks on one server number at the same time: the allocator first takes the writers' lock
+(:func:`app.store.events.lock_writers`, the same one the event chain takes, so both queue in one order) and
+then locks the year's counter row (``SELECT … FOR UPDATE``, the row made first if missing) before reading
+it; the counter is read-then-written, and two desks reading it at once would hand out one number twice.
+A SQLite file has one writer at a time (the lock makes the transaction a writer before it reads).
 """
 
 from __future__ import annotations
@@ -12,9 +18,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import and_, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from app.domain.agency import format_number
+from app.store.events import lock_writers
 from app.store.models import Application, NumberSequence
 
 REGISTRATION_SEQUENCE = "registration"
@@ -29,8 +37,10 @@ class NumberAllocator:
 
     ``preload=True`` reads every number already used in the given years (for batches such as an import);
     otherwise each candidate is checked with one indexed query (the counter registers one at a time).
-    :meth:`_taken` says what "already used" means; the documents' numbers (``app.services.documents``)
-    override it to look among the issued documents of their own kind instead of the registrations.
+    ``forecast=True`` only looks (a preview says which number a document would get): no lock, no counter
+    row made, and :meth:`save` must not be called. :meth:`_taken` says what "already used" means; the
+    documents' numbers (``app.services.documents``) override it to look among the issued documents of their
+    own kind instead of the registrations.
     """
 
     def __init__(
@@ -41,8 +51,12 @@ class NumberAllocator:
         *,
         kind: str = REGISTRATION_SEQUENCE,
         preload: bool = False,
+        forecast: bool = False,
     ) -> None:
         self._s = session
+        if not forecast:
+            lock_writers(session)  # before anything is read: the counters and the register as committed
+        self._lock_rows = not forecast and session.get_bind().dialect.name == "postgresql"
         self._pattern = pattern
         self._kind = kind
         self._preload = preload
@@ -60,11 +74,17 @@ class NumberAllocator:
             return
         for y in todo:
             self._last.setdefault(y, 0)
-        for y, last in self._s.execute(
-            select(NumberSequence.year, NumberSequence.last).where(
-                NumberSequence.kind == self._kind, NumberSequence.year.in_(todo)
+        query = select(NumberSequence.year, NumberSequence.last).where(
+            NumberSequence.kind == self._kind, NumberSequence.year.in_(todo)
+        )
+        if self._lock_rows:  # the rows exist, then are locked until commit: no other desk reads them meanwhile
+            self._s.execute(
+                pg_insert(NumberSequence)
+                .values([{"kind": self._kind, "year": y, "last": 0} for y in todo])
+                .on_conflict_do_nothing()
             )
-        ):
+            query = query.order_by(NumberSequence.year).with_for_update()
+        for y, last in self._s.execute(query):
             self._last[y] = max(self._last[y], last)
         if self._preload:
             for y, seq in self._s.execute(select(Application.year, Application.seq).where(Application.year.in_(todo))):

@@ -47,7 +47,7 @@ from app.services.applications import (
 from app.services.attachments import add_attachment, attachment_path, list_attachments
 from app.services.context import ServiceContext
 from app.services.documents import list_documents
-from app.services.errors import ServiceError, ValidationError
+from app.services.errors import ConcurrentEdit, ServiceError, ValidationError
 from app.services.fees import fee_quote_for_application
 from app.services.repeats import find_repeats_for_application
 from app.ui import msgbox
@@ -582,12 +582,30 @@ class DetailDialog(QDialog):
         self.changed = True
         self.load()
 
+    def _stale(self, title: str, exc: ConcurrentEdit) -> None:
+        """Another desk changed the case since it was shown: say so, then show the case as it now stands.
+
+        Why: every action hands the shown version back (``expected_version``) and the service refuses it when
+        the case moved on, saving nothing; the clerk must see the other desk's change before acting again."""
+        msgbox.warning(self, title, str(exc))
+        self._after()
+
+    @property
+    def _version(self) -> int:
+        """The version of the case as shown (handed to every action)."""
+        return self.detail.version
+
     def _confirm(self) -> None:
         answer = ConfirmReceiptDialog.ask(self.ctx.now(), self)
         if answer is None:
             return
         try:
-            receipt = confirm_receipt(self.ctx, self.application_id, answer[0], answer[1])
+            receipt = confirm_receipt(
+                self.ctx, self.application_id, answer[0], answer[1], expected_version=self._version
+            )
+        except ConcurrentEdit as exc:
+            self._stale(tr("无法确认"), exc)
+            return
         except ServiceError as exc:
             msgbox.warning(self, tr("无法确认"), str(exc))
             return
@@ -603,7 +621,10 @@ class DetailDialog(QDialog):
             return False
         values, reason = answer
         try:
-            n = edit_application(self.ctx, self.application_id, values, reason)
+            n = edit_application(self.ctx, self.application_id, values, reason, expected_version=self._version)
+        except ConcurrentEdit as exc:
+            self._stale(tr("无法修改"), exc)
+            return False
         except ServiceError as exc:
             msgbox.warning(self, tr("无法修改"), str(exc))
             return False
@@ -618,7 +639,12 @@ class DetailDialog(QDialog):
             return False
         correction, reason = answer
         try:
-            result = correct_particulars(self.ctx, self.application_id, correction, reason)
+            result = correct_particulars(
+                self.ctx, self.application_id, correction, reason, expected_version=self._version
+            )
+        except ConcurrentEdit as exc:
+            self._stale(tr("无法更正"), exc)
+            return False
         except ServiceError as exc:
             msgbox.warning(self, tr("无法更正"), str(exc))
             return False
@@ -652,7 +678,17 @@ class DetailDialog(QDialog):
         ):
             return False
         try:
-            void_application(self.ctx, self.application_id, answer.reason, answer.explanation, answer.duplicate_of)
+            void_application(
+                self.ctx,
+                self.application_id,
+                answer.reason,
+                answer.explanation,
+                answer.duplicate_of,
+                expected_version=self._version,
+            )
+        except ConcurrentEdit as exc:
+            self._stale(tr("无法作废"), exc)
+            return False
         except ServiceError as exc:
             msgbox.warning(self, tr("无法作废"), str(exc))
             return False
@@ -664,7 +700,17 @@ class DetailDialog(QDialog):
         if answer is None:
             return False
         try:
-            add_attachment(self.ctx, self.application_id, answer.path, answer.category, answer.description)
+            add_attachment(
+                self.ctx,
+                self.application_id,
+                answer.path,
+                answer.category,
+                answer.description,
+                expected_version=self._version,
+            )
+        except ConcurrentEdit as exc:
+            self._stale(tr("无法添加附件"), exc)
+            return False
         except ServiceError as exc:
             msgbox.warning(self, tr("无法添加附件"), str(exc))
             return False
@@ -708,7 +754,12 @@ class DetailDialog(QDialog):
             return False
         kind, day, payload, note = answer
         try:
-            status = record_event(self.ctx, self.application_id, kind, day, payload, note)
+            status = record_event(
+                self.ctx, self.application_id, kind, day, payload, note, expected_version=self._version
+            )
+        except ConcurrentEdit as exc:
+            self._stale(tr("无法记录"), exc)
+            return False
         except ValidationError as exc:
             msgbox.warning(self, tr("无法记录"), "\n".join(exc.problems))
             return False

@@ -479,8 +479,10 @@ def test_a_broken_template_is_refused_naming_file_and_line_and_nothing_is_issued
 
 def test_concurrent_desks_get_consecutive_numbers(ctx, clock, tmp_path):
     cases = [closed_case(ctx, clock, Outcome.DISCLOSED) for _ in range(4)]
-    path = ctx.db.path
-    contexts = [ServiceContext(open_database(path), now=ctx.now) for _ in cases]
+    # another desk: the same file, or the same server database (its files kept beside this desk's)
+    where = ctx.db.url.render_as_string(hide_password=False) if ctx.db.is_server else ctx.db.path
+    files = {"files_at": ctx.db.path} if ctx.db.is_server else {}
+    contexts = [ServiceContext(open_database(where, **files), now=ctx.now) for _ in cases]
     barrier = threading.Barrier(len(cases))
     numbers: list[str] = []
     errors: list[BaseException] = []
