@@ -829,10 +829,21 @@ def get_application(ctx: ServiceContext, application_id: int) -> ApplicationDeta
         )
 
 
+def case_version(ctx: ServiceContext, application_id: int) -> int:
+    """The version of the case as committed now (a window remembers it and passes it as ``expected_version``,
+    so that a change another desk made meanwhile is not overwritten)."""
+    with ctx.db.session_scope() as s:
+        version = s.scalar(select(Application.version).where(Application.id == application_id))
+    if version is None:
+        raise NotFound("找不到该申请")
+    return int(version)
+
+
 def recompute_open(ctx: ServiceContext) -> list[tuple[int, str, date | None, date | None]]:
     """Recompute every open application (after a calendar change); return (id, number, old, new) that moved."""
     moved: list[tuple[int, str, date | None, date | None]] = []
     with ctx.db.session_scope() as s:
+        lock_writers(s)  # other desks' steps wait: each case is recomputed from what is committed
         ids = s.scalars(
             select(Application.id).where(Application.status.not_in([Status.CLOSED.value, Status.VOIDED.value]))
         ).all()

@@ -28,6 +28,7 @@ from app.domain.workcalendar import (
 from app.services.applications import refresh_derived
 from app.services.context import ServiceContext
 from app.services.errors import ValidationError
+from app.store.events import lock_writers
 from app.store.models import Application, CalendarYear
 
 __all__ = [
@@ -148,6 +149,7 @@ def save_schedule(ctx: ServiceContext, schedule: YearSchedule) -> list[MovedDead
     ctx._calendar = new_cal
     try:
         with ctx.db.session_scope() as s:
+            lock_writers(s)  # other desks' steps wait: every open case is recomputed against what is committed
             row = s.get(CalendarYear, schedule.year)
             if row is None:
                 row = CalendarYear(year=schedule.year)

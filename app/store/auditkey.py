@@ -95,12 +95,41 @@ def load_keys() -> dict[str, bytes]:
 
 
 def own_key() -> tuple[str, bytes]:
-    """This installation's key (created, 0600, on first use)."""
+    """This installation's key (created, 0600, on first use).
+
+    Two programs of the same account starting at once (two windows, a window and a command) must not each
+    create a key: the new file is written aside and linked into place only if no key file exists yet (an
+    atomic create-if-absent); the one that loses reads the winner's key."""
     keys = _read()
     if not keys:
-        keys = [secrets.token_bytes(_KEY_BYTES)]
-        _write(keys)
+        _create([secrets.token_bytes(_KEY_BYTES)])
+        keys = _read()
     return key_id(keys[0]), keys[0]
+
+
+def _create(keys: list[bytes]) -> None:
+    path = key_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp = path.with_name(f"{path.name}.new-{os.getpid()}-{secrets.token_hex(4)}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write("# 政府信息公开申请办理台账：审计密钥（请勿删除；遗失后审计签名将无法验证）\n")
+            fh.writelines(k.hex() + "\n" for k in keys)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, path)  # fails when another program created the key first
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links: the plain write (no race protection)
+            if not path.exists():
+                os.replace(tmp, path)
+        finally:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+    except OSError as exc:
+        raise KeyFileError(f"无法保存审计密钥文件：{path}（{exc.strerror or exc}）") from exc
 
 
 def export_key(dest: Path) -> Path:

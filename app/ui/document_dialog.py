@@ -30,8 +30,9 @@ from PySide6.QtWidgets import (
 
 from app.domain.letters import DocumentKind, DocumentOption
 from app.services import documents as D
+from app.services.applications import case_version
 from app.services.context import ServiceContext
-from app.services.errors import ClerkError
+from app.services.errors import ClerkError, ConcurrentEdit
 from app.ui import msgbox, pdf_view
 from app.ui.fit import fit_to_screen
 from app.ui.pdf_view import PdfView
@@ -74,6 +75,8 @@ class DocumentDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.application_id = application_id
+        #: the case as this window read it: issuing is refused if another desk changed the case since
+        self.case_version = case_version(ctx, application_id)
         self.changed = False
         self.setWindowTitle(tr("生成文书"))
         fit_to_screen(self, 1180, 760)
@@ -258,11 +261,20 @@ class DocumentDialog(QDialog):
         if option is None or self.draft is None or self.draft.issued is not None:
             return None
         try:
-            view = D.issue(self.ctx, self.application_id, option.kind, self.edits())
+            view = D.issue(
+                self.ctx, self.application_id, option.kind, self.edits(), expected_version=self.case_version
+            )
             pdf = D.document_pdf(self.ctx, view.id)
+        except ConcurrentEdit as exc:  # another desk changed the case: show it as it is now
+            msgbox.warning(self, tr("未能出具"), str(exc))
+            self.changed = True
+            self.case_version = case_version(self.ctx, self.application_id)
+            self.load(option.kind)
+            return None
         except ClerkError as exc:
             msgbox.warning(self, tr("未能出具"), str(exc))
             return None
+        self.case_version = case_version(self.ctx, self.application_id)
         self.changed = True
         if print_it:
             pdf_view.print_pdf(self, pdf, view.label)

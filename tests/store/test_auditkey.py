@@ -47,3 +47,29 @@ def test_export_never_overwrites_and_import_adds_once(key_folder, tmp_path):
     (tmp_path / "empty.key").write_text("nothing here", encoding="utf-8")
     with pytest.raises(auditkey.KeyFileError, match="没有审计密钥"):
         auditkey.import_key(tmp_path / "empty.key")
+
+
+def test_programs_starting_at_once_share_one_key(tmp_path):
+    import subprocess
+    import sys
+
+    folder = tmp_path / "keys"
+    script = (
+        "import os, sys, time\n"
+        "os.environ['OGI_DESK_AUDIT_KEY_DIR'] = sys.argv[1]\n"
+        "from app.store.auditkey import own_key\n"
+        "while not os.path.exists(sys.argv[2]): time.sleep(0.001)\n"
+        "print(own_key()[0])\n"
+    )
+    go = tmp_path / "go"
+    procs = [
+        subprocess.Popen([sys.executable, "-c", script, str(folder), str(go)], stdout=subprocess.PIPE, text=True)
+        for _ in range(6)
+    ]
+    import time
+
+    time.sleep(1.0)
+    go.touch()
+    ids = {p.communicate(timeout=60)[0].strip() for p in procs}
+    assert len(ids) == 1 and "" not in ids
+    assert not [p for p in folder.iterdir() if p.name != "audit.key"]  # no stray temporary files

@@ -102,3 +102,18 @@ def test_recording_a_step_offers_its_document_next(qtbot, ctx, clock, monkeypatc
     assert opened == [DocumentKind.CORRECTION]
     detail.load()
     assert detail.document_button.text() == "生成文书…"
+
+
+def test_a_case_changed_at_another_desk_is_not_issued_on_until_seen(qtbot, ctx, clock, monkeypatch):
+    app_id = _closed_case(ctx, clock)
+    warnings: list[str] = []
+    monkeypatch.setattr(msgbox, "warning", lambda _p, _t, text, *a, **k: warnings.append(text))
+    monkeypatch.setattr(pdf_view, "print_pdf", lambda *_a, **_k: True)
+    dialog = DocumentDialog(ctx, app_id, DocumentKind.REPLY)
+    qtbot.addWidget(dialog)
+    A.edit_application(ctx, app_id, {"content": "2025年度行政许可决定目录（更正）"}, "另一窗口更正")  # another desk
+    assert dialog.issue(print_it=True, save_it=False) is None
+    assert warnings == ["该申请已被他人修改，请刷新。本次操作未保存。"] and D.list_documents(ctx, app_id) == []
+    view = dialog.issue(print_it=True, save_it=False)  # the window has read the case again
+    assert view is not None and [d.number for d in D.list_documents(ctx, app_id)] == [view.number]
+    assert dialog.issue(print_it=True, save_it=False) is None  # issued: nothing more to issue of this kind
