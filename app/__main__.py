@@ -62,6 +62,7 @@ def _parse_gui_args(argv: list[str]) -> argparse.Namespace:
             "  backup                          备份数据库\n"
             "  restore                         从备份恢复\n"
             "  check                           检查数据完整性与审计链\n"
+            "  migrate-to 连接字符串           把单机数据库文件迁移到服务器数据库（多窗口共用）\n"
             "  report                          导出年度报告\n"
             "  document                        出具文书（PDF）\n"
             "  key export|import               导出、导入本机审计密钥"

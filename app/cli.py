@@ -4,9 +4,10 @@
                                                  [--allow-repeats] [--create]
     python -m app [--db PATH] ledger export FILE [--year Y]
     python -m app [--db PATH] ledger template FILE
-    python -m app [--db PATH] backup [--out FILE|FOLDER/] [--force]
-    python -m app [--db PATH] restore FILE
-    python -m app [--db PATH] check
+    python -m app [--db PATH|URL] backup [--out FILE|FOLDER/] [--force]
+    python -m app [--db PATH|URL] restore FILE
+    python -m app [--db PATH|URL] check
+    python -m app --db FILE migrate-to postgresql://USER@HOST:PORT/DB
     python -m app [--db PATH] report --year Y --out FILE|FOLDER/ [--force]   (.xlsx, .pdf, .docx or .json)
     python -m app [--db PATH] document --request NUMBER --kind KIND --out FILE.pdf|FOLDER/ [--force]
     python -m app key export FILE | key import FILE
@@ -18,6 +19,11 @@ traceback ever reaches the clerk: an unexpected failure is one Chinese sentence 
 created by a command; the desk's first start creates it. An output path ending in a slash, or naming an
 existing folder, is a folder (a named file is written inside it); an existing file is replaced only with
 ``--force``, and never the database itself.
+
+``--db`` also takes a PostgreSQL server's connection string (``postgresql://用户名@服务器地址:端口/数据库名``,
+the password in the password file, see app.store.server): ``backup`` and ``restore`` then use the server's
+own ``pg_dump``/``pg_restore`` (``.dump`` files), ``check`` runs the record checks on the server, and
+``migrate-to`` copies a desk's SQLite file with its files onto an empty server database and verifies it.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar, NoReturn
 
-COMMANDS = ("ledger", "backup", "restore", "check", "report", "document", "key")
+COMMANDS = ("ledger", "backup", "restore", "check", "report", "document", "key", "migrate-to")
 
 _ARGPARSE_CN = (
     ("the following arguments are required", "缺少必需的参数"),
@@ -71,7 +77,11 @@ def _build_parser() -> _Parser:
         prog="python -m app", description="政府信息公开申请办理台账：命令行工具（数据导入导出、备份与恢复、检查）"
     )
     parser.add_argument(
-        "--db", metavar="数据库文件", type=Path, default=None, help="数据库文件路径（默认在用户数据目录）"
+        "--db",
+        metavar="数据库文件",
+        type=_db_arg,
+        default=None,
+        help="数据库文件路径（默认在用户数据目录），或服务器数据库连接字符串 postgresql://用户名@服务器地址:端口/数据库名",
     )
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
     sub.required = True
@@ -104,6 +114,8 @@ def _build_parser() -> _Parser:
     res = sub.add_parser("restore", help="从备份恢复数据库（先校验备份，当前数据库另存保留）")
     res.add_argument("file", metavar="文件", type=Path, help="备份文件")
     sub.add_parser("check", help="检查数据库完整性、数据关联和办理记录防篡改校验")
+    mig = sub.add_parser("migrate-to", help="把单机数据库文件（含附件和文书）完整迁移到空的服务器数据库，并核对")
+    mig.add_argument("url", metavar="连接字符串", help="目标服务器数据库：postgresql://用户名@服务器地址:端口/数据库名")
     rep = sub.add_parser("report", help="导出政府信息公开工作年度报告（.xlsx、.pdf、.docx 或 .json）")
     rep.add_argument("--year", metavar="年份", type=int, required=True, help="报告年度")
     rep.add_argument(
@@ -132,6 +144,17 @@ def _add_document_parser(sub: argparse._SubParsersAction) -> None:
     )
     doc.add_argument("--out", metavar="文件", required=True, help="保存的 PDF 文件，或文件夹（以 / 结尾）")
     doc.add_argument("--force", action="store_true", help="文件已存在时覆盖")
+
+
+def _db_arg(value: str) -> Path | str:
+    """``--db``: a file path, or a server's connection string kept as text (a Path would fold its ``//``)."""
+    return value.strip() if _is_server(value) else Path(value)
+
+
+def _is_server(arg: Path | str | None) -> bool:
+    from app.services.bootstrap import is_server_target
+
+    return is_server_target(arg)
 
 
 def _err(text: str) -> None:
@@ -166,18 +189,23 @@ def _open(db_path: Path | None):  # -> ServiceContext
     return open_context(db_path)
 
 
-def _db_path(arg: Path | None) -> Path:
+def _db_path(arg: Path | str | None) -> Path:
     from app.services.bootstrap import database_path
 
-    return database_path(arg)
+    if _is_server(arg):
+        return Path(str(arg).replace("://", "-").replace("/", "-").replace(":", "-"))  # never a local file
+    return database_path(Path(arg) if arg is not None else None)
 
 
-def _require_database(arg: Path | None) -> Path:
+def _require_database(arg: Path | str | None) -> Path:
     """The database file a command works on; refused (Chinese) when it does not exist, is empty or is not a
-    usable database of this program. A command never creates a database (the desk's first start does)."""
+    usable database of this program. A command never creates a database (the desk's first start does). A
+    server's connection string is checked when it is opened (an empty server database is migrated then)."""
     from app.services.bootstrap import check_file
     from app.services.errors import ServiceError
 
+    if _is_server(arg):
+        return _db_path(arg)
     path = _db_path(arg)
     if not path.is_file():
         raise ServiceError(
@@ -286,6 +314,14 @@ def _backup(args: argparse.Namespace) -> int:
     from app.services.backup import backup_now
     from app.services.maintenance import cleanup_temporary
 
+    if _is_server(args.db):
+        ctx = _open(args.db)
+        try:
+            dest = backup_now(ctx.db, args.out, force=args.force)
+        finally:
+            ctx.db.dispose()
+        print(f"已备份服务器数据库 {ctx.db.location} 到：{dest}")
+        return 0
     path = _require_database(args.db)
     cleanup_temporary(path)  # what a killed backup or restore left behind
     dest = backup_now(path, args.out, force=args.force)
@@ -297,6 +333,18 @@ def _restore(args: argparse.Namespace) -> int:
     from app.services.backup import is_live_file, restore_database
     from app.services.errors import ServiceError
 
+    if _is_server(args.db):
+        ctx = _open(args.db)
+        try:
+            result = restore_database(args.file, ctx.db)
+        finally:
+            ctx.db.dispose()
+        print(f"已从备份恢复：{result.restored_from}\n服务器数据库：{ctx.db.location}")
+        if result.replaced_kept_as is not None:
+            print(f"恢复前的数据已备份为：{result.replaced_kept_as}")
+        for note in result.notes:
+            print(f"提示：{note}")
+        return 0
     path = _db_path(args.db)
     if is_live_file(args.file, path):
         raise ServiceError(f"要恢复的备份就是当前数据库文件本身：{args.file}\n未作任何改动。请选择备份文件。")
@@ -319,6 +367,24 @@ def _check(args: argparse.Namespace) -> int:
     finally:
         ctx.db.dispose()
     if report.verified:
+        print(report.summary())
+        return 0
+    _err(report.summary())
+    return 1
+
+
+def _migrate_to(args: argparse.Namespace) -> int:
+    """migrate-to: the SQLite file of --db, with its files, onto an empty server database, then verified."""
+    from app.services.errors import ServiceError
+    from app.services.migrate import migrate_to_server
+
+    if args.db is None or _is_server(args.db):
+        raise ServiceError(
+            "请用 --db 指定要迁移的单机数据库文件，例如：python -m app --db 台账.sqlite migrate-to 连接字符串"
+        )
+    path = _require_database(args.db)
+    report = migrate_to_server(path, args.url, progress=_err)
+    if report.ok:
         print(report.summary())
         return 0
     _err(report.summary())
@@ -404,6 +470,7 @@ _HANDLERS: dict[tuple[str, str | None], Callable[[argparse.Namespace], int]] = {
     ("backup", None): _backup,
     ("restore", None): _restore,
     ("check", None): _check,
+    ("migrate-to", None): _migrate_to,
     ("report", None): _report,
     ("document", None): _document,
     ("key", "export"): _key_export,

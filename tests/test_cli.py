@@ -477,3 +477,16 @@ def test_the_help_lists_every_command():
     assert r.returncode == 0
     for command in cli.COMMANDS:
         assert f"\n  {command} " in r.stdout
+
+
+def test_a_server_connection_string_is_kept_whole_and_migrate_to_needs_a_file(tmp_path, capsys):
+    from app import cli
+
+    url = "postgresql://clerk@db.example:5432/ogi"
+    assert cli._db_arg(url) == url  # a Path would fold the "//"
+    assert cli._db_arg(str(tmp_path / "a.sqlite")) == tmp_path / "a.sqlite"
+    assert is_cli_command(["--db", url, "migrate-to", url])
+    assert cli.main(["migrate-to", url]) == 1
+    assert "请用 --db 指定要迁移的单机数据库文件" in capsys.readouterr().err
+    assert cli.main(["--db", str(tmp_path / "missing.sqlite"), "migrate-to", url]) == 1
+    assert "找不到数据库文件" in capsys.readouterr().err

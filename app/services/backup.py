@@ -8,36 +8,50 @@ documents its database refers to (``X.sqlite`` → ``X.attachments/``, ``X.docum
 ``X.attachments.sha256``, ``X.documents.sha256`` beside it). A backup without its documents' copy (made
 before documents were carried) is still restored: an altered PDF fails the check, a missing one is only a
 note, because a reprint re-renders it from the database with the same number.
+
+Every use case takes the opened :class:`~app.store.database.Database` (or, for a file, its path): on a
+PostgreSQL server a backup is ``pg_dump`` (``X.dump`` with the same sidecar, manifests and folders), a restore
+``pg_restore`` after a 恢复前备份, and the check runs the record checks in one read-only snapshot, the file
+checks being the server's own.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from app.domain.audit import NO_KEY, ChainBreak
 from app.services.attachments import count_attachments, verify_attachments
 from app.services.context import ServiceContext
 from app.services.documents import verify_documents
-from app.services.integrity import check_records
+from app.services.integrity import RecordFindings, check_records
+from app.store import backup as files
 from app.store.backup import (
+    DUMP_SUFFIX,
     MANUAL_PREFIX,
+    SUFFIX,
     BackupError,
     RestoreResult,
-    auto_backup,
     backup_name,
     default_backup_dir,
+    is_dump,
     is_live_file,
     make_backup,
-    restore_database,
+    make_server_backup,
+    restore_server_database,
     rotate,
     select_to_keep,
-    verify_backup,
 )
+from app.store.database import Database
+from app.store.events import Fetch, session_fetch
 from app.store.models import IssuedDocument
 
 __all__ = [
@@ -57,34 +71,90 @@ __all__ = [
 ]
 
 
-def backup_destination(db_path: Path, out: Path | str | None, *, now: datetime | None = None) -> Path:
+def _where(db: Database | Path) -> tuple[Path, Database | None]:
+    """The database's path (a file, or a server database's local anchor) and the server database, if any."""
+    if isinstance(db, Database):
+        return db.path, (db if db.is_server else None)
+    return Path(db), None
+
+
+def backup_destination(db: Database | Path, out: Path | str | None, *, now: datetime | None = None) -> Path:
     """Where ``backup --out`` writes: nothing given → the default backup folder; a folder (an existing one, or a
-    path ending in a slash) → a dated file inside it; else the file named."""
+    path ending in a slash) → a dated file inside it; else the file named. A server database's backups are
+    ``.dump`` files (pg_dump), a file's ``.sqlite``."""
     now = now or datetime.now()
-    db_path = Path(db_path)
+    db_path, server = _where(db)
+    suffix = DUMP_SUFFIX if server is not None else SUFFIX
     if out is None:
-        return default_backup_dir(db_path) / backup_name(MANUAL_PREFIX, now)
+        return default_backup_dir(db_path) / backup_name(MANUAL_PREFIX, now, suffix)
     text = str(out)
     if text.endswith(("/", "\\")) or Path(out).is_dir():
-        return Path(text.rstrip("/\\") or text) / backup_name(f"{db_path.stem}-{MANUAL_PREFIX}", now)
+        return Path(text.rstrip("/\\") or text) / backup_name(f"{db_path.stem}-{MANUAL_PREFIX}", now, suffix)
     return Path(out)
 
 
 def backup_now(
-    db_path: Path, out: Path | str | None = None, *, now: datetime | None = None, force: bool = False
+    db: Database | Path, out: Path | str | None = None, *, now: datetime | None = None, force: bool = False
 ) -> Path:
     """Back up the database now: to ``out`` (a file, or a folder such as a USB stick), else to the default
-    backup folder. The copy is consistent even while the program is writing (SQLite online backup); the
-    attachments and issued documents it refers to are copied beside it (``<backup name>.attachments``,
-    ``<backup name>.documents``). Refused: the database itself (or its -wal/-shm) as the destination, and an
-    existing file unless *force*."""
-    db_path = Path(db_path)
-    dest = backup_destination(db_path, out, now=now)
-    if is_live_file(dest, db_path):
+    backup folder. The copy is consistent even while the program (or another desk) is writing (SQLite online
+    backup; on a server ``pg_dump`` in one snapshot); the attachments and issued documents it refers to are
+    copied beside it (``<backup name>.attachments``, ``<backup name>.documents``). Refused: the database
+    itself (or its -wal/-shm) as the destination, and an existing file unless *force*."""
+    db_path, server = _where(db)
+    dest = backup_destination(db, out, now=now)
+    if server is None and is_live_file(dest, db_path):
         raise BackupError(f"备份文件不能是数据库文件本身（或其 -wal/-shm 文件）：\n{dest}\n未作任何改动。")
     if dest.exists() and not force:
         raise BackupError(f"文件已存在，未覆盖：\n{dest}\n请换一个文件名或文件夹，或确认后加 --force 覆盖。")
+    if server is not None:
+        return make_server_backup(server, dest, overwrite=force)
     return make_backup(db_path, dest, overwrite=force)
+
+
+def auto_backup(db: Database | Path, backup_dir: Path | None = None, now: datetime | None = None) -> Path | None:
+    """The automatic daily backup (see :func:`app.store.backup.auto_backup`); on a server with ``pg_dump``
+    (skipped, with a log line, when this computer has no pg_dump)."""
+    db_path, server = _where(db)
+    if server is not None:
+        return files.auto_backup_server(server, backup_dir, now)
+    return files.auto_backup(db_path, backup_dir, now)
+
+
+def verify_backup(path: Path) -> str:
+    """Check a backup (a ``.sqlite`` file, or a server's ``.dump``) before it may replace anything; return its
+    schema revision (see :func:`app.store.backup.verify_backup`)."""
+    path = Path(path)
+    if is_dump(path):
+        revision, rows, _notes = files._verify_dump(path)
+        for store in files.FILE_STORES:
+            files._verify_copy(store, path, rows[store])
+        return revision
+    return files.verify_backup(path)
+
+
+def restore_database(
+    backup_file: Path, db: Database | Path, *, backup_dir: Path | None = None, now: datetime | None = None
+) -> RestoreResult:
+    """Replace the database with a verified backup (see :func:`app.store.backup.restore_database`; on a
+    server :func:`app.store.backup.restore_server_database`). A server database is restored from a ``.dump``
+    only, a file from a ``.sqlite`` only."""
+    backup_file = Path(backup_file)
+    db_path, server = _where(db)
+    if server is not None:
+        if not is_dump(backup_file):
+            raise BackupError(
+                f"服务器上的数据库只能从服务器备份（.dump 文件）恢复：\n{backup_file}\n"
+                "要把单机数据库文件搬到服务器上，请用命令 python -m app --db 文件 migrate-to 连接字符串。"
+                "当前数据库未作任何改动。"
+            )
+        return restore_server_database(backup_file, server, backup_dir=backup_dir, now=now)
+    if is_dump(backup_file):
+        raise BackupError(
+            f"这是服务器数据库的备份（.dump 文件），不能恢复到单机数据库文件：\n{backup_file}\n"
+            "请在连接服务器（--db postgresql://…）时恢复。当前数据库未作任何改动。"
+        )
+    return files.restore_database(backup_file, db_path, backup_dir=backup_dir, now=now)
 
 
 @dataclass
@@ -108,6 +178,7 @@ class CheckReport:
     incomplete: list[str] = field(default_factory=list)  # a check that could not run, and why
     key_missing: bool = False
     keyed: bool = False
+    server: bool = False  # a PostgreSQL server: no file checks (the server checks its storage and foreign keys)
     head: str = ""  # the anchored head in words (shown to the clerk)
     applications_checked: int = 0
 
@@ -143,15 +214,29 @@ class CheckReport:
             if self.key_missing
             else ("已用本机审计密钥验证签名" if self.keyed else "尚未启用密钥签名（旧数据库）")
         )
+        if self.server:
+            storage = "数据库存储完整性：由数据库服务器（PostgreSQL）自行检查，本程序不作文件检查" + (
+                "" if not self.integrity else "\n  " + "\n  ".join(self.integrity[:20])
+            )
+            keys = "数据关联（外键）检查：由数据库服务器在每次保存时强制执行"
+        else:
+            storage = "数据库文件完整性（PRAGMA integrity_check）：" + (
+                "通过" if not self.integrity else "发现问题\n  " + "\n  ".join(self.integrity[:20])
+            )
+            keys = "数据关联（外键）检查：" + (
+                "通过" if not self.foreign_keys else "发现问题\n  " + "\n  ".join(self.foreign_keys[:20])
+            )
         lines = [
-            "数据库文件完整性（PRAGMA integrity_check）："
-            + ("通过" if not self.integrity else "发现问题\n  " + "\n  ".join(self.integrity[:20])),
-            "数据关联（外键）检查："
-            + ("通过" if not self.foreign_keys else "发现问题\n  " + "\n  ".join(self.foreign_keys[:20])),
+            storage,
+            keys,
             part(f"办理记录防篡改校验（共 {self.events_checked} 条记录；{signature}）：", chain_problems),
             part("审计锚点（记录条数与最后一条的校验值）：", self.anchor),
             part(f"登记信息与办理记录核对（共 {self.applications_checked} 件申请）：", self.records),
-            part("逐行读取全部数据：", self.unreadable, "处无法读取"),
+            part(
+                "逐行读取全部数据（各列类型由数据库服务器保证）：" if self.server else "逐行读取全部数据：",
+                self.unreadable,
+                "处无法读取",
+            ),
             part(f"附件文件校验（共 {self.attachments_checked} 个附件）：", self.attachments),
             part(f"已出具文书校验（共 {self.documents_checked} 份）：", self.documents, "份文件被改动"),
         ]
@@ -185,32 +270,82 @@ def check_database(ctx: ServiceContext) -> CheckReport:
     attachment (a missing or altered file is reported with the case's registration number) and of every
     issued document's PDF (an altered one fails; a missing one is a note, re-rendered on reprint).
 
+    On a PostgreSQL server the file checks do not apply (the server checks its own storage and enforces the
+    foreign keys and column types itself); the record checks run through a read-only transaction.
+
     Read-only throughout; a check that cannot run is reported as such, never as 数据完好."""
     report = CheckReport()
-    conn = sqlite3.connect(f"{ctx.db.path.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
-    conn.text_factory = _lenient_text  # bytes that are not UTF-8 fail their row's check, not the whole check
-    try:
-        rows = [str(r[0]) for r in conn.execute("PRAGMA integrity_check")]
-        report.integrity = [] if rows == ["ok"] else rows
-        for table, rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check"):
-            report.foreign_keys.append(f"表 {table} 第 {rowid} 行引用的 {parent} 记录不存在")
+    if ctx.db.is_server:
+        if not _check_server(ctx, report):
+            return report
+    else:
+        conn = sqlite3.connect(f"{ctx.db.path.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
+        conn.text_factory = _lenient_text  # bytes that are not UTF-8 fail their row's check, not the whole check
         try:
-            cal, fee_days, current = ctx.calendar(), ctx.int_setting("fee_payment_days"), _calendar_current(ctx)
-        except Exception as exc:  # an unreadable calendar or setting: the other checks still run
-            cal, fee_days, current = None, 20, False
-            report.incomplete.append(f"无法按工作日历推算办理状态（{type(exc).__name__}），已跳过该项核对")
-        findings = check_records(
-            lambda sql, params: conn.execute(sql, params).fetchall(),
-            calendar=cal,
-            fee_days=fee_days,
-            calendar_current=current,
-            backup_dir=default_backup_dir(ctx.db.path),
-        )
-    except sqlite3.DatabaseError as exc:
-        report.integrity.append(f"无法读取数据库：{exc}")
-        return report
-    finally:
-        conn.close()
+            rows = [str(r[0]) for r in conn.execute("PRAGMA integrity_check")]
+            report.integrity = [] if rows == ["ok"] else rows
+            for table, rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check"):
+                report.foreign_keys.append(f"表 {table} 第 {rowid} 行引用的 {parent} 记录不存在")
+            findings = _records(ctx, report, lambda sql, params: conn.execute(sql, params).fetchall())
+        except sqlite3.DatabaseError as exc:
+            report.integrity.append(f"无法读取数据库：{exc}")
+            return report
+        finally:
+            conn.close()
+        _take(report, findings)
+    for label, step in (("附件", _check_attachments), ("文书", _check_documents)):
+        try:
+            step(ctx, report)
+        except Exception as exc:  # a value the ORM cannot read: named above by the row check
+            report.incomplete.append(f"{label}校验未能完成（{type(exc).__name__}）")
+    return report
+
+
+def _records(ctx: ServiceContext, report: CheckReport, fetch: Fetch, *, typed: bool = False) -> RecordFindings:
+    """The record checks of :mod:`app.services.integrity` on the database behind *fetch*."""
+    try:
+        cal, fee_days, current = ctx.calendar(), ctx.int_setting("fee_payment_days"), _calendar_current(ctx)
+    except Exception as exc:  # an unreadable calendar or setting: the other checks still run
+        cal, fee_days, current = None, 20, False
+        report.incomplete.append(f"无法按工作日历推算办理状态（{type(exc).__name__}），已跳过该项核对")
+    return check_records(
+        fetch,
+        calendar=cal,
+        fee_days=fee_days,
+        calendar_current=current,
+        backup_dir=default_backup_dir(ctx.db.path),
+        typed=typed,
+    )
+
+
+def _check_server(ctx: ServiceContext, report: CheckReport) -> bool:
+    """The record checks on a PostgreSQL server, in one read-only transaction (one consistent snapshot even
+    while other desks save). False when the server could not be read (said in the report)."""
+    report.server = True
+    try:
+        with ctx.db.engine.connect() as conn:
+            conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+            with Session(bind=conn) as session:
+                findings = _records(ctx, report, _stored_json(session_fetch(session)), typed=True)
+            conn.rollback()
+    except DBAPIError as exc:
+        report.integrity.append(f"无法读取服务器上的数据库：{str(getattr(exc, 'orig', exc)).strip().splitlines()[0]}")
+        return False
+    _take(report, findings)
+    return True
+
+
+def _stored_json(fetch: Fetch) -> Fetch:
+    """*fetch* with JSON values as their stored text, as SQLite returns them (the server's driver parses a
+    ``json`` column into lists and dicts; the readers of :mod:`app.store.events` expect the text)."""
+
+    def text_json(sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+        return [tuple(json.dumps(v) if isinstance(v, dict | list) else v for v in row) for row in fetch(sql, params)]
+
+    return text_json
+
+
+def _take(report: CheckReport, findings: RecordFindings) -> None:
     report.events_checked = findings.events_checked
     report.chain_lines = findings.chain
     report.chain = findings.breaks
@@ -222,12 +357,6 @@ def check_database(ctx: ServiceContext) -> CheckReport:
     report.keyed = findings.keyed
     report.applications_checked = findings.applications_checked
     report.head = findings.head.short() if findings.head is not None else ""
-    for label, step in (("附件", _check_attachments), ("文书", _check_documents)):
-        try:
-            step(ctx, report)
-        except Exception as exc:  # a value the ORM cannot read: named above by the row check
-            report.incomplete.append(f"{label}校验未能完成（{type(exc).__name__}）")
-    return report
 
 
 def _lenient_text(raw: bytes) -> str:

@@ -32,7 +32,13 @@ failure or one bad upgrade must never lose a year of it, so:
   only make backups made before documents were carried unusable. A file that is in a manifest but does
   not match it is refused for both stores: a copy that was altered is not a copy of the record.
 
-Pure ``sqlite3`` and file handling; no SQLAlchemy sessions.
+On a PostgreSQL server (several desks, :mod:`app.store.server`) a backup is the server's own
+``pg_dump --format=custom`` file ``X.dump`` with the same sidecar, manifests and folders beside it, written
+into ``backups/<server database>/`` beside the desk's local anchor; a restore verifies it
+(``pg_restore --list``, its revision) and replaces the server database with ``pg_restore --clean
+--single-transaction`` after a 恢复前备份 (:func:`make_server_backup`, :func:`restore_server_database`).
+
+Plain ``sqlite3`` and file handling for a file; the server's tools for a server.
 """
 
 from __future__ import annotations
@@ -48,18 +54,27 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from sqlalchemy import Connection
+from sqlalchemy.orm import Session
+
+from app.domain.audit import Anchor
 from app.domain.errors import ClerkError
 from app.store.attachments import ROOT_SUFFIX, attachments_root, copy_hashing, file_sha256, remove_tree, resolve
 from app.store.attachments import verify_file as verify_stored_file
 from app.store.database import SQLITE_HEADER, known_revisions
 from app.store.events import read_anchor, read_chain
 
+if TYPE_CHECKING:
+    from app.store.database import Database
+
 __all__ = [
     "ATTACHMENTS",
     "AUTO_PREFIX",
     "DOCUMENTS",
     "DOCUMENTS_SUFFIX",
+    "DUMP_SUFFIX",
     "FILE_STORES",
     "BackupError",
     "FileStore",
@@ -67,14 +82,18 @@ __all__ = [
     "attachments_manifest",
     "attachments_root",
     "auto_backup",
+    "auto_backup_server",
     "backup_name",
     "default_backup_dir",
     "documents_manifest",
+    "is_dump",
     "is_live_file",
     "make_backup",
     "make_private_folder",
+    "make_server_backup",
     "read_sidecar",
     "restore_database",
+    "restore_server_database",
     "rotate",
     "select_to_keep",
     "verify_backup",
@@ -84,8 +103,9 @@ AUTO_PREFIX = "自动备份"
 MANUAL_PREFIX = "备份"
 BEFORE_RESTORE_PREFIX = "恢复前备份"
 SUFFIX = ".sqlite"
+DUMP_SUFFIX = ".dump"  # a PostgreSQL server's backup (pg_dump --format=custom)
 _STAMP = "%Y%m%d-%H%M%S"
-_NAME_RE = re.compile(r"^(?P<prefix>.+)-(?P<stamp>\d{8}-\d{6})\.sqlite$")
+_NAME_RE = re.compile(r"^(?P<prefix>.+)-(?P<stamp>\d{8}-\d{6})\.(sqlite|dump)$")
 
 KEEP_DAILY = 7
 KEEP_WEEKLY = 8
@@ -149,12 +169,20 @@ FILE_STORES: tuple[FileStore, ...] = (ATTACHMENTS, DOCUMENTS)
 
 
 def default_backup_dir(db_path: Path) -> Path:
-    """``<folder of the database>/backups``."""
-    return Path(db_path).parent / "backups"
+    """``<folder of the database>/backups``; for a server database (its local anchor ``X.pg``, see
+    :func:`app.store.server.files_anchor`) ``<folder>/backups/X``, one folder per server database."""
+    db_path = Path(db_path)
+    if db_path.suffix == SERVER_ANCHOR_SUFFIX:
+        return db_path.parent / "backups" / db_path.stem
+    return db_path.parent / "backups"
 
 
-def backup_name(prefix: str, when: datetime) -> str:
-    return f"{prefix}-{when.strftime(_STAMP)}{SUFFIX}"
+SERVER_ANCHOR_SUFFIX = ".pg"
+
+
+def backup_name(prefix: str, when: datetime, suffix: str = SUFFIX) -> str:
+    """``<prefix>-YYYYMMDD-HHMMSS<suffix>`` (``.sqlite``, or ``.dump`` for a server's backup)."""
+    return f"{prefix}-{when.strftime(_STAMP)}{suffix}"
 
 
 def _sha256(path: Path) -> str:
@@ -242,17 +270,19 @@ def read_sidecar(path: Path) -> tuple[str, dict[str, object] | None]:
     return digest, anchor
 
 
-def _write_sidecar(dest: Path, digest: str) -> None:
-    """``<digest>  <name>`` (sha256sum format) and a comment line with the copy's audit anchor."""
+def _write_sidecar(dest: Path, digest: str, anchor: Anchor | str | None = None) -> None:
+    """``<digest>  <name>`` (sha256sum format) and a comment line with the copy's audit anchor (read from the
+    SQLite copy itself, or *anchor* as read in a server backup's snapshot)."""
     lines = [f"{digest}  {dest.name}\n"]
-    conn = sqlite3.connect(f"{dest.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        with contextlib.suppress(sqlite3.Error):
-            anchor = read_anchor(lambda sql, params: conn.execute(sql, params).fetchall())
-            if anchor is not None and not isinstance(anchor, str):
-                lines.append(ANCHOR_LINE + json.dumps(anchor.to_json(), ensure_ascii=False) + "\n")
-    finally:
-        conn.close()
+    if anchor is None and dest.suffix != DUMP_SUFFIX:
+        conn = sqlite3.connect(f"{dest.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            with contextlib.suppress(sqlite3.Error):
+                anchor = read_anchor(lambda sql, params: conn.execute(sql, params).fetchall())
+        finally:
+            conn.close()
+    if anchor is not None and not isinstance(anchor, str):
+        lines.append(ANCHOR_LINE + json.dumps(anchor.to_json(), ensure_ascii=False) + "\n")
     sidecar = _sidecar(dest)
     tmp = sidecar.with_name(sidecar.name + ".part")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
@@ -436,6 +466,12 @@ def _backup_files(store: FileStore, snapshot: Path, live_root: Path, dest: Path)
         rows = sorted(set(store.rows(conn)))
     finally:
         conn.close()
+    _copy_store(store, rows, live_root, dest)
+
+
+def _copy_store(store: FileStore, rows: list[tuple[str, str]], live_root: Path, dest: Path) -> None:
+    """Copy the files *rows* (relative path, sha256) of *store* from *live_root* beside *dest*, with a
+    manifest (see :func:`_backup_files`)."""
     target = store.root(dest)
     manifest = store.manifest(dest)
     staging = target.with_name(target.name + ".part")
@@ -488,7 +524,7 @@ def _auto_backups(folder: Path) -> list[tuple[datetime, Path]]:
     if not folder.is_dir():
         return []
     out = []
-    for p in folder.glob(f"{AUTO_PREFIX}-*{SUFFIX}"):
+    for p in [*folder.glob(f"{AUTO_PREFIX}-*{SUFFIX}"), *folder.glob(f"{AUTO_PREFIX}-*{DUMP_SUFFIX}")]:
         stamp = _parse_stamp(p)
         if stamp is not None:
             out.append((stamp, p))
@@ -525,7 +561,8 @@ def rotate(folder: Path) -> list[Path]:
     """Delete the automatic backups (with their sidecars, attachments and documents) that
     :func:`select_to_keep` does not keep; return them.
 
-    Only files named ``自动备份-YYYYMMDD-HHMMSS.sqlite`` are ever touched; manual and pre-restore copies stay.
+    Only files named ``自动备份-YYYYMMDD-HHMMSS.sqlite`` (``.dump`` on a server) are ever touched;
+    manual and pre-restore copies stay.
     """
     backups = _auto_backups(Path(folder))
     keep = select_to_keep(t for t, _ in backups)
@@ -864,3 +901,273 @@ def restore_database(
         documents_kept_as=kept_as[DOCUMENTS],
         notes=tuple(notes),
     )
+
+
+# ----- a PostgreSQL server's backups (pg_dump / pg_restore) ------------------------------------------------
+
+
+def is_dump(path: Path) -> bool:
+    """True for a server backup file (``.dump``, pg_dump's custom format)."""
+    return Path(path).suffix == DUMP_SUFFIX
+
+
+def _server_rows(conn: Connection) -> dict[FileStore, list[tuple[str, str]]]:
+    return {
+        store: sorted({(str(p), str(h).lower()) for p, h in conn.exec_driver_sql(store.rows_sql).all()})
+        for store in FILE_STORES
+    }
+
+
+def make_server_backup(db: Database, dest: Path, *, attachments: bool = True, overwrite: bool = True) -> Path:
+    """Back up the server database of *db* to ``dest`` with ``pg_dump --format=custom``, then its SHA-256
+    sidecar with the audit anchor, and (with *attachments*) the files of every file store beside it, as for a
+    SQLite backup.
+
+    The dump and the anchor, file lists and sidecar come from one snapshot (an exported REPEATABLE READ
+    snapshot handed to ``pg_dump --snapshot``), so other desks saving meanwhile change nothing of it. The
+    dump is written to ``dest.part`` and renamed. The password never appears on a command line
+    (:mod:`app.store.server_tools`). BackupError (Chinese) when pg_dump is missing or fails."""
+    from sqlalchemy.exc import DBAPIError
+
+    from app.store.events import session_fetch
+    from app.store.server_tools import ServerToolError, find_tool, run_tool
+
+    dest = Path(dest)
+    assert db.url is not None
+    if dest.is_dir():
+        raise BackupError(f"备份位置是一个文件夹，不是文件：\n{dest}")
+    if dest.exists() and not overwrite:
+        raise BackupError(f"文件已存在，未覆盖：\n{dest}\n请换一个文件名，或确认后加 --force 覆盖。")
+    try:
+        find_tool("pg_dump")
+    except ServerToolError as exc:
+        raise BackupError(str(exc)) from exc
+    tmp = dest.with_name(dest.name + ".part")
+    try:
+        make_private_folder(dest.parent)
+        tmp.unlink(missing_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)  # private before any byte
+        os.close(fd)
+        with db.engine.connect() as conn:
+            conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+            snapshot = conn.exec_driver_sql("SELECT pg_export_snapshot()").scalar()
+            with Session(bind=conn) as session:
+                anchor = read_anchor(session_fetch(session))
+            rows = _server_rows(conn)
+            run_tool(
+                "pg_dump",
+                ["--format=custom", f"--snapshot={snapshot}", f"--file={tmp}", "--no-password"],
+                db.url,
+                what="备份",
+            )
+            conn.rollback()
+        _private(tmp)
+        digest = _sha256(tmp)
+        if attachments:
+            for store in FILE_STORES:
+                _copy_store(store, rows[store], store.root(db.path), dest)
+        os.replace(tmp, dest)
+        _write_sidecar(dest, digest, anchor)
+    except ServerToolError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise BackupError(f"{exc}\n未生成备份文件。") from exc
+    except DBAPIError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        detail = str(getattr(exc, "orig", exc)).strip().splitlines()
+        raise BackupError(
+            f"备份失败：无法读取服务器上的数据库（{detail[0] if detail else exc}）。未生成备份文件。"
+        ) from exc
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise BackupError(f"备份失败：无法写入\n{dest}\n（{os_reason(exc)}）未生成备份文件。") from exc
+    return dest
+
+
+def _copy_rows(text: str, table: str) -> list[dict[str, str | None]]:
+    """The rows of *table* in pg_restore's SQL output (``COPY … FROM stdin`` text format)."""
+    out: list[dict[str, str | None]] = []
+    lines = iter(text.splitlines())
+    pattern = re.compile(rf"^COPY (?:\S+\.)?{re.escape(table)} \((?P<cols>[^)]*)\) FROM stdin;$")
+    for line in lines:
+        m = pattern.match(line)
+        if m is None:
+            continue
+        cols = [c.strip().strip('"') for c in m.group("cols").split(",")]
+        for row in lines:
+            if row == "\\.":
+                break
+            values = [None if v == "\\N" else _unescape_copy(v) for v in row.split("\t")]
+            out.append(dict(zip(cols, values, strict=False)))
+    return out
+
+
+def _unescape_copy(value: str) -> str:
+    return re.sub(r"\\(.)", lambda m: {"t": "\t", "n": "\n", "r": "\r", "\\": "\\"}.get(m.group(1), m.group(1)), value)
+
+
+def _verify_dump(path: Path) -> tuple[str, dict[FileStore, list[tuple[str, str]]], list[str]]:
+    """The database part of verifying a server backup: the file, its ``.sha256``, ``pg_restore --list``, its
+    schema revision and the files it records (read from the dump itself, nothing is restored)."""
+    from app.store.server_tools import ServerToolError, find_tool
+
+    if not path.is_file():
+        raise BackupError(f"找不到备份文件：\n{path}")
+    with path.open("rb") as fh:
+        if fh.read(5) != b"PGDMP":
+            raise BackupError(f"该文件不是本程序的服务器数据库备份（不是 pg_dump 备份文件）：\n{path}")
+    if _sidecar(path).exists():
+        expected, _anchor = read_sidecar(path)
+        if _sha256(path) != expected:
+            raise BackupError(
+                f"备份文件已损坏：内容与备份时记录的校验值（SHA-256）不符，不能用于恢复。\n{path}\n"
+                "请选择其他备份文件。当前数据库未作任何改动。"
+            )
+    try:
+        tool = find_tool("pg_restore")
+    except ServerToolError as exc:
+        raise BackupError(str(exc)) from exc
+    import subprocess
+
+    def restore_text(*args: str) -> str:
+        done = subprocess.run(
+            [str(tool), *args, str(path)], capture_output=True, text=True, encoding="utf-8", errors="replace"
+        )
+        if done.returncode != 0:
+            detail = "\n".join((done.stderr or "").strip().splitlines()[:3])
+            raise BackupError(
+                f"备份文件已损坏或无法读取，不能用于恢复：\n{path}\n（{detail}）\n当前数据库未作任何改动。"
+            )
+        return done.stdout
+
+    listing = restore_text("--list")
+    if "TABLE DATA" not in listing or " alembic_version " not in listing or " application " not in listing:
+        raise BackupError(f"该文件不是本程序的数据库备份（缺少版本信息或登记表）：\n{path}")
+    data = restore_text(
+        "--data-only", "--file=-", "--table=alembic_version", "--table=attachment", "--table=issued_document"
+    )
+    versions = _copy_rows(data, "alembic_version")
+    revision = versions[0].get("version_num") if versions else None
+    if revision is None or revision not in known_revisions():
+        raise BackupError(
+            f"该备份由更新版本的程序创建（数据库版本 {revision}），本程序无法使用：\n{path}\n"
+            "请安装最新版本的程序后再恢复。当前数据库未作任何改动。"
+        )
+    files = {
+        ATTACHMENTS: sorted(
+            {(str(r["stored_path"]), str(r["sha256"]).lower()) for r in _copy_rows(data, "attachment")}
+        ),
+        DOCUMENTS: sorted(
+            {
+                (str(r["file_path"]), str(r["sha256"]).lower())
+                for r in _copy_rows(data, "issued_document")
+                if r.get("file_path") is not None and r.get("sha256") is not None
+            }
+        ),
+    }
+    return str(revision), files, []
+
+
+def restore_server_database(
+    backup_file: Path, db: Database, *, backup_dir: Path | None = None, now: datetime | None = None
+) -> RestoreResult:
+    """Replace the server database of *db* (and its local documents and attachments folders) with a verified
+    ``.dump`` backup; nothing is touched unless the backup passes every check.
+
+    Steps: verify the dump (checksum, ``pg_restore --list``, a schema revision this program knows, its files
+    against its manifests); stage its files beside the live folders; back up the current server database
+    with its files (恢复前备份, kept as the "replaced" copy); then ``pg_restore --clean --if-exists
+    --single-transaction --no-owner`` (all or nothing: a failure leaves the server database as it was) and
+    swap the folders in. Other desks should close the program first (their open transactions would hold the
+    tables)."""
+    from app.store.server_tools import ServerToolError, run_tool
+
+    backup_file = Path(backup_file)
+    assert db.url is not None
+    now = now or datetime.now()
+    stamp = now.strftime(_STAMP)
+    revision, rows, notes = _verify_dump(backup_file)
+    stores: list[_Staged] = []
+    for store in FILE_STORES:
+        entries, note = _verify_copy(store, backup_file, rows[store])
+        if note is not None:
+            notes.append(note)
+        live = store.root(db.path)
+        stores.append(_Staged(store, entries, live, live.with_name(f"{live.name}.恢复中-{stamp}")))
+    folder = Path(backup_dir) if backup_dir is not None else default_backup_dir(db.path)
+    kept: Path | None = None
+    try:
+        make_private_folder(db.path.parent)
+        for st in stores:
+            st.has_files = _stage_files(st.store, backup_file, st.entries, st.staged)
+        kept = make_server_backup(db, folder / backup_name(BEFORE_RESTORE_PREFIX, now, DUMP_SUFFIX))
+        db.engine.dispose()  # the desk's own pooled connections would hold the tables
+        try:
+            run_tool(
+                "pg_restore",
+                [
+                    "--clean",
+                    "--if-exists",
+                    "--single-transaction",
+                    "--exit-on-error",
+                    "--no-owner",
+                    "--no-privileges",
+                    "--no-password",
+                    f"--dbname={db.url.database}",
+                    str(backup_file),
+                ],
+                db.url,
+                what="恢复",
+            )
+        except ServerToolError as exc:
+            raise BackupError(f"{exc}\n服务器上的数据库未被替换（恢复在一个事务中进行）。") from exc
+        for st in stores:
+            if st.live.exists():
+                target = db.path.with_name(f"{db.path.stem}.被替换-{stamp}{st.store.suffix}")
+                os.replace(st.live, target)
+                st.kept = target
+        for st in stores:
+            if st.has_files:
+                os.replace(st.staged, st.live)
+                st.placed = True
+    except OSError as exc:
+        raise BackupError(f"恢复失败（{exc}）。") from exc
+    finally:
+        for st in stores:
+            with contextlib.suppress(OSError):
+                remove_tree(st.staged)
+    kept_as = {st.store: st.kept for st in stores}
+    return RestoreResult(
+        backup_file,
+        db.path,
+        kept,
+        revision,
+        attachments_kept_as=kept_as[ATTACHMENTS],
+        documents_kept_as=kept_as[DOCUMENTS],
+        notes=tuple(notes),
+    )
+
+
+def auto_backup_server(db: Database, backup_dir: Path | None = None, now: datetime | None = None) -> Path | None:
+    """The automatic daily backup of a server database (``pg_dump``), then rotation; None when today's exists
+    or when pg_dump is not installed on this computer (logged: the desk keeps working)."""
+    import logging
+
+    from app.store.server_tools import ServerToolError, find_tool
+
+    with contextlib.suppress(OSError):
+        remove_stale_temporaries(db.path)
+    folder = Path(backup_dir) if backup_dir is not None else default_backup_dir(db.path)
+    now = now or datetime.now()
+    if any(stamp.date() == now.date() for stamp, _ in _auto_backups(folder)):
+        return None
+    try:
+        find_tool("pg_dump")
+    except ServerToolError as exc:
+        logging.getLogger(__name__).warning("跳过自动备份：%s", exc)
+        return None
+    dest = make_server_backup(db, folder / backup_name(AUTO_PREFIX, now, DUMP_SUFFIX))
+    rotate(folder)
+    return dest

@@ -296,4 +296,3 @@ def table_counts(engine: Engine, tables: list[str]) -> dict[str, int]:
             quoted = engine.dialect.identifier_preparer.quote(name)
             out[name] = int(conn.execute(text(f"SELECT count(*) FROM {quoted}")).scalar() or 0)
     return out
-

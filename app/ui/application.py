@@ -115,7 +115,7 @@ class StartupTrace(QObject):
                 fh.write(f"{what} {when:.6f}\n")
 
 
-def run_gui(db_path: Path | None, *, auto_backup: bool = True, page: str = "工作台") -> int:
+def run_gui(db_path: Path | str | None, *, auto_backup: bool = True, page: str = "工作台") -> int:
     started = time.time()
     app = create_qapplication()
     from app.ui.main_window import MainWindow  # Qt only: the window shows before any service is imported
@@ -144,7 +144,7 @@ def run_gui(db_path: Path | None, *, auto_backup: bool = True, page: str = "工�
 def _open_and_fill(
     app: QApplication,
     window: MainWindow,
-    db_path: Path | None,
+    db_path: Path | str | None,
     auto_backup: bool,
     trace: StartupTrace,
     state: dict[str, object],
@@ -162,12 +162,15 @@ def _open_and_fill(
     t0 = time.perf_counter()
     try:
         ctx = open_context(db_path, defer_integrity_check=True)
-    except DatabaseUnavailable as exc:
-        window.hide()
-        msgbox.error(None, "无法打开数据库", str(exc))
-        state["code"] = 2
-        app.exit(2)
-        return
+    except DatabaseUnavailable as exc:  # a file: explained, then the end; a server: retry, settings or the file
+        from app.ui.server_dialog import recover_start
+
+        recovered = recover_start(window, db_path, exc, lambda t: open_context(t, defer_integrity_check=True))
+        if recovered is None:
+            state["code"] = 2
+            app.exit(2)
+            return
+        ctx = recovered
     state["ctx"] = ctx
     trace.mark("opened")
     from app.ui.widgets import install_input_guards  # after the first paint: the shell has no form
@@ -221,7 +224,7 @@ def _after_first_page(
 
         QTimer.singleShot(500, tidy)
     if auto_backup:
-        runner = AutoBackupRunner(ctx.db.path, window)
+        runner = AutoBackupRunner(ctx.db, window)
         state["backup"] = runner
         runner.finished.connect(window.statusBar().showMessage)
         QTimer.singleShot(1000, runner.start)  # after the window is up: a large database takes a while
@@ -296,14 +299,15 @@ class IntegrityCheckRunner(BackgroundJob):
 
 
 class AutoBackupRunner(BackgroundJob):
-    """The once-a-day backup (SQLite online backup, consistent while the clerk works), off the UI thread."""
+    """The once-a-day backup (SQLite online backup, consistent while the clerk works; on a server pg_dump,
+    skipped with a log line when this computer has none), off the UI thread."""
 
     finished = Signal(str)
     thread_name = "auto-backup"
 
-    def __init__(self, db_path: Path, parent: QObject | None = None) -> None:
+    def __init__(self, db_path: object, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.db_path = db_path
+        self.db_path = db_path  # the database file, or the opened Database (a server's needs its connection)
 
     def _run(self) -> None:
         from app.services.backup import auto_backup

@@ -441,10 +441,10 @@ class DataPage(QWidget):
         folder = QFileDialog.getExistingDirectory(self, tr("选择备份位置（如U盘）"))
         if not folder:
             return
-        db_path = self.ctx.db.path
+        db = self.ctx.db  # a file is copied; a server database is dumped with pg_dump (a .dump file)
         self._run(
             tr("正在备份…"),
-            lambda _p: backup_now(db_path, Path(folder)),
+            lambda _p: backup_now(db, Path(folder)),
             lambda dest: msgbox.information(self, tr("备份完成"), tr("已备份到：") + f"\n{dest}"),
         )
 
@@ -454,7 +454,9 @@ class DataPage(QWidget):
             self,
             tr("选择备份文件"),
             str(backup_folder(self.ctx.db.path)),
-            tr("数据库备份 (*.sqlite *.db);;所有文件 (*)"),
+            tr("服务器数据库备份 (*.dump);;所有文件 (*)")
+            if self.ctx.db.is_server
+            else tr("数据库备份 (*.sqlite *.db);;所有文件 (*)"),
         )
         if not path:
             return
@@ -471,6 +473,7 @@ class DataPage(QWidget):
             tr("从备份恢复"),
             tr("将用以下备份替换当前数据库：")
             + f"\n{path}\n\n"
+            + (tr("这将替换服务器上所有窗口共用的数据库，请先通知其他窗口关闭程序。") if self.ctx.db.is_server else "")
             + tr("当前数据库会先另存备份，不会丢失。恢复后程序将关闭，请重新启动。确定恢复吗？"),
             tr("恢复"),
         ):
@@ -478,14 +481,15 @@ class DataPage(QWidget):
         self.ctx.db.dispose()  # close our connections: the file is about to be replaced
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            result = restore_database(Path(path), self.ctx.db.path)
+            result = restore_database(Path(path), self.ctx.db)
         except (BackupRefused, OSError) as exc:
             QApplication.restoreOverrideCursor()
             msgbox.error(self, tr("恢复失败"), str(exc))
             return
         QApplication.restoreOverrideCursor()
         self.data_changed.emit()
-        kept = f"\n{tr('被替换的数据库已另存为：')}\n{result.replaced_kept_as}" if result.replaced_kept_as else ""
+        kept_label = tr("恢复前的数据已备份为：") if self.ctx.db.is_server else tr("被替换的数据库已另存为：")
+        kept = f"\n{kept_label}\n{result.replaced_kept_as}" if result.replaced_kept_as else ""
         kept += "".join(f"\n\n{note}" for note in result.notes)
         msgbox.information(self, tr("恢复完成"), tr("已从备份恢复数据库。程序将关闭，请重新启动后继续使用。") + kept)
         QApplication.quit()

@@ -19,7 +19,7 @@ from app.services.backup import auto_backup, backup_now, check_database, restore
 from app.services.context import ServiceContext
 from app.services.errors import NotFound, ServiceError, ValidationError
 from app.store import attachments as store
-from app.store.backup import BackupError, attachments_manifest
+from app.store.backup import BackupError, attachments_manifest, default_backup_dir
 from app.store.database import open_database
 from app.store.events import check_chain
 from app.store.models import Attachment, Event
@@ -227,6 +227,13 @@ def test_store_file_never_overwrites_and_rejects_paths_outside_the_root(tmp_path
     assert not (root / "7").exists()
 
 
+def _reopen(live):
+    """The test's database opened afresh (a server's by its connection string, its files where they were)."""
+    if live.is_server:
+        return open_database(live.url.render_as_string(hide_password=False), files_at=live.path)
+    return open_database(live.path)
+
+
 def _tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
@@ -242,7 +249,7 @@ def test_backup_and_restore_bring_back_the_attachments_byte_identical(ctx, case,
 
     usb = tmp_path / "usb"
     usb.mkdir()
-    backup = backup_now(ctx.db.path, usb, now=clock())
+    backup = backup_now(ctx.db, usb, now=clock())
     copy_root = backup.with_name(backup.stem + ".attachments")
     assert _tree(copy_root) == before
     manifest = attachments_manifest(backup).read_text(encoding="utf-8").splitlines()
@@ -256,14 +263,15 @@ def test_backup_and_restore_bring_back_the_attachments_byte_identical(ctx, case,
     add_attachment(ctx, case.id, write(tmp_path / "later.pdf", b"later"), "other")
     after = _tree(live_root)
     ctx.db.dispose()
-    result = restore_database(backup, ctx.db.path, now=clock())
+    result = restore_database(backup, ctx.db, now=clock())
     assert _tree(live_root) == before
     assert result.attachments_kept_as is not None and _tree(result.attachments_kept_as) == after
     assert result.replaced_kept_as is not None
-    assert result.attachments_kept_as == result.replaced_kept_as.with_suffix(".attachments")
+    if not ctx.db.is_server:  # on a server the replaced data is the 恢复前备份 dump, its folder beside the anchor
+        assert result.attachments_kept_as == result.replaced_kept_as.with_suffix(".attachments")
     assert not list(ctx.db.path.parent.glob("*恢复中*"))
 
-    db = open_database(ctx.db.path)
+    db = _reopen(ctx.db)
     restored = ServiceContext(db, now=clock)
     try:
         report = check_database(restored)
@@ -275,6 +283,7 @@ def test_backup_and_restore_bring_back_the_attachments_byte_identical(ctx, case,
         db.dispose()
 
 
+@pytest.mark.sqlite_only  # deletes the database file; a server's refusals: test_server_backup
 def test_restore_into_an_empty_place_and_refusal_of_incomplete_backups(ctx, case, clock, tmp_path):
     add_attachment(ctx, case.id, write(tmp_path / "a.pdf", b"A" * 4000), "application_scan")
     backup = backup_now(ctx.db.path, tmp_path / "bk" / "b.sqlite")
@@ -307,12 +316,11 @@ def test_restore_into_an_empty_place_and_refusal_of_incomplete_backups(ctx, case
 
 def test_rotation_removes_the_attachments_with_their_backup(ctx, case, tmp_path):
     add_attachment(ctx, case.id, write(tmp_path / "a.pdf", b"scan" * 1000), "application_scan")
-    path = ctx.db.path
-    folder = path.parent / "backups"
+    folder = default_backup_dir(ctx.db.path)
     start = datetime(2026, 3, 1, 8, 0)
     for d in range(40):
-        auto_backup(path, now=start + timedelta(days=d))
-    kept = sorted(folder.glob("自动备份-*.sqlite"))
+        auto_backup(ctx.db, now=start + timedelta(days=d))
+    kept = sorted(folder.glob("自动备份-*.dump" if ctx.db.is_server else "自动备份-*.sqlite"))
     assert 7 <= len(kept) < 40
     for backup in kept:
         assert (folder / f"{backup.stem}.attachments").is_dir() and attachments_manifest(backup).exists()

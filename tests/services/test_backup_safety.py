@@ -20,6 +20,10 @@ from tests.factories import register_in_person
 
 NOW = datetime(2026, 2, 13, 10, 30)
 
+#: About the SQLite file itself (its -wal/-shm, file copies, the online backup API); the same guarantees for a
+#: server's pg_dump backups are in test_server_backup.
+pytestmark = pytest.mark.sqlite_only
+
 
 @pytest.fixture
 def live(ctx, clock) -> Path:

@@ -7,6 +7,7 @@ import sqlite3
 from datetime import date, datetime
 
 import pytest
+from sqlalchemy import text
 
 from app.domain import procedure as P
 from app.domain.audit import GENESIS, NO_KEY, event_hash
@@ -35,13 +36,60 @@ def cases(ctx, clock):
     return first, second, third
 
 
-def _sql(ctx, *statements: str, params: tuple = ()) -> None:
-    conn = sqlite3.connect(ctx.db.path)
-    conn.execute("PRAGMA foreign_keys=OFF")
+class _Raw:
+    """A connection outside the program, on either engine: raw SQL without the services (the foreign keys
+    off, as someone editing the file or the tables directly could)."""
+
+    def __init__(self, ctx) -> None:
+        self.server = ctx.db.is_server
+        if self.server:
+            self.conn = ctx.db.engine.connect()
+            self.conn.begin()
+            for table, name in self.conn.execute(
+                text(
+                    "SELECT conrelid::regclass::text, conname FROM pg_constraint "
+                    "WHERE contype = 'f' AND connamespace = current_schema()::regnamespace"
+                )
+            ).all():
+                self.conn.execute(text(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"'))
+        else:
+            self.conn = sqlite3.connect(ctx.db.path)
+            self.conn.execute("PRAGMA foreign_keys=OFF")
+
+    def rows(self, sql: str, params: dict | None = None) -> list:
+        if self.server:
+            return list(self.conn.execute(text(sql), params or {}).all())
+        return self.conn.execute(sql, params or {}).fetchall()
+
+    def run(self, sql: str, params: dict | None = None) -> None:
+        if self.server:
+            self.conn.execute(text(sql), params or {})
+        else:
+            self.conn.execute(sql, params or {})
+
+    def events(self, upto: int | None = None) -> list[tuple]:
+        """Every event (up to id *upto*) with its values as Python objects."""
+        where = "" if upto is None else f"WHERE id <= {int(upto)} "
+        out = []
+        for ev_id, app_id, kind, day, recorded, actor, data, note in self.rows(
+            f"SELECT id, application_id, kind, event_date, recorded_at, actor, data, note FROM event {where}ORDER BY id"
+        ):
+            day = day if isinstance(day, date) else date.fromisoformat(day)
+            recorded = recorded if isinstance(recorded, datetime) else datetime.fromisoformat(recorded)
+            data = json.loads(data) if isinstance(data, str) else data
+            out.append((ev_id, app_id, kind, day, recorded, actor, data, note))
+        return out
+
+    def close(self) -> None:
+        self.conn.commit()
+        self.conn.close()
+
+
+def _sql(ctx, *statements: str) -> None:
+    raw = _Raw(ctx)
     for statement in statements:
-        conn.execute(statement, params)
-    conn.commit()
-    conn.close()
+        raw.run(statement)
+    raw.close()
 
 
 def test_an_untouched_database_is_intact_signed_and_shows_its_head(ctx, cases):
@@ -57,24 +105,18 @@ def test_an_untouched_database_is_intact_signed_and_shows_its_head(ctx, cases):
 
 def _recompute_unkeyed(ctx, victim: int, new_data: dict) -> None:
     """What someone with the database but without the key can do: edit an event and recompute every hash."""
-    conn = sqlite3.connect(ctx.db.path)
-    rows = conn.execute(
-        "SELECT id, application_id, kind, event_date, recorded_at, actor, data, note FROM event ORDER BY id"
-    ).fetchall()
+    raw = _Raw(ctx)
     prev = GENESIS
-    for ev_id, app_id, kind, day, recorded, actor, data, note in rows:
-        data = new_data if ev_id == victim else json.loads(data)
-        fields = hashed_fields(
-            app_id, kind, date.fromisoformat(day), datetime.fromisoformat(recorded), actor, data, note
-        )
+    for ev_id, app_id, kind, day, recorded, actor, data, note in raw.events():
+        data = new_data if ev_id == victim else data
+        fields = hashed_fields(app_id, kind, day, recorded, actor, data, note)
         digest = event_hash(prev, fields)
-        conn.execute(
-            "UPDATE event SET data = ?, prev_hash = ?, hash = ? WHERE id = ?",
-            (json.dumps(data, ensure_ascii=False), prev, digest, ev_id),
+        raw.run(
+            "UPDATE event SET data = :d, prev_hash = :p, hash = :h WHERE id = :i",
+            {"d": json.dumps(data, ensure_ascii=False), "p": prev, "h": digest, "i": ev_id},
         )
         prev = digest
-    conn.commit()
-    conn.close()
+    raw.close()
 
 
 TAMPERING = {
@@ -117,7 +159,7 @@ TAMPERING = {
             "applicant_kind, applicant_name, content, status, registered_by, created_at, updated_at, "
             "fee_waiver_requested, filled_by_clerk) SELECT year, 77, '〔2026〕第77号', channel, arrived_at, "
             "receipt_basis, applicant_id, applicant_kind, applicant_name, content, status, registered_by, "
-            "created_at, updated_at, 0, 0 FROM application WHERE id = {first}"
+            "created_at, updated_at, FALSE, FALSE FROM application WHERE id = {first}"
         ],
         ["登记 〔2026〕第77号：没有封存值", "登记 〔2026〕第77号：没有登记记录"],
     ),
@@ -140,7 +182,7 @@ TAMPERING = {
         ["{third_no}：登记信息、申请人"],
     ),
     "anchor edited": (
-        ["UPDATE setting SET value = json_set(value, '$.count', 3) WHERE key = '" + ANCHOR_KEY + "'"],
+        ["UPDATE setting SET value = json_set(value, '$.count', 3) WHERE key = '" + ANCHOR_KEY + "'"],  # see _PG
         ["审计锚点的签名不符"],
     ),
     "anchor deleted with every event": (
@@ -150,8 +192,27 @@ TAMPERING = {
 }
 
 
+#: The same tampering in PostgreSQL's words where SQLite's differ.
+_PG = {
+    "anchor edited": [
+        "UPDATE setting SET value = jsonb_set(value::jsonb, '{{count}}', '3')::json WHERE key = '" + ANCHOR_KEY + "'"
+    ],
+}
+#: Values a PostgreSQL server refuses to store at all (its column types and its UTF-8 encoding): on a server
+#: nobody can write them, so there is nothing for ``check`` to find.
+_SQLITE_ONLY = {
+    "garbage event date",
+    "bad event json",
+    "garbage application date",
+    "bytes that are not utf-8 in an event",
+    "bytes that are not utf-8 in an applicant",
+}
+
+
 @pytest.mark.parametrize("how", sorted(TAMPERING))
 def test_check_reports_each_kind_of_tampering_naming_the_record(ctx, cases, how):
+    if ctx.db.is_server and how in _SQLITE_ONLY:
+        pytest.skip("PostgreSQL 的列类型与 UTF-8 编码拒绝写入这种值，服务器上无从篡改")
     first, second, third = cases
     names = {
         "first": first.id,
@@ -162,6 +223,8 @@ def test_check_reports_each_kind_of_tampering_naming_the_record(ctx, cases, how)
         "third_no": third.reg_number,
     }
     statements, expected = TAMPERING[how]
+    if ctx.db.is_server:
+        statements = _PG.get(how, statements)
     assert check_database(ctx).verified
     _sql(ctx, *(s.format(**names) for s in statements))
     report = check_database(ctx)
@@ -175,8 +238,6 @@ def test_check_reports_each_kind_of_tampering_naming_the_record(ctx, cases, how)
 def test_an_event_rewritten_with_a_recomputed_unkeyed_chain_is_found(ctx, cases):
     _first, second, _third = cases
     with ctx.db.session_scope() as s:
-        from sqlalchemy import text
-
         victim = s.execute(
             text("SELECT id FROM event WHERE application_id = :a AND kind = 'decided'"), {"a": second.id}
         ).scalar_one()
@@ -211,10 +272,7 @@ def test_key_export_and_import_let_another_computer_verify(ctx, cases, tmp_path,
 
 def _make_legacy(ctx) -> None:
     """The database as an older version of the program left it: unkeyed chain, no anchor, no seals."""
-    conn = sqlite3.connect(ctx.db.path)
-    conn.execute(f"DELETE FROM setting WHERE key = '{ANCHOR_KEY}' OR key LIKE '{SEAL_PREFIX}%'")
-    conn.commit()
-    conn.close()
+    _sql(ctx, f"DELETE FROM setting WHERE key = '{ANCHOR_KEY}' OR key LIKE '{SEAL_PREFIX}%'")
     _recompute_unkeyed(ctx, -1, {})
 
 
@@ -235,23 +293,18 @@ def test_an_old_unkeyed_chain_verifies_then_is_keyed_from_the_next_event_on(ctx,
 
 
 def _recompute_unkeyed_prefix(ctx, upto: int, victim: int) -> None:
-    conn = sqlite3.connect(ctx.db.path)
-    rows = conn.execute(
-        "SELECT id, application_id, kind, event_date, recorded_at, actor, data, note FROM event "
-        "WHERE id <= ? ORDER BY id",
-        (upto,),
-    ).fetchall()
+    raw = _Raw(ctx)
     prev = GENESIS
-    for ev_id, app_id, kind, day, recorded, actor, data, note in rows:
+    for ev_id, app_id, kind, day, recorded, actor, data, note in raw.events(upto):
         note = "改写" if ev_id == victim else note
-        fields = hashed_fields(
-            app_id, kind, date.fromisoformat(day), datetime.fromisoformat(recorded), actor, json.loads(data), note
-        )
+        fields = hashed_fields(app_id, kind, day, recorded, actor, data, note)
         digest = event_hash(prev, fields)
-        conn.execute("UPDATE event SET note = ?, prev_hash = ?, hash = ? WHERE id = ?", (note, prev, digest, ev_id))
+        raw.run(
+            "UPDATE event SET note = :n, prev_hash = :p, hash = :h WHERE id = :i",
+            {"n": note, "p": prev, "h": digest, "i": ev_id},
+        )
         prev = digest
-    conn.commit()
-    conn.close()
+    raw.close()
 
 
 def test_a_discrepancy_is_never_healed_by_the_next_append(ctx, cases):
@@ -303,29 +356,25 @@ def test_a_rewrite_with_the_key_is_invisible_to_the_chain_but_the_backups_rememb
     from app.store.auditkey import own_key
     from app.store.backup import default_backup_dir
 
-    backup_now(ctx.db.path, f"{default_backup_dir(ctx.db.path)}/", now=datetime(2026, 2, 13, 12, 0))
+    backup_now(ctx.db, f"{default_backup_dir(ctx.db.path)}/", now=datetime(2026, 2, 13, 12, 0))
     _kid, key = own_key()
-    conn = sqlite3.connect(ctx.db.path)
-    rows = conn.execute(
-        "SELECT id, application_id, kind, event_date, recorded_at, actor, data, note FROM event ORDER BY id"
-    ).fetchall()
+    raw = _Raw(ctx)
     prev = GENESIS
-    for ev_id, app_id, kind, day, recorded, actor, data, note in rows:
+    for ev_id, app_id, kind, day, recorded, actor, data, note in raw.events():
         note = "改写" if ev_id == 2 else note
-        fields = hashed_fields(
-            app_id, kind, date.fromisoformat(day), datetime.fromisoformat(recorded), actor, json.loads(data), note
-        )
+        fields = hashed_fields(app_id, kind, day, recorded, actor, data, note)
         digest = event_hash(prev, fields, key)
-        conn.execute("UPDATE event SET note = ?, prev_hash = ?, hash = ? WHERE id = ?", (note, prev, digest, ev_id))
+        raw.run(
+            "UPDATE event SET note = :n, prev_hash = :p, hash = :h WHERE id = :i",
+            {"n": note, "p": prev, "h": digest, "i": ev_id},
+        )
         prev = digest
-    stored = Anchor.from_json(
-        json.loads(conn.execute("SELECT value FROM setting WHERE key = ?", (ANCHOR_KEY,)).fetchone()[0])
-    )
+    value = raw.rows("SELECT value FROM setting WHERE key = :k", {"k": ANCHOR_KEY})[0][0]
+    stored = Anchor.from_json(json.loads(value) if isinstance(value, str) else value)
     assert stored is not None
     forged = Anchor(stored.count, stored.last_id, prev, stored.segments, stored.gaps).signed(key)
-    conn.execute("UPDATE setting SET value = ? WHERE key = ?", (json.dumps(forged.to_json()), ANCHOR_KEY))
-    conn.commit()
-    conn.close()
+    raw.run("UPDATE setting SET value = :v WHERE key = :k", {"v": json.dumps(forged.to_json()), "k": ANCHOR_KEY})
+    raw.close()
     report = check_database(ctx)
     assert report.ok  # nothing in the database itself can tell
     assert any("与本数据库中的不同" in note for note in report.notes), report.summary()
