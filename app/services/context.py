@@ -5,8 +5,10 @@ Built once by the composition root (``app/__main__.py``) and passed in; nothing 
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -87,6 +89,19 @@ class ServiceContext:
     db: Database
     now: Callable[[], datetime] = datetime.now
     _calendar: WorkCalendar | None = field(default=None, repr=False)
+    _once: threading.local = field(default_factory=threading.local, repr=False)
+
+    @contextlib.contextmanager
+    def settings_read_once(self) -> Iterator[None]:
+        """Within the block, each setting is read from the database once (on this thread): a view made of
+        many queries (the 工作台) asks for the same few settings again and again, and on a server each
+        read is a round trip of its own."""
+        outer = getattr(self._once, "values", None)
+        self._once.values = {} if outer is None else outer
+        try:
+            yield
+        finally:
+            self._once.values = outer
 
     def today(self) -> date:
         return self.now().date()
@@ -109,9 +124,15 @@ class ServiceContext:
         spec = SETTINGS.get(key)
         if spec is None:
             raise UnknownSetting(key)
+        remembered = getattr(self._once, "values", None)
+        if remembered is not None and key in remembered:
+            return remembered[key]
         with self.db.session_scope() as s:
             row = s.get(Setting, key)
-            return _coerce(spec, row.value if row is not None else None)
+            value = _coerce(spec, row.value if row is not None else None)
+        if remembered is not None:
+            remembered[key] = value
+        return value
 
     def int_setting(self, key: str) -> int:
         return int(self.setting(key))

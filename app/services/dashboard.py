@@ -171,6 +171,11 @@ class Board:
 
 def board(ctx: ServiceContext) -> Board:
     """Everything the 工作台 shows, read in one transaction (one consistent picture)."""
+    with ctx.settings_read_once():
+        return _board(ctx)
+
+
+def _board(ctx: ServiceContext) -> Board:
     today = ctx.today()
     cal = ctx.calendar()
     fee_days = ctx.int_setting("fee_payment_days")

@@ -35,7 +35,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 #: Every schema revision in db/versions, oldest first; the last is the head. Kept here so that opening an
 #: up-to-date database needs one plain query and no Alembic (a test compares it with the migration scripts).
-KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
+KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009")
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 
 #: Private on POSIX: the data folder for its owner only, the database and its WAL/SHM read and written by
@@ -49,7 +49,9 @@ class DatabaseOpenError(ClerkError):
 
     def __init__(self, message: str, *, kind: str) -> None:
         super().__init__(message)
-        self.kind = kind  # locked | readonly | corrupt | newer | foreign | missing_dir | io; on a server also url | auth | missing | unreachable
+        # locked | readonly | corrupt | newer | foreign | missing_dir | io; a server's also url | auth | missing |
+        # unreachable
+        self.kind = kind
 
 
 def default_db_path() -> Path:
