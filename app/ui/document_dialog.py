@@ -261,9 +261,7 @@ class DocumentDialog(QDialog):
         if option is None or self.draft is None or self.draft.issued is not None:
             return None
         try:
-            view = D.issue(
-                self.ctx, self.application_id, option.kind, self.edits(), expected_version=self.case_version
-            )
+            view = D.issue(self.ctx, self.application_id, option.kind, self.edits(), expected_version=self.case_version)
             pdf = D.document_pdf(self.ctx, view.id)
         except ConcurrentEdit as exc:  # another desk changed the case: show it as it is now
             msgbox.warning(self, tr("未能出具"), str(exc))
