@@ -20,85 +20,39 @@ from sqlalchemy.types import TypeEngine
 __all__ = ["advance_id_sequences", "ids_in", "json_number", "json_text", "no_index", "year_month_of", "year_text_of"]
 
 
-class _JsonField(FunctionElement[Any]):
-    inherit_cache = True
-    name = "ogi_json_field"
+def _per_engine(name: str, sqlite: str, postgresql: str, type_: TypeEngine[Any] | None = None) -> type:
+    """A SQL function construct written ``sqlite`` on SQLite and ``postgresql`` on a server: each a format
+    string whose ``{0}``, ``{1}`` … are the compiled arguments."""
+    attrs: dict[str, Any] = {"inherit_cache": True, "name": name}
+    if type_ is not None:
+        attrs["type"] = type_
+    construct = type(name, (FunctionElement,), attrs)
+    for dialect, spelling in (("sqlite", sqlite), ("postgresql", postgresql)):
+
+        def render(element: Any, compiler: Any, _spelling: str = spelling, **kw: Any) -> str:
+            return _spelling.format(*(compiler.process(arg, **kw) for arg in element.clauses))
+
+        compiles(construct, dialect)(render)
+    return construct
 
 
-class _JsonText(_JsonField):
-    inherit_cache = True
-    type: TypeEngine[Any] = String()
-
-
-class _JsonNumber(_JsonField):
-    inherit_cache = True
-    type: TypeEngine[Any] = Numeric()
-
-
-@compiles(_JsonField, "sqlite")
-def _json_sqlite(element: _JsonField, compiler: Any, **kw: Any) -> str:
-    col, key = list(element.clauses)
-    return f"json_extract({compiler.process(col, **kw)}, {compiler.process(key, **kw)})"
-
-
-@compiles(_JsonText, "postgresql")
-def _json_text_pg(element: _JsonField, compiler: Any, **kw: Any) -> str:
-    col, key = list(element.clauses)
-    return f"(({compiler.process(col, **kw)})::json ->> {compiler.process(key, **kw)})"
-
-
-@compiles(_JsonNumber, "postgresql")
-def _json_number_pg(element: _JsonField, compiler: Any, **kw: Any) -> str:
-    col, key = list(element.clauses)
-    return f"((({compiler.process(col, **kw)})::json ->> {compiler.process(key, **kw)})::numeric)"
-
-
-class _Path(FunctionElement[Any]):
-    """The key of a top-level JSON field: ``$.name`` for SQLite's json_extract, ``name`` for PostgreSQL's ->>."""
-
-    inherit_cache = True
-    name = "ogi_json_key"
-    type: TypeEngine[Any] = String()
-
-
-@compiles(_Path, "sqlite")
-def _path_sqlite(element: _Path, compiler: Any, **kw: Any) -> str:
-    (value,) = list(element.clauses)
-    return f"('$.' || {compiler.process(value, **kw)})"
-
-
-@compiles(_Path, "postgresql")
-def _path_pg(element: _Path, compiler: Any, **kw: Any) -> str:
-    (value,) = list(element.clauses)
-    return compiler.process(value, **kw)
+_JsonText = _per_engine("ogi_json_text", "json_extract({0}, '$.' || {1})", "(({0})::json ->> {1})", String())
+_JsonNumber = _per_engine(
+    "ogi_json_number", "json_extract({0}, '$.' || {1})", "((({0})::json ->> {1})::numeric)", Numeric()
+)
+_YearMonth = _per_engine("ogi_year_month", "substr({0}, 1, 7)", "to_char({0}, 'YYYY-MM')", String())
+_YearText = _per_engine("ogi_year_text", "strftime('%Y', {0})", "to_char({0}, 'YYYY')", String())
+_NoIndex = _per_engine("ogi_no_index", "+{0}", "{0}")
 
 
 def json_text(col: ColumnElement[Any], name: str) -> ColumnElement[Any]:
     """The top-level field *name* of JSON column *col* as text (NULL when absent)."""
-    return _JsonText(col, _Path(name))
+    return _JsonText(col, name)
 
 
 def json_number(col: ColumnElement[Any], name: str) -> ColumnElement[Any]:
     """The top-level field *name* of JSON column *col* as a number (NULL when absent)."""
-    return _JsonNumber(col, _Path(name))
-
-
-class _YearMonth(FunctionElement[Any]):
-    inherit_cache = True
-    name = "ogi_year_month"
-    type: TypeEngine[Any] = String()
-
-
-@compiles(_YearMonth, "sqlite")
-def _ym_sqlite(element: _YearMonth, compiler: Any, **kw: Any) -> str:
-    (col,) = list(element.clauses)
-    return f"substr({compiler.process(col, **kw)}, 1, 7)"
-
-
-@compiles(_YearMonth, "postgresql")
-def _ym_pg(element: _YearMonth, compiler: Any, **kw: Any) -> str:
-    (col,) = list(element.clauses)
-    return f"to_char({compiler.process(col, **kw)}, 'YYYY-MM')"
+    return _JsonNumber(col, name)
 
 
 def year_month_of(col: ColumnElement[Any]) -> ColumnElement[str]:
@@ -106,44 +60,9 @@ def year_month_of(col: ColumnElement[Any]) -> ColumnElement[str]:
     return _YearMonth(col)
 
 
-class _YearText(FunctionElement[Any]):
-    inherit_cache = True
-    name = "ogi_year_text"
-    type: TypeEngine[Any] = String()
-
-
-@compiles(_YearText, "sqlite")
-def _year_sqlite(element: _YearText, compiler: Any, **kw: Any) -> str:
-    (col,) = list(element.clauses)
-    return f"strftime('%Y', {compiler.process(col, **kw)})"
-
-
-@compiles(_YearText, "postgresql")
-def _year_pg(element: _YearText, compiler: Any, **kw: Any) -> str:
-    (col,) = list(element.clauses)
-    return f"to_char({compiler.process(col, **kw)}, 'YYYY')"
-
-
 def year_text_of(col: ColumnElement[Any]) -> ColumnElement[str]:
     """``YYYY`` of a date or timestamp column, as text."""
     return _YearText(col)
-
-
-class _NoIndex(FunctionElement[Any]):
-    inherit_cache = True
-    name = "ogi_no_index"
-
-
-@compiles(_NoIndex, "sqlite")
-def _no_index_sqlite(element: _NoIndex, compiler: Any, **kw: Any) -> str:
-    (col,) = list(element.clauses)
-    return f"+{compiler.process(col, **kw)}"
-
-
-@compiles(_NoIndex, "postgresql")
-def _no_index_pg(element: _NoIndex, compiler: Any, **kw: Any) -> str:
-    (col,) = list(element.clauses)
-    return compiler.process(col, **kw)
 
 
 def no_index(col: ColumnElement[Any]) -> ColumnElement[Any]:
