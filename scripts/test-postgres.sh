@@ -2,7 +2,8 @@
 # A PostgreSQL server for the tests on this machine: installs Debian's `postgresql` if missing (as root or with
 # sudo), starts its cluster (pg_ctlcluster) and makes the throwaway test role `ogi_test` (password ogi_test,
 # may create databases). The tests make and drop their own databases (tests/pgserver.py).
-# Prints the connection string of the role; exits non-zero when no server could be started.
+# Prints the connection string of the role (its only line on stdout; the rest goes to stderr); exits non-zero
+# when no server could be started.
 set -u
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo -n "$@"; else return 1; fi; }
 as_postgres() {
@@ -19,11 +20,11 @@ cluster=$(pg_lsclusters --no-header 2>/dev/null | awk 'NR==1 {print $1" "$2}')
 if [ -z "$cluster" ]; then
   version=$(ls /usr/lib/postgresql 2>/dev/null | sort -V | tail -1)
   [ -n "$version" ] || { echo "找不到 PostgreSQL 的安装" >&2; exit 1; }
-  as_root pg_createcluster "$version" main >/dev/null || { echo "无法创建 PostgreSQL 集群" >&2; exit 1; }
+  as_root pg_createcluster "$version" main >/dev/null 2>&1 || { echo "无法创建 PostgreSQL 集群" >&2; exit 1; }
   cluster="$version main"
 fi
 # shellcheck disable=SC2086
-as_root pg_ctlcluster $cluster start 2>/dev/null || true
+as_root pg_ctlcluster $cluster start >/dev/null 2>&1 || true
 port=$(pg_lsclusters --no-header | awk -v v="${cluster% *}" -v n="${cluster#* }" '$1==v && $2==n {print $3}')
 for _ in $(seq 1 30); do
   pg_isready -q -h localhost -p "$port" && break
