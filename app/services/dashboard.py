@@ -358,7 +358,7 @@ def _received_by_kind(s: Session, year: int) -> dict[ApplicantKind, int]:
     first, last = _year_bounds(year)
     found = dict(
         s.execute(
-            select(Application.applicant_kind, func.count(Application.id))
+            select(Application.applicant_kind, func.count())  # count(*): read from the index alone on a server
             .where(
                 Application.receipt_date >= first,
                 Application.receipt_date <= last,
@@ -375,7 +375,7 @@ def _closed_by_group(s: Session, year: int) -> dict[OutcomeGroup, int]:
     first, last = _year_bounds(year)
     out = dict.fromkeys(OutcomeGroup, 0)
     for outcome, n in s.execute(
-        select(Application.outcome, func.count(Application.id))
+        select(Application.outcome, func.count())  # count(*): read from ix_application_closed alone on a server
         .where(Application.closed_on >= first, Application.closed_on <= last, Application.outcome.is_not(None))
         .group_by(Application.outcome)
     ):
