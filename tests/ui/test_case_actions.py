@@ -173,3 +173,25 @@ def test_the_case_view_shows_why_no_id_number_was_registered(qtbot, ctx, clock):
     text = dialog.browser.toPlainText()
     assert "未登记证件号码：申请人未携带身份证件" in text and "未通过" not in text
     assert "提示：申请人未登记证件号码：申请人未携带身份证件" in text  # the 身份核验 event of the timeline
+
+
+def test_a_step_on_a_case_another_desk_changed_meanwhile_is_refused_and_the_change_shown(
+    qtbot, ctx, clock, monkeypatch
+):
+    shown = boxes(monkeypatch)
+    first = register_in_person(ctx, datetime(2026, 2, 13, 9, 0), clock)
+    twice = register_in_person(ctx, datetime(2026, 2, 13, 9, 5), clock)
+    dialog = DetailDialog(ctx, twice.id)
+    qtbot.addWidget(dialog)
+    seen = dialog.detail.version
+    A.edit_application(ctx, twice.id, {"content": "另一窗口更正后的内容"}, "另一窗口更正")  # the other desk
+    monkeypatch.setattr(
+        VoidDialog,
+        "ask",
+        classmethod(lambda cls, parent, detail: VoidAnswer(P.VoidReason.DUPLICATE, "登记了两次", first.reg_number)),
+    )
+    assert not dialog.void()
+    assert shown[-1][1] == "该申请已被他人修改，请刷新。本次操作未保存。"
+    assert A.get_application(ctx, twice.id).status is not Status.VOIDED  # nothing of it was saved
+    assert dialog.detail.version > seen and dialog.detail.content == "另一窗口更正后的内容"  # reloaded
+    assert dialog.void() and dialog.detail.status is Status.VOIDED  # decided again on what it now shows
