@@ -1,6 +1,6 @@
 """Render the main screens to PNG files (for review and the documentation), on any QPA platform.
 
-QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screens.py OUTDIR [--db PATH]
+QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screens.py OUTDIR [--db PATH|postgresql://…]
 
 Or show one page, maximised, until closed (for a look under Xvfb with a window manager, see gui-shot):
 
@@ -25,7 +25,12 @@ from app.ui.application import create_qapplication
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("out", type=Path, nargs="?", default=Path("/tmp/screens"))
-    parser.add_argument("--db", type=Path, default=Path("/tmp/screens.sqlite"))
+    parser.add_argument(
+        "--db",
+        type=lambda v: v if v.startswith(("postgresql://", "postgres://")) else Path(v),
+        default=Path("/tmp/screens.sqlite"),
+        help="a database file, or a server's connection string postgresql://…",
+    )
     parser.add_argument("--show", help="a page of the navigation, shown maximised until the window is closed")
     parser.add_argument("--tab", help="with --show 设置: the tab to open")
     parser.add_argument("--today", help="the date the program takes for today (YYYY-MM-DD)")
