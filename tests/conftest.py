@@ -15,6 +15,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # the audit key of the tests' installation: a temporary folder, never the real user's configuration folder
 os.environ.setdefault("OGI_DESK_AUDIT_KEY_DIR", tempfile.mkdtemp(prefix="ogi-audit-key-"))
 os.environ.setdefault("OGI_DESK_LOG_DIR", tempfile.mkdtemp(prefix="ogi-log-"))
+# the connection setting, the password file and the desk's own settings: never the real user's folder
+os.environ.setdefault("OGI_DESK_CONFIG_DIR", tempfile.mkdtemp(prefix="ogi-config-"))
 
 from app.services.context import ServiceContext
 from app.services.profile import ensure_defaults
@@ -46,6 +48,12 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     where = str(metafunc.definition.fspath).replace(os.sep, "/")
     both = any(part in where for part in BOTH_ENGINES) and not metafunc.definition.get_closest_marker("sqlite_only")
     metafunc.parametrize("engine_kind", ["sqlite", "postgresql"] if both else ["sqlite"], indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def _own_config_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test its own configuration folder: a desk's settings written by one test never reach another."""
+    monkeypatch.setenv("OGI_DESK_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))
 
 
 @pytest.fixture

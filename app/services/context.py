@@ -19,6 +19,7 @@ from app.domain.codes import EventKind
 from app.domain.letters import DEFAULT_PATTERNS
 from app.domain.workcalendar import WorkCalendar, YearSchedule, bundled_schedules
 from app.store.database import Database
+from app.store.desk import DESK_KEYS, load_desk_settings, save_desk_setting
 from app.store.events import append_event
 from app.store.models import CalendarYear, Setting
 
@@ -124,6 +125,8 @@ class ServiceContext:
         spec = SETTINGS.get(key)
         if spec is None:
             raise UnknownSetting(key)
+        if self._desk_owns(key):
+            return _coerce(spec, load_desk_settings().get(key))
         remembered = getattr(self._once, "values", None)
         if remembered is not None and key in remembered:
             return remembered[key]
@@ -145,15 +148,22 @@ class ServiceContext:
             raise UnknownSetting(key)
         json.dumps(value)  # fail early on values SQLite's JSON column cannot hold
         with self.db.session_scope() as s:
-            row = s.get(Setting, key)
-            old = row.value if row is not None else None
-            if row is not None and old == value:
-                return False
             actor = self._clerk_in(s)  # who was at the desk when the change was made (before a new name)
-            if row is None:
-                s.add(Setting(key=key, value=value))
+            if self._desk_owns(key):  # a server's clerks each keep their own name (app.store.desk)
+                stored = load_desk_settings()
+                old = stored.get(key)
+                if key in stored and old == value:
+                    return False
+                save_desk_setting(key, value)
             else:
-                row.value = value
+                row = s.get(Setting, key)
+                old = row.value if row is not None else None
+                if row is not None and old == value:
+                    return False
+                if row is None:
+                    s.add(Setting(key=key, value=value))
+                else:
+                    row.value = value
             if spec.audited:
                 now = self.now()
                 append_event(
@@ -167,7 +177,13 @@ class ServiceContext:
                 )
             return True
 
+    def _desk_owns(self, key: str) -> bool:
+        """On a server the clerk's name is the desk's, not the register's (app.store.desk)."""
+        return key in DESK_KEYS and self.db.is_server
+
     def _clerk_in(self, session: Any) -> str:
+        if self.db.is_server:
+            return self.clerk()
         row = session.get(Setting, "clerk_name")
         return str(row.value) if row is not None and row.value else str(SETTINGS["clerk_name"].default)
 
