@@ -183,10 +183,11 @@ class _Progress:
         _err(f"{self.LABELS.get(stage, stage)} {done}/{total} 行")
 
 
-def _open(db_path: Path | None):  # -> ServiceContext
-    from app.services.bootstrap import open_context
+def _open(db_path: Path | str | None):  # -> ServiceContext
+    """Open --db (a file or a server) as the window does: the saved server keeps its shared files folder."""
+    from app.services.bootstrap import database_target, open_context
 
-    return open_context(db_path)
+    return open_context(database_target(db_path))
 
 
 def _db_path(arg: Path | str | None) -> Path:
@@ -382,8 +383,11 @@ def _migrate_to(args: argparse.Namespace) -> int:
         raise ServiceError(
             "请用 --db 指定要迁移的单机数据库文件，例如：python -m app --db 台账.sqlite migrate-to 连接字符串"
         )
+    from app.services.bootstrap import files_anchor_for
+
     path = _require_database(args.db)
-    report = migrate_to_server(path, args.url, progress=_err)
+    files_at = files_anchor_for(args.url)  # the saved server: its files go to the shared folder
+    report = migrate_to_server(path, args.url, files_at=files_at, progress=_err)
     if report.ok:
         print(report.summary())
         return 0

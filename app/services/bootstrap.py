@@ -19,7 +19,7 @@ from app.services.context import ServiceContext
 from app.services.errors import ValidationError
 from app.services.profile import ensure_defaults
 from app.store.backup import default_backup_dir
-from app.store.connection import connection_path, load_connection, save_connection
+from app.store.connection import connection_path, load_connection, load_files_folder, save_connection
 from app.store.database import (
     DatabaseOpenError,
     default_db_path,
@@ -29,12 +29,15 @@ from app.store.database import (
     open_database,
 )
 from app.store.server import (
+    check_files_folder,
     display_url,
+    files_folder_problem,
     inspect_server,
     is_server_url,
     make_server_engine,
     save_password,
     server_url,
+    shared_files_anchor,
 )
 
 __all__ = [
@@ -45,9 +48,12 @@ __all__ = [
     "database_path",
     "database_target",
     "default_file",
+    "files_anchor_for",
+    "files_folder_problem",
     "is_server_target",
     "open_context",
     "save_server_setting",
+    "saved_files_folder",
     "saved_server",
     "try_server",
 ]
@@ -73,18 +79,58 @@ def open_context(
     *,
     now: Callable[[], datetime] = datetime.now,
     defer_integrity_check: bool = False,
+    files: Path | None = None,
 ) -> ServiceContext:
     """Open the office's database (first run: create it with the office's defaults) and return the context.
 
     *path*: a database file or a server's connection string; None: the desk's saved choice (database_target).
 
+    *files*: for a server, the folder shared by the desks for its attachments, documents and backups; None:
+    the folder saved in 设置 → 数据库 when *path* is the saved server, else this desk's own folder
+    (see :func:`files_anchor_for`). A shared folder that cannot be used refuses the start (DatabaseUnavailable,
+    kind ``files``).
+
     *defer_integrity_check*: the GUI opens an up-to-date database without the whole-file check and runs
     ``ctx.db.verify_integrity()`` right after its window is up (see app.store.database.open_database).
     """
-    db = open_database(database_target(path), defer_integrity_check=defer_integrity_check)
+    target = database_target(path)
+    anchor = files_anchor_for(target, files)
+    db = open_database(target, defer_integrity_check=defer_integrity_check, files_at=anchor)
     ctx = ServiceContext(db, now=now)
     ensure_defaults(ctx)
     return ctx
+
+
+def _same_server(a: str, b: str) -> bool:
+    """True when the connection strings *a* and *b* name the same database (host, port and name; the user
+    and the password do not matter: the files belong to the database)."""
+    first, second = ServerSetting.parse(a), ServerSetting.parse(b)
+    if first is None or second is None:
+        return False
+    return (first.host.lower(), first.port, first.database) == (second.host.lower(), second.port, second.database)
+
+
+def files_anchor_for(target: Path | str | None, files: Path | None = None) -> Path | None:
+    """The local anchor of the server *target*'s files (see app.store.server.files_anchor) in the shared
+    folder *files*, or in the folder saved in 设置 → 数据库 when *target* is the saved server; None for a
+    database file or a server without a shared folder (this desk's own folder is used).
+
+    DatabaseUnavailable (kind ``files``, Chinese) when the shared folder is missing, not a folder or not
+    writable: the desk never falls back to its own folder, which would split the files between desks."""
+    if not is_server_target(target):
+        return None
+    value = str(target).strip()
+    folder = Path(files) if files is not None else None
+    if folder is None:
+        saved = load_connection()
+        if saved is not None and _same_server(value, saved):
+            folder = load_files_folder()
+            value = saved  # the anchor's name as every desk saving this server spells it
+    if folder is None:
+        return None
+    url = server_url(value)
+    check_files_folder(folder, url)
+    return shared_files_anchor(url, folder)
 
 
 def check_file(path: Path) -> None:
@@ -157,15 +203,30 @@ def saved_server() -> ServerSetting | None:
     return ServerSetting.parse(saved) if saved is not None else None
 
 
-def save_server_setting(setting: ServerSetting | None, password: str = "") -> Path:
+def saved_files_folder() -> Path | None:
+    """The folder shared by the desks for the saved server's files, or None (this desk's own folder)."""
+    return load_files_folder()
+
+
+def save_server_setting(setting: ServerSetting | None, password: str = "", files: Path | None = None) -> Path:
     """Save the desk's choice: *setting* (a server; *password*, when given, into the password file, never
-    anywhere else) or None (its own database file). Takes effect at the next start. Returns the file."""
+    anywhere else; *files*, the folder shared by the desks for its files, checked first) or None (its own
+    database file). Takes effect at the next start. Returns the file.
+
+    ValidationError (Chinese) when *files* is not an absolute path to a folder this desk can write to."""
     if setting is None:
         return save_connection(None)
     url = setting.url()
+    if files is not None:
+        folder = Path(files)
+        if not folder.is_absolute():
+            raise ValidationError([f"附件与文书文件夹应填写完整路径（如 \\\\服务器\\共享文件夹）：{folder}"])
+        problem = files_folder_problem(folder)
+        if problem is not None:
+            raise ValidationError([problem])
     if password:
         save_password(server_url(url), password)
-    return save_connection(url)
+    return save_connection(url, files)
 
 
 def connection_setting_file() -> Path:

@@ -16,8 +16,10 @@ PostgreSQL a failed migration leaves the schema as it was). Pooled connections a
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -148,6 +150,55 @@ def files_anchor(url: URL, data_dir: Path) -> Path:
     name = f"{url.host or 'localhost'}-{url.port or 5432}-{url.database}"
     name = re.sub(r"[^0-9A-Za-z._-]+", "_", name)
     return data_dir / "servers" / f"{name}.pg"
+
+
+def shared_files_anchor(url: URL, folder: Path) -> Path:
+    """The anchor of the server database in the folder *folder* shared by the desks (设置 → 数据库,
+    附件与文书文件夹): ``<folder>/<host>-<port>-<database>.pg``, so every desk naming the folder keeps the
+    attachments, documents and backups of that database in the same place."""
+    return Path(folder) / files_anchor(url, Path(folder)).name
+
+
+def files_folder_problem(folder: Path) -> str | None:
+    """Why *folder* cannot hold the shared files (a Chinese sentence), or None when it exists, is a folder and
+    this desk can write to it (a probe file is written and removed)."""
+    folder = Path(folder)
+    try:
+        if not folder.exists():
+            return f"附件与文书文件夹不存在或无法访问：{folder}"
+        if not folder.is_dir():
+            return f"附件与文书文件夹不是文件夹：{folder}"
+    except OSError as exc:
+        return f"附件与文书文件夹无法访问：{folder}（{exc}）"
+    probe = folder / f".ogi-desk-probe-{os.getpid()}-{secrets.token_hex(4)}"
+    try:
+        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            os.write(fd, b"ogi-desk")
+        finally:
+            os.close(fd)
+        probe.unlink()
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            probe.unlink()
+        return f"附件与文书文件夹无法写入（本机账户没有写入权限，或磁盘已满）：{folder}（{exc.strerror or exc}）"
+    return None
+
+
+def check_files_folder(folder: Path, url: URL | None = None) -> None:
+    """Refuse (DatabaseOpenError, kind ``files``) a shared files folder that is missing, not a folder or not
+    writable. Nothing falls back to this desk's own folder: that would split the files between desks."""
+    from app.store.database import DatabaseOpenError
+
+    problem = files_folder_problem(folder)
+    if problem is None:
+        return
+    shown = f"\n数据库：{display_url(url)}" if url is not None else ""
+    raise DatabaseOpenError(
+        f"{problem}{shown}\n各窗口共用的附件、文书和备份保存在这个文件夹中，无法访问时不能打开台账"
+        "（改存本机会使各窗口的文件不一致）。请检查网络共享是否已连接，或在 设置 → 数据库 中修改文件夹。",
+        kind="files",
+    )
 
 
 # ----- errors ----------------------------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 
 :class:`DatabaseSettingsForm` shows where the data is now and lets the clerk (or IT) choose 本机数据库文件（单窗口）
 or a PostgreSQL server shared by several desks; 测试连接 checks the server in the background without changing
-anything, 保存 keeps the choice (the password only in the password file) for the next start.
+anything, 保存 keeps the choice (the password only in the password file) for the next start. With a server,
+附件与文书文件夹 names the folder shared by the desks for the attachments, issued documents and backups
+(checked on 保存: it must exist and be writable); left empty, each desk keeps its own.
 
 At start, a server that cannot be used (unreachable, login refused, a foreign or newer database) is explained
 by :func:`recover_start`, which offers 重试, 改用本机数据库文件 (this run only) and 修改连接设置 instead of
@@ -24,6 +26,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
     QDialog,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -44,6 +47,7 @@ from app.services.bootstrap import (
     default_file,
     is_server_target,
     save_server_setting,
+    saved_files_folder,
     saved_server,
     try_server,
 )
@@ -162,6 +166,30 @@ class DatabaseSettingsForm(QWidget):
         form.addRow(tr("数据库名"), self.database)
         form.addRow(tr("用户名"), self.user)
         form.addRow(tr("密码"), self.password)
+        self.files = QLineEdit()
+        self.files.setObjectName("filesFolder")
+        self.files.setPlaceholderText(tr("留空则保存在本机"))
+        self.files.setMaximumWidth(FIELD_WIDTH - 80)
+        self.files_button = QPushButton(tr("选择…"))
+        self.files_button.setObjectName("chooseFilesFolder")
+        files_row = QHBoxLayout()
+        files_row.setContentsMargins(0, 0, 0, 0)
+        files_row.addWidget(self.files, 1)
+        files_row.addWidget(self.files_button)
+        files_row.addStretch(0)
+        files_box = QWidget()
+        files_box.setMaximumWidth(FIELD_WIDTH)
+        files_box.setLayout(files_row)
+        form.addRow(tr("附件与文书文件夹"), files_box)
+        files_hint = QLabel(
+            tr(
+                "多窗口共用时填写各窗口都能访问的共享文件夹（附件、已出具文书的 PDF 和备份保存在其中）；"
+                "留空则保存在本机。"
+            )
+        )
+        files_hint.setWordWrap(True)
+        files_hint.setObjectName("hint")
+        form.addRow("", files_hint)
         choice_layout.addLayout(form)
         hint = QLabel(
             tr(
@@ -195,6 +223,7 @@ class DatabaseSettingsForm(QWidget):
         self.tester.done.connect(self._tested)
         self.test_button.clicked.connect(self.test_connection)
         self.save_button.clicked.connect(self.save)
+        self.files_button.clicked.connect(self.choose_files_folder)
         self.server_radio.toggled.connect(self._follow_choice)
         self.load(location if is_server else "")
 
@@ -207,19 +236,40 @@ class DatabaseSettingsForm(QWidget):
             self.port.setValue(setting.port)
             self.database.setText(setting.database)
             self.user.setText(setting.user)
+        folder = saved_files_folder() if setting is not None else None
+        self.files.setText(str(folder) if folder is not None else "")
         self.server_radio.setChecked(setting is not None)
         self.local_radio.setChecked(setting is None)
         self._follow_choice()
 
     def _follow_choice(self, *_: object) -> None:
         server = self.server_radio.isChecked()
-        for field in (self.host, self.port, self.database, self.user, self.password, self.test_button):
+        for field in (
+            self.host,
+            self.port,
+            self.database,
+            self.user,
+            self.password,
+            self.files,
+            self.files_button,
+            self.test_button,
+        ):
             field.setEnabled(server)
 
     def setting(self) -> ServerSetting:
         return ServerSetting(self.host.text(), self.port.value(), self.database.text(), self.user.text())
 
+    def files_folder(self) -> Path | None:
+        """The shared files folder typed or chosen (None: this desk's own folder)."""
+        text = self.files.text().strip()
+        return Path(text) if text else None
+
     # ----- actions -------------------------------------------------------------------------------
+    def choose_files_folder(self) -> None:
+        chosen = choose_folder(self, self.files.text().strip())
+        if chosen:
+            self.files.setText(str(Path(chosen)))
+
     def test_connection(self) -> None:
         if self.tester.running():
             return
@@ -248,7 +298,7 @@ class DatabaseSettingsForm(QWidget):
         """Keep the choice; the password (when typed) in the password file only. Then offer to restart."""
         try:
             if self.server_radio.isChecked():
-                where = save_server_setting(self.setting(), self.password.text())
+                where = save_server_setting(self.setting(), self.password.text(), self.files_folder())
             else:
                 where = save_server_setting(None)
         except ValidationError as exc:
@@ -263,6 +313,11 @@ class DatabaseSettingsForm(QWidget):
         if not self.at_start and ask_restart(self):
             restart_program()
         return True
+
+
+def choose_folder(parent: QWidget | None, start: str) -> str:
+    """The folder picked in the system dialog ("" when cancelled); tests replace it."""
+    return QFileDialog.getExistingDirectory(parent, tr("选择附件与文书文件夹"), start)
 
 
 class ConnectionDialog(QDialog):

@@ -189,3 +189,77 @@ def test_the_settings_page_has_the_database_tab(qtbot, ctx):
     qtbot.addWidget(page)
     titles = [page.tabs.tabText(i) for i in range(page.tabs.count())]
     assert "数据库" in titles
+
+
+def test_the_form_keeps_a_shared_files_folder(qtbot, ctx, config_dir, tmp_path, monkeypatch):
+    monkeypatch.setattr(server_dialog, "ask_restart", lambda _parent: False)
+    shared = tmp_path / "共享文件夹"
+    shared.mkdir()
+    monkeypatch.setattr(server_dialog, "choose_folder", lambda _parent, _start: str(shared))
+    form = DatabaseSettingsForm(ctx.db.location, ctx.db.is_server)
+    qtbot.addWidget(form)
+    assert not form.files.isEnabled() and not form.files_button.isEnabled()  # the local file: no folder
+    form.server_radio.setChecked(True)
+    form.host.setText("192.168.1.10")
+    form.database.setText("ogi")
+    form.user.setText("clerk")
+    form.files_button.click()
+    assert form.files.text() == str(shared)
+    assert form.save()
+    setting = json.loads((config_dir / "connection.json").read_text(encoding="utf-8"))
+    assert setting == {"server": "postgresql://clerk@192.168.1.10:5432/ogi", "files": str(shared)}
+    assert list(shared.iterdir()) == []  # the write probe is removed
+    again = DatabaseSettingsForm(ctx.db.location, ctx.db.is_server)
+    qtbot.addWidget(again)
+    assert again.files.text() == str(shared)  # the current folder is shown
+    again.files.clear()
+    assert again.save()
+    assert "files" not in json.loads((config_dir / "connection.json").read_text(encoding="utf-8"))
+
+
+def test_an_unusable_files_folder_is_refused_on_save(qtbot, ctx, config_dir, tmp_path, monkeypatch):
+    monkeypatch.setattr(server_dialog, "ask_restart", lambda _parent: pytest.fail("nothing was saved"))
+    form = DatabaseSettingsForm(ctx.db.location, ctx.db.is_server)
+    qtbot.addWidget(form)
+    form.server_radio.setChecked(True)
+    form.host.setText("192.168.1.10")
+    form.database.setText("ogi")
+    form.user.setText("clerk")
+    form.files.setText(str(tmp_path / "没有这个文件夹"))
+    assert not form.save()
+    assert "附件与文书文件夹不存在或无法访问" in form.result.text()
+    a_file = tmp_path / "文件.txt"
+    a_file.write_text("x", encoding="utf-8")
+    form.files.setText(str(a_file))
+    assert not form.save()
+    assert "不是文件夹" in form.result.text()
+    form.files.setText("相对/路径")
+    assert not form.save()
+    assert "完整路径" in form.result.text()
+    if os.name == "posix" and os.geteuid() != 0:
+        locked = tmp_path / "只读"
+        locked.mkdir()
+        locked.chmod(0o500)
+        form.files.setText(str(locked))
+        assert not form.save()
+        assert "无法写入" in form.result.text()
+    assert not (config_dir / "connection.json").exists()
+
+
+def test_a_shared_folder_out_of_reach_at_start_offers_the_connection_settings(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QWidget
+
+    from app.services.bootstrap import open_context
+    from app.services.errors import DatabaseUnavailable
+    from app.store.connection import save_connection
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    save_connection(UNREACHABLE, tmp_path / "网络共享未连接")
+    with pytest.raises(DatabaseUnavailable) as err:
+        open_context(None)  # refused before any connection: never this desk's own folder instead
+    assert err.value.kind == "files" and str(tmp_path / "网络共享未连接") in str(err.value)
+    asked: list[str] = []
+    monkeypatch.setattr(server_dialog, "ask_startup_choice", lambda _p, text: asked.append(text) or server_dialog.QUIT)
+    assert recover_start(window, None, err.value, lambda t: pytest.fail("quit")) is None
+    assert asked == [str(err.value)]  # the server's choices (重试 / 修改连接设置 / …), not a plain error
