@@ -189,6 +189,7 @@ class DatabaseSettingsForm(QWidget):
         )
         files_hint.setWordWrap(True)
         files_hint.setObjectName("hint")
+        files_hint.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)  # right under the field
         form.addRow("", files_hint)
         choice_layout.addLayout(form)
         hint = QLabel(
