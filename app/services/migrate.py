@@ -17,7 +17,6 @@ stored text (dates, JSON, 0/1) arrives as Python values and is written in the se
 from __future__ import annotations
 
 import contextlib
-import os
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,8 +29,8 @@ from sqlalchemy.exc import DBAPIError
 from app.domain.errors import ClerkError
 from app.services.backup import CheckReport, check_database
 from app.services.context import ServiceContext
-from app.store.attachments import copy_hashing, remove_tree, resolve
-from app.store.backup import FILE_STORES, FileStore
+from app.store.attachments import remove_tree, resolve
+from app.store.backup import FILE_STORES, FileStore, copy_verified
 from app.store.database import Database, open_database
 from app.store.models import Base
 from app.store.server import is_server_url, table_counts
@@ -152,19 +151,7 @@ def _copy_file(src: Path, out: Path, digest: str) -> bool:
     if not src.is_file():
         return False
     out.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    try:
-        with src.open("rb") as fin, out.open("xb") as fout:
-            actual, _size = copy_hashing(fin, fout)
-            fout.flush()
-            os.fsync(fout.fileno())
-    except BaseException:
-        with contextlib.suppress(OSError):
-            out.unlink(missing_ok=True)
-        raise
-    if actual != digest:
-        out.unlink(missing_ok=True)
-        return False
-    return True
+    return copy_verified(src, out, digest)
 
 
 def _copy_files(store: FileStore, source: Path, target_anchor: Path, made: list[Path], missing: list[str]) -> int:

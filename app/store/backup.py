@@ -432,7 +432,7 @@ def _link_verified(candidates: list[Path], out: Path, digest: str) -> bool:
     return False
 
 
-def _copy_verified(src: Path, out: Path, digest: str) -> bool:
+def copy_verified(src: Path, out: Path, digest: str) -> bool:
     """Copy *src* to *out* if its content has *digest* (False, nothing left, when it is missing or altered)."""
     if not src.is_file():
         return False
@@ -492,7 +492,7 @@ def _copy_store(store: FileStore, rows: list[tuple[str, str]], live_root: Path, 
             except ValueError:
                 continue
             out.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
-            if _link_verified(reuse.get((rel, digest), []), out, digest) or _copy_verified(src, out, digest):
+            if _link_verified(reuse.get((rel, digest), []), out, digest) or copy_verified(src, out, digest):
                 lines.append(f"{digest}  {rel}\n")
         fd = os.open(manifest_tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
@@ -801,7 +801,7 @@ def _stage_files(store: FileStore, backup_file: Path, entries: list[tuple[str, s
     for rel, digest in entries:
         src, out = resolve(source_root, rel), resolve(staging, rel)
         out.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
-        if not _copy_verified(src, out, digest):
+        if not copy_verified(src, out, digest):
             raise BackupError(
                 f"恢复{store.label}时校验不符（复制过程中文件发生变化）：\n{src}\n当前数据库未被替换。请重试。"
             )
