@@ -69,6 +69,16 @@ def _read() -> list[bytes]:
         raise KeyFileError(f"无法读取审计密钥文件：{path}（{exc.strerror or exc}）") from exc
 
 
+def _write_file(path: Path, keys: list[bytes], mode_flag: int) -> None:
+    """The key file's text (a heading, one key per line in hex) written to *path* (0600) and synced."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | mode_flag, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write("# 政府信息公开申请办理台账：审计密钥（请勿删除；遗失后审计签名将无法验证）\n")
+        fh.writelines(k.hex() + "\n" for k in keys)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
 def _write(keys: list[bytes]) -> None:
     path = key_file()
     try:
@@ -76,12 +86,7 @@ def _write(keys: list[bytes]) -> None:
         with contextlib.suppress(OSError):
             os.chmod(path.parent, 0o700)
         tmp = path.with_name(path.name + ".part")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write("# 政府信息公开申请办理台账：审计密钥（请勿删除；遗失后审计签名将无法验证）\n")
-            fh.writelines(k.hex() + "\n" for k in keys)
-            fh.flush()
-            os.fsync(fh.fileno())
+        _write_file(tmp, keys, os.O_TRUNC)
         with contextlib.suppress(OSError):
             os.chmod(tmp, 0o600)
         os.replace(tmp, path)
@@ -112,12 +117,7 @@ def _create(keys: list[bytes]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         tmp = path.with_name(f"{path.name}.new-{os.getpid()}-{secrets.token_hex(4)}")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write("# 政府信息公开申请办理台账：审计密钥（请勿删除；遗失后审计签名将无法验证）\n")
-            fh.writelines(k.hex() + "\n" for k in keys)
-            fh.flush()
-            os.fsync(fh.fileno())
+        _write_file(tmp, keys, os.O_EXCL)
         try:
             os.link(tmp, path)  # fails when another program created the key first
         except FileExistsError:
