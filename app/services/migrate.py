@@ -34,6 +34,7 @@ from app.store.backup import FILE_STORES, FileStore, copy_verified
 from app.store.database import Database, open_database
 from app.store.models import Base
 from app.store.server import is_server_url, table_counts
+from app.store.sqlfunc import advance_id_sequences
 
 __all__ = ["MigrationError", "MigrationReport", "copied_tables", "migrate_to_server"]
 
@@ -128,24 +129,6 @@ def _copy_rows(source: Connection, target: Connection, table: Table, progress: P
     return copied
 
 
-def _reset_sequences(target: Connection, tables: list[Table]) -> None:
-    """Set each serial id's sequence after the highest copied id (the next registration gets max + 1)."""
-    for table in tables:
-        pk = list(table.primary_key.columns)
-        if len(pk) != 1 or not pk[0].autoincrement or pk[0].type.python_type is not int:
-            continue
-        quoted = target.dialect.identifier_preparer.quote(table.name)
-        column = target.dialect.identifier_preparer.quote(pk[0].name)
-        target.execute(
-            text(
-                f"SELECT setval(seq, coalesce(m, 1), m IS NOT NULL) FROM "
-                f"(SELECT pg_get_serial_sequence(:t, :c) AS seq, (SELECT max({column}) FROM {quoted}) AS m) s "
-                "WHERE seq IS NOT NULL"
-            ),
-            {"t": quoted, "c": pk[0].name},
-        )
-
-
 def _copy_file(src: Path, out: Path, digest: str) -> bool:
     """Copy *src* to *out* when its content has *digest*; False (nothing left) when missing or altered."""
     if not src.is_file():
@@ -228,7 +211,7 @@ def _migrate(src: Database, tgt: Database, progress: Progress | None, now: Calla
                 expected = {}
                 for table in tables:
                     expected[table.name] = _copy_rows(source, target, table, progress)
-                _reset_sequences(target, tables)
+                advance_id_sequences(target, tables)
                 for store in FILE_STORES:
                     report.files[store.label] = _copy_files(store, src.path, tgt.path, made, report.missing_files)
             source.rollback()

@@ -270,6 +270,19 @@ def read_sidecar(path: Path) -> tuple[str, dict[str, object] | None]:
     return digest, anchor
 
 
+def _check_sidecar(path: Path) -> bool:
+    """Whether the backup *path* has its ``.sha256`` sidecar; BackupError when its content does not match it."""
+    if not _sidecar(path).exists():
+        return False
+    expected, _anchor = read_sidecar(path)
+    if _sha256(path) != expected:
+        raise BackupError(
+            f"备份文件已损坏：内容与备份时记录的校验值（SHA-256）不符，不能用于恢复。\n{path}\n"
+            "请选择其他备份文件。当前数据库未作任何改动。"
+        )
+    return True
+
+
 def _write_sidecar(dest: Path, digest: str, anchor: Anchor | str | None = None) -> None:
     """``<digest>  <name>`` (sha256sum format) and a comment line with the copy's audit anchor (read from the
     SQLite copy itself, or *anchor* as read in a server backup's snapshot)."""
@@ -685,16 +698,8 @@ def _verify_database(
     with path.open("rb") as fh:
         if fh.read(16) != SQLITE_HEADER:
             raise BackupError(f"该文件不是本程序的数据库备份（不是 SQLite 数据库文件）：\n{path}")
-    sidecar = _sidecar(path)
-    has_sidecar = sidecar.exists()
+    has_sidecar = _check_sidecar(path)
     notes: list[str] = []
-    if has_sidecar:
-        expected, _anchor = read_sidecar(path)
-        if _sha256(path) != expected:
-            raise BackupError(
-                f"备份文件已损坏：内容与备份时记录的校验值（SHA-256）不符，不能用于恢复。\n{path}\n"
-                "请选择其他备份文件。当前数据库未作任何改动。"
-            )
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
@@ -1018,13 +1023,7 @@ def _verify_dump(path: Path) -> tuple[str, dict[FileStore, list[tuple[str, str]]
     with path.open("rb") as fh:
         if fh.read(5) != b"PGDMP":
             raise BackupError(f"该文件不是本程序的服务器数据库备份（不是 pg_dump 备份文件）：\n{path}")
-    if _sidecar(path).exists():
-        expected, _anchor = read_sidecar(path)
-        if _sha256(path) != expected:
-            raise BackupError(
-                f"备份文件已损坏：内容与备份时记录的校验值（SHA-256）不符，不能用于恢复。\n{path}\n"
-                "请选择其他备份文件。当前数据库未作任何改动。"
-            )
+    _check_sidecar(path)
     try:
         tool = find_tool("pg_restore")
     except ServerToolError as exc:

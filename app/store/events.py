@@ -51,6 +51,7 @@ from app.domain.audit import (
 from app.domain.audit import _default as audit_default
 from app.store.auditkey import load_keys, own_key
 from app.store.models import Event, Setting
+from app.store.sqlfunc import advance_id_sequences
 
 ANCHOR_KEY = "audit_anchor"
 SEAL_PREFIX = "seal:"
@@ -419,7 +420,8 @@ def _write_anchor_and_seals(session: Session) -> None:
     session.flush()
     anchor = Anchor(state.base_count + state.appended, state.last_id, state.head, state.segments, state.gaps)
     _upsert_settings(session, {ANCHOR_KEY: anchor.signed(state.key).to_json()})
-    _advance_id_sequence(session, state.last_id)
+    # the chain gives ids itself (max + 1, under lock_writers), which a server's sequence does not see
+    advance_id_sequences(session, [Event.__table__])
     fetch = _raw_fetch(session)
     if state.introduce:
         ids = [int(r[0]) for r in fetch("SELECT id FROM application ORDER BY id", {})]
@@ -453,24 +455,6 @@ def _forget_lock(session: Session, transaction: Any) -> None:
     # a session closed without commit or rollback ends its transaction too: the lock went with it
     if transaction.parent is None:
         session.info.pop(_LOCKED, None)
-
-
-def _advance_id_sequence(session: Session, last_id: int) -> None:
-    """On a server, move the ``event.id`` sequence up to the last id written.
-
-    Why: the chain gives ids itself (max + 1, under :func:`lock_writers`), which PostgreSQL's sequence does
-    not see; an INSERT that left the id to the sequence (a tool, a later migration) would otherwise collide
-    with an existing event. Under the lock *last_id* is the highest id; a rollback leaves the sequence
-    moved (harmless: the chain never uses it)."""
-    if session.get_bind().dialect.name != "postgresql":
-        return
-    session.execute(
-        text(
-            "SELECT setval(q.seq, :n) FROM (SELECT pg_get_serial_sequence('event', 'id') AS seq) AS q "
-            "WHERE q.seq IS NOT NULL"
-        ),
-        {"n": last_id},
-    )
 
 
 def _sharing_applicant(fetch: Fetch, app_ids: set[int]) -> set[int]:

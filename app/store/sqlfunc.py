@@ -10,7 +10,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Boolean, Numeric, String, Table, bindparam, text
+from sqlalchemy import Boolean, Connection, Integer, Numeric, String, Table, bindparam, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
@@ -101,16 +101,24 @@ def ids_in(col: ColumnElement[int], ids: Sequence[int]) -> ColumnElement[bool]:
     return _IdsIn(col, array)
 
 
-def advance_id_sequences(session: Session, tables: Sequence[Table]) -> None:
-    """After rows were inserted with ids given by the program (an import, a copy), move each table's id
-    sequence on a server past the highest id, so the next row it numbers does not collide. SQLite numbers
-    from the highest rowid itself: nothing to do. Runs in the caller's transaction."""
-    if session.get_bind().dialect.name != "postgresql":
+def advance_id_sequences(conn: Session | Connection, tables: Sequence[Table]) -> None:
+    """After rows were inserted with ids given by the program (an import, a copy, the event chain), move each
+    table's id sequence on a server past the highest id, so that a row the server numbers itself does not
+    collide. SQLite numbers from the highest rowid itself: nothing to do. Runs in the caller's transaction;
+    tables without a single integer key (or without a sequence) are left alone."""
+    dialect = conn.get_bind().dialect if isinstance(conn, Session) else conn.dialect
+    if dialect.name != "postgresql":
         return
+    quote = dialect.identifier_preparer.quote
     for table in tables:
-        session.execute(
+        pk = list(table.primary_key.columns)
+        if len(pk) != 1 or not isinstance(pk[0].type, Integer):
+            continue
+        conn.execute(
             text(
-                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                f"greatest((SELECT max(id) FROM {table.name}), 1), (SELECT max(id) FROM {table.name}) IS NOT NULL)"
-            )
+                "SELECT setval(seq, coalesce(m, 1), m IS NOT NULL) FROM "
+                f"(SELECT pg_get_serial_sequence(:t, :c) AS seq, (SELECT max({quote(pk[0].name)}) "
+                f"FROM {quote(table.name)}) AS m) s WHERE seq IS NOT NULL"
+            ),
+            {"t": quote(table.name), "c": pk[0].name},
         )
