@@ -590,6 +590,13 @@ class DetailDialog(QDialog):
         msgbox.warning(self, title, str(exc))
         self._after()
 
+    def _refused(self, title: str, exc: ConcurrentEdit | ServiceError) -> None:
+        """An action the service refused: a stale case is shown again (:meth:`_stale`), any other reason said."""
+        if isinstance(exc, ConcurrentEdit):
+            self._stale(title, exc)
+        else:
+            msgbox.warning(self, title, str(exc))
+
     @property
     def _version(self) -> int:
         """The version of the case as shown (handed to every action)."""
@@ -603,11 +610,8 @@ class DetailDialog(QDialog):
             receipt = confirm_receipt(
                 self.ctx, self.application_id, answer[0], answer[1], expected_version=self._version
             )
-        except ConcurrentEdit as exc:
-            self._stale(tr("无法确认"), exc)
-            return
-        except ServiceError as exc:
-            msgbox.warning(self, tr("无法确认"), str(exc))
+        except (ConcurrentEdit, ServiceError) as exc:
+            self._refused(tr("无法确认"), exc)
             return
         self._after()
         msgbox.information(
@@ -622,11 +626,8 @@ class DetailDialog(QDialog):
         values, reason = answer
         try:
             n = edit_application(self.ctx, self.application_id, values, reason, expected_version=self._version)
-        except ConcurrentEdit as exc:
-            self._stale(tr("无法修改"), exc)
-            return False
-        except ServiceError as exc:
-            msgbox.warning(self, tr("无法修改"), str(exc))
+        except (ConcurrentEdit, ServiceError) as exc:
+            self._refused(tr("无法修改"), exc)
             return False
         if n:
             self._after()
@@ -642,11 +643,8 @@ class DetailDialog(QDialog):
             result = correct_particulars(
                 self.ctx, self.application_id, correction, reason, expected_version=self._version
             )
-        except ConcurrentEdit as exc:
-            self._stale(tr("无法更正"), exc)
-            return False
-        except ServiceError as exc:
-            msgbox.warning(self, tr("无法更正"), str(exc))
+        except (ConcurrentEdit, ServiceError) as exc:
+            self._refused(tr("无法更正"), exc)
             return False
         if not result.changed:
             msgbox.information(self, tr("未更正"), tr("所填内容与登记一致，没有需要更正的事项。"))
@@ -686,11 +684,8 @@ class DetailDialog(QDialog):
                 answer.duplicate_of,
                 expected_version=self._version,
             )
-        except ConcurrentEdit as exc:
-            self._stale(tr("无法作废"), exc)
-            return False
-        except ServiceError as exc:
-            msgbox.warning(self, tr("无法作废"), str(exc))
+        except (ConcurrentEdit, ServiceError) as exc:
+            self._refused(tr("无法作废"), exc)
             return False
         self._after()
         return True
@@ -708,11 +703,8 @@ class DetailDialog(QDialog):
                 answer.description,
                 expected_version=self._version,
             )
-        except ConcurrentEdit as exc:
-            self._stale(tr("无法添加附件"), exc)
-            return False
-        except ServiceError as exc:
-            msgbox.warning(self, tr("无法添加附件"), str(exc))
+        except (ConcurrentEdit, ServiceError) as exc:
+            self._refused(tr("无法添加附件"), exc)
             return False
         self._after()
         self.tabs.setCurrentIndex(1)
