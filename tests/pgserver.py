@@ -9,11 +9,13 @@ always starts one) they fail instead.
 from __future__ import annotations
 
 import os
+import time
 import uuid
 
 import pytest
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError
 
 from app.store.database import open_database
 
@@ -35,6 +37,7 @@ class PgServer:
         self.admin = admin
         self.template = template
         self._engine = create_engine(admin, isolation_level="AUTOCOMMIT", pool_size=1)
+        self._leftover: list[str] = []
 
     @classmethod
     def start(cls) -> PgServer:
@@ -86,11 +89,24 @@ class PgServer:
         return self.url_of(name).render_as_string(hide_password=False)
 
     def drop(self, url: str) -> None:
-        name = make_url(url).database
-        with self._engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        """Drop a test database. A server process of another role (autovacuum, which starts on a fresh copy)
+        cannot be terminated by the test role, so a refused drop is tried again, and one still refused is
+        left for :meth:`close` rather than failing the test that used it."""
+        name = str(make_url(url).database)
+        if not self._drop(name, attempts=20):
+            self._leftover.append(name)
+
+    def _drop(self, name: str, attempts: int) -> bool:
+        for _ in range(attempts):
+            try:
+                with self._engine.connect() as conn:
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                return True
+            except DBAPIError:
+                time.sleep(0.25)
+        return False
 
     def close(self) -> None:
-        with self._engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{self.template}" WITH (FORCE)'))
+        for name in [*self._leftover, self.template]:
+            self._drop(name, attempts=40)
         self._engine.dispose()
